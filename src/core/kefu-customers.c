@@ -1,0 +1,1815 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "kefu-customers"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "kefu-customers.h"
+#include "kefu-segments.h"
+#include "kefu-text.h"
+#include "kefu-uuid.h"
+
+#define CUSTOMER_COLUMNS \
+  "c.rowid, c.id, c.version, c.number, c.kind, c.name, c.company, c.industry," \
+  " c.branch_id, c.manager_id, s.name, c.segment, c.segment_reason, c.segment_manual," \
+  " c.preferences, c.tags, c.monthly_volume, c.monthly_spend_cents, c.complaints_12m," \
+  " c.created_at, c.last_contact_at"
+
+G_DEFINE_BOXED_TYPE (KefuCustomer, kefu_customer, kefu_customer_copy, kefu_customer_free)
+
+/* --- small helpers --------------------------------------------------- */
+
+static gboolean
+is_blank (const char *s)
+{
+  if (s == NULL)
+    return TRUE;
+  for (; *s; s = g_utf8_next_char (s))
+    if (!g_unichar_isspace (g_utf8_get_char (s)))
+      return FALSE;
+  return TRUE;
+}
+
+static char *
+strip_dup (const char *s)
+{
+  if (s == NULL)
+    return NULL;
+  return g_strstrip (g_strdup (s));
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           col,
+                   const char   *text)
+{
+  if (is_blank (text))
+    sqlite3_bind_null (stmt, col);
+  else
+    sqlite3_bind_text (stmt, col, text, -1, SQLITE_STATIC);
+}
+
+static const char *
+blank_to_null (const char *s)
+{
+  return is_blank (s) ? NULL : s;
+}
+
+static gboolean
+step_done (KefuDb        *db,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return kefu_db_set_error (db, error);
+  return TRUE;
+}
+
+/* Addresses compare without spaces and punctuation, case-folded. */
+static char *
+normalize_address (const char *text)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *folded = NULL;
+
+  if (text == NULL)
+    return g_strdup ("");
+  folded = g_utf8_casefold (text, -1);
+  for (const char *p = folded; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isalnum (c))
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static char *
+normalize_contact (const char *kind,
+                   const char *value)
+{
+  if (g_strcmp0 (kind, "phone") == 0)
+    {
+      char *n = kefu_phone_normalize (value);
+      return n ? n : g_strdup ("");
+    }
+  if (g_strcmp0 (kind, "email") == 0)
+    return g_utf8_casefold (value, -1);
+  return normalize_address (value);
+}
+
+static char *
+customer_tokens (const KefuCustomer *c)
+{
+  GString *out = g_string_new (NULL);
+
+  kefu_search_tokens_append (out, c->name);
+  kefu_search_tokens_append (out, c->company);
+  kefu_search_tokens_append (out, c->number);
+  for (guint i = 0; c->contacts && i < c->contacts->len; i++)
+    {
+      KefuContact *contact = g_ptr_array_index (c->contacts, i);
+
+      if (g_strcmp0 (contact->kind, "phone") == 0)
+        {
+          g_autofree char *n = kefu_phone_normalize (contact->value);
+
+          kefu_search_tokens_append (out, n ? n : contact->value);
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+fts_write (KefuDb             *db,
+           gint64              rowid,
+           const KefuCustomer *old,
+           const KefuCustomer *c,
+           GError            **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (old != NULL)
+    {
+      g_autofree char *old_tokens = customer_tokens (old);
+
+      stmt = kefu_db_prepare (db,
+                              "INSERT INTO customer_fts (customer_fts, rowid, tokens) VALUES ('delete', ?, ?)",
+                              error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, rowid);
+      sqlite3_bind_text (stmt, 2, old_tokens, -1, SQLITE_TRANSIENT);
+      if (!step_done (db, stmt, error))
+        return FALSE;
+    }
+
+  if (c != NULL)
+    {
+      g_autofree char *tokens = customer_tokens (c);
+
+      stmt = kefu_db_prepare (db, "INSERT INTO customer_fts (rowid, tokens) VALUES (?, ?)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, rowid);
+      sqlite3_bind_text (stmt, 2, tokens, -1, SQLITE_TRANSIENT);
+      if (!step_done (db, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+next_customer_number (KefuDb  *db,
+                      GError **error)
+{
+  g_autofree char *value = kefu_db_get_meta (db, "next_customer_no");
+  gint64 next = value ? g_ascii_strtoll (value, NULL, 10) : 0;
+  g_autofree char *stored = NULL;
+
+  if (next <= 0)
+    {
+      sqlite3_stmt *stmt = kefu_db_prepare (db, "SELECT count(*) + 1 FROM customer", error);
+
+      if (stmt == NULL)
+        return NULL;
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        next = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+    }
+  stored = g_strdup_printf ("%" G_GINT64_FORMAT, next + 1);
+  if (!kefu_db_set_meta (db, "next_customer_no", stored, error))
+    return NULL;
+  return g_strdup_printf ("C%08" G_GINT64_FORMAT, next);
+}
+
+static KefuCustomer *
+customer_from_row (sqlite3_stmt *stmt)
+{
+  KefuCustomer *c = kefu_customer_new ();
+
+  c->rowid = sqlite3_column_int64 (stmt, 0);
+  c->id = kefu_stmt_dup (stmt, 1);
+  c->version = sqlite3_column_int64 (stmt, 2);
+  c->number = kefu_stmt_dup (stmt, 3);
+  c->kind = kefu_stmt_dup (stmt, 4);
+  c->name = kefu_stmt_dup (stmt, 5);
+  c->company = kefu_stmt_dup (stmt, 6);
+  c->industry = kefu_stmt_dup (stmt, 7);
+  c->branch_id = kefu_stmt_dup (stmt, 8);
+  c->manager_id = kefu_stmt_dup (stmt, 9);
+  c->manager_name = kefu_stmt_dup (stmt, 10);
+  c->segment = kefu_stmt_dup (stmt, 11);
+  c->segment_reason = kefu_stmt_dup (stmt, 12);
+  c->segment_manual = sqlite3_column_int (stmt, 13);
+  c->preferences = kefu_stmt_dup (stmt, 14);
+  c->tags = kefu_stmt_dup (stmt, 15);
+  c->monthly_volume = sqlite3_column_int64 (stmt, 16);
+  c->monthly_spend_cents = sqlite3_column_int64 (stmt, 17);
+  c->complaints_12m = sqlite3_column_int64 (stmt, 18);
+  c->created_at = sqlite3_column_int64 (stmt, 19);
+  c->last_contact_at = sqlite3_column_int64 (stmt, 20);
+  return c;
+}
+
+static gboolean
+load_contacts (KefuDb        *db,
+               KefuCustomer  *c,
+               GError       **error)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (db,
+                                        "SELECT id, kind, label, value FROM customer_contact"
+                                        " WHERE customer_id = ? AND deleted = 0 ORDER BY kind DESC, position, rowid",
+                                        error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, c->id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      KefuContact *contact = g_new0 (KefuContact, 1);
+
+      contact->id = kefu_stmt_dup (stmt, 0);
+      contact->kind = kefu_stmt_dup (stmt, 1);
+      contact->label = kefu_stmt_dup (stmt, 2);
+      contact->value = kefu_stmt_dup (stmt, 3);
+      g_ptr_array_add (c->contacts, contact);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return kefu_db_set_error (db, error);
+  return TRUE;
+}
+
+static KefuCustomer *
+get_customer (KefuDb      *db,
+              const char  *id,
+              gboolean     include_deleted,
+              GError     **error)
+{
+  sqlite3_stmt *stmt;
+  g_autoptr(KefuCustomer) c = NULL;
+
+  stmt = kefu_db_prepare (db,
+                          "SELECT " CUSTOMER_COLUMNS ", c.deleted FROM customer c"
+                          " LEFT JOIN staff s ON s.id = c.manager_id WHERE c.id = ?",
+                          error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW &&
+      (include_deleted || sqlite3_column_int (stmt, 21) == 0))
+    c = customer_from_row (stmt);
+  sqlite3_reset (stmt);
+
+  if (c == NULL)
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND,
+                   _("This customer file does not exist or has been deleted."));
+      return NULL;
+    }
+  if (!load_contacts (db, c, error))
+    return NULL;
+  return g_steal_pointer (&c);
+}
+
+static gboolean
+insert_contact (KefuDb        *db,
+                const char    *customer_id,
+                KefuContact   *contact,
+                guint          position,
+                GError       **error)
+{
+  g_autoptr(KefuChangeSet) cs = NULL;
+  g_autofree char *normalized = normalize_contact (contact->kind, contact->value);
+  sqlite3_stmt *stmt;
+
+  if (contact->id == NULL)
+    contact->id = kefu_uuid7_new ();
+
+  cs = kefu_change_set_new ("customer_contact", contact->id, KEFU_CHANGE_INSERT, 0);
+  kefu_change_set_text (cs, "customer_id", NULL, customer_id);
+  kefu_change_set_text (cs, "kind", NULL, contact->kind);
+  kefu_change_set_text (cs, "label", NULL, contact->label);
+  kefu_change_set_text (cs, "value", NULL, contact->value);
+  kefu_change_set_int (cs, "position", FALSE, 0, position);
+
+  stmt = kefu_db_prepare (db,
+                          "INSERT INTO customer_contact (id, hlc, updated_by, updated_at, customer_id, kind, label, value, normalized, position)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, contact->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  sqlite3_bind_text (stmt, 5, customer_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, contact->kind, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 7, contact->label);
+  sqlite3_bind_text (stmt, 8, contact->value, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, normalized, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 10, position);
+  if (!step_done (db, stmt, error))
+    return FALSE;
+  return kefu_db_record_change (db, cs, error);
+}
+
+/* Writes one change of a contact row: a field update or a tombstone. */
+static gboolean
+update_contact (KefuDb             *db,
+                const KefuContact  *old,
+                const KefuContact  *contact,
+                const char         *customer_id,
+                guint               position,
+                GError            **error)
+{
+  g_autoptr(KefuChangeSet) cs = NULL;
+  sqlite3_stmt *stmt;
+  g_autofree char *normalized = NULL;
+
+  if (contact == NULL)
+    {
+      cs = kefu_change_set_new ("customer_contact", old->id, KEFU_CHANGE_DELETE, 0);
+      kefu_change_set_int (cs, "deleted", TRUE, 0, 1);
+      stmt = kefu_db_prepare (db,
+                              "UPDATE customer_contact SET deleted = 1, version = version + 1, hlc = ?,"
+                              " updated_by = ?, updated_at = ? WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, kefu_db_get_actor (db), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, g_get_real_time () / 1000);
+      sqlite3_bind_text (stmt, 4, old->id, -1, SQLITE_STATIC);
+      return step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
+    }
+
+  cs = kefu_change_set_new ("customer_contact", old->id, KEFU_CHANGE_UPDATE, 0);
+  kefu_change_set_text (cs, "label", old->label, blank_to_null (contact->label));
+  kefu_change_set_text (cs, "value", old->value, contact->value);
+  kefu_change_set_text (cs, "customer_id", NULL, customer_id);
+  if (kefu_change_set_is_empty (cs))
+    return TRUE;
+
+  normalized = normalize_contact (old->kind, contact->value);
+  stmt = kefu_db_prepare (db,
+                          "UPDATE customer_contact SET label = ?, value = ?, normalized = ?, position = ?,"
+                          " customer_id = ?, version = version + 1, hlc = ?, updated_by = ?, updated_at = ?"
+                          " WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text_or_null (stmt, 1, contact->label);
+  sqlite3_bind_text (stmt, 2, contact->value, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, normalized, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, position);
+  sqlite3_bind_text (stmt, 5, customer_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, kefu_db_get_actor (db), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 8, g_get_real_time () / 1000);
+  sqlite3_bind_text (stmt, 9, old->id, -1, SQLITE_STATIC);
+  return step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
+}
+
+static void
+apply_segment_rules (KefuCustomer *c,
+                     GPtrArray    *rules)
+{
+  g_autofree char *reason = NULL;
+  const char *segment;
+
+  if (c->segment_manual)
+    return;
+  segment = kefu_segment_evaluate (rules, c, g_get_real_time () / 1000, &reason);
+  g_free (c->segment);
+  c->segment = g_strdup (segment);
+  g_free (c->segment_reason);
+  c->segment_reason = g_steal_pointer (&reason);
+}
+
+static void
+record_customer_fields (KefuChangeSet      *cs,
+                        const KefuCustomer *old,
+                        const KefuCustomer *c)
+{
+  gboolean o = old != NULL;
+
+  kefu_change_set_text (cs, "number", o ? old->number : NULL, c->number);
+  kefu_change_set_text (cs, "kind", o ? old->kind : NULL, c->kind);
+  kefu_change_set_text (cs, "name", o ? old->name : NULL, c->name);
+  kefu_change_set_text (cs, "company", o ? old->company : NULL, blank_to_null (c->company));
+  kefu_change_set_text (cs, "industry", o ? old->industry : NULL, blank_to_null (c->industry));
+  kefu_change_set_text (cs, "branch_id", o ? old->branch_id : NULL, c->branch_id);
+  kefu_change_set_text (cs, "manager_id", o ? old->manager_id : NULL, blank_to_null (c->manager_id));
+  kefu_change_set_text (cs, "segment", o ? old->segment : NULL, c->segment);
+  kefu_change_set_text (cs, "segment_reason", o ? old->segment_reason : NULL, c->segment_reason);
+  kefu_change_set_int (cs, "segment_manual", o, o ? old->segment_manual : 0, c->segment_manual);
+  kefu_change_set_text (cs, "preferences", o ? old->preferences : NULL, c->preferences ? c->preferences : "");
+  kefu_change_set_text (cs, "tags", o ? old->tags : NULL, c->tags ? c->tags : "");
+  kefu_change_set_int (cs, "monthly_volume", o, o ? old->monthly_volume : 0, c->monthly_volume);
+  kefu_change_set_int (cs, "monthly_spend_cents", o, o ? old->monthly_spend_cents : 0, c->monthly_spend_cents);
+  kefu_change_set_int (cs, "complaints_12m", o, o ? old->complaints_12m : 0, c->complaints_12m);
+  if (!o)
+    kefu_change_set_int (cs, "created_at", FALSE, 0, c->created_at);
+  if (c->last_contact_at != 0 || o)
+    kefu_change_set_int (cs, "last_contact_at", o, o ? old->last_contact_at : 0, c->last_contact_at);
+}
+
+static void
+bind_customer_fields (sqlite3_stmt       *stmt,
+                      const KefuCustomer *c,
+                      GBytes             *sort_key)
+{
+  gsize key_len;
+  gconstpointer key = g_bytes_get_data (sort_key, &key_len);
+
+  /* Parameters 1–16 are shared by the INSERT and the UPDATE. */
+  sqlite3_bind_text (stmt, 1, c->kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, c->name, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 3, c->company);
+  bind_text_or_null (stmt, 4, c->industry);
+  bind_text_or_null (stmt, 5, c->branch_id);
+  bind_text_or_null (stmt, 6, c->manager_id);
+  sqlite3_bind_text (stmt, 7, c->segment, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 8, c->segment_reason);
+  sqlite3_bind_int (stmt, 9, c->segment_manual ? 1 : 0);
+  sqlite3_bind_text (stmt, 10, c->preferences ? c->preferences : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 11, c->tags ? c->tags : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 12, c->monthly_volume);
+  sqlite3_bind_int64 (stmt, 13, c->monthly_spend_cents);
+  sqlite3_bind_int64 (stmt, 14, c->complaints_12m);
+  if (c->last_contact_at > 0)
+    sqlite3_bind_int64 (stmt, 15, c->last_contact_at);
+  else
+    sqlite3_bind_null (stmt, 15);
+  sqlite3_bind_blob (stmt, 16, key, key_len, SQLITE_TRANSIENT);
+}
+
+static void
+normalize_input (KefuCustomer *c)
+{
+  char *tmp;
+
+  tmp = strip_dup (c->name); g_free (c->name); c->name = tmp;
+  tmp = strip_dup (c->company); g_free (c->company); c->company = tmp;
+  if (c->kind == NULL)
+    c->kind = g_strdup (is_blank (c->company) ? "person" : "enterprise");
+  for (guint i = 0; i < c->contacts->len; i++)
+    {
+      KefuContact *contact = g_ptr_array_index (c->contacts, i);
+
+      tmp = strip_dup (contact->value); g_free (contact->value); contact->value = tmp;
+    }
+  /* Blank contact rows are dropped, not stored. */
+  for (guint i = c->contacts->len; i > 0; i--)
+    {
+      KefuContact *contact = g_ptr_array_index (c->contacts, i - 1);
+
+      if (is_blank (contact->value))
+        g_ptr_array_remove_index (c->contacts, i - 1);
+    }
+}
+
+static gboolean
+insert_customer (KefuDb        *db,
+                 KefuCustomer  *c,
+                 GPtrArray     *rules,
+                 GError       **error)
+{
+  g_autoptr(KefuChangeSet) cs = NULL;
+  g_autoptr(GBytes) sort_key = NULL;
+  sqlite3_stmt *stmt;
+  gint64 now = g_get_real_time () / 1000;
+
+  normalize_input (c);
+  if (!kefu_customer_validate (c, error))
+    return FALSE;
+
+  if (c->id == NULL)
+    c->id = kefu_uuid7_new ();
+  if (c->number == NULL && (c->number = next_customer_number (db, error)) == NULL)
+    return FALSE;
+  if (c->created_at == 0)
+    c->created_at = now;
+  if (c->branch_id == NULL)
+    c->branch_id = kefu_db_get_meta (db, "office_id");
+  if (c->segment_manual && !kefu_segment_is_valid (c->segment))
+    c->segment_manual = FALSE;
+  apply_segment_rules (c, rules);
+  c->version = 1;
+
+  cs = kefu_change_set_new ("customer", c->id, KEFU_CHANGE_INSERT, 0);
+  record_customer_fields (cs, NULL, c);
+  sort_key = kefu_sort_key_for (c->name);
+
+  stmt = kefu_db_prepare (db,
+                          "INSERT INTO customer (kind, name, company, industry, branch_id, manager_id, segment,"
+                          " segment_reason, segment_manual, preferences, tags, monthly_volume, monthly_spend_cents,"
+                          " complaints_12m, last_contact_at, sort_key, id, number, created_at, hlc, updated_by, updated_at)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_customer_fields (stmt, c, sort_key);
+  sqlite3_bind_text (stmt, 17, c->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 18, c->number, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 19, c->created_at);
+  sqlite3_bind_text (stmt, 20, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 21, kefu_db_get_actor (db), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 22, now);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      int code = sqlite3_extended_errcode (kefu_db_get_handle (db));
+
+      sqlite3_reset (stmt);
+      if (code == SQLITE_CONSTRAINT_UNIQUE)
+        g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                     _("The customer number “%s” is already in use."), c->number);
+      else if (code == SQLITE_CONSTRAINT_FOREIGNKEY)
+        g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                     _("The account manager or branch of this customer does not exist."));
+      else
+        kefu_db_set_error (db, error);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  c->rowid = sqlite3_last_insert_rowid (kefu_db_get_handle (db));
+
+  if (!kefu_db_record_change (db, cs, error))
+    return FALSE;
+  for (guint i = 0; i < c->contacts->len; i++)
+    if (!insert_contact (db, c->id, g_ptr_array_index (c->contacts, i), i, error))
+      return FALSE;
+  return fts_write (db, c->rowid, NULL, c, error);
+}
+
+/* --- boxed type and plain data --------------------------------------- */
+
+KefuCustomer *
+kefu_customer_new (void)
+{
+  KefuCustomer *c = g_new0 (KefuCustomer, 1);
+
+  c->contacts = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_contact_free);
+  return c;
+}
+
+KefuCustomer *
+kefu_customer_copy (const KefuCustomer *src)
+{
+  KefuCustomer *c = kefu_customer_new ();
+
+  c->rowid = src->rowid;
+  c->id = g_strdup (src->id);
+  c->version = src->version;
+  c->number = g_strdup (src->number);
+  c->kind = g_strdup (src->kind);
+  c->name = g_strdup (src->name);
+  c->company = g_strdup (src->company);
+  c->industry = g_strdup (src->industry);
+  c->branch_id = g_strdup (src->branch_id);
+  c->manager_id = g_strdup (src->manager_id);
+  c->manager_name = g_strdup (src->manager_name);
+  c->segment = g_strdup (src->segment);
+  c->segment_reason = g_strdup (src->segment_reason);
+  c->segment_manual = src->segment_manual;
+  c->preferences = g_strdup (src->preferences);
+  c->tags = g_strdup (src->tags);
+  c->monthly_volume = src->monthly_volume;
+  c->monthly_spend_cents = src->monthly_spend_cents;
+  c->complaints_12m = src->complaints_12m;
+  c->created_at = src->created_at;
+  c->last_contact_at = src->last_contact_at;
+  for (guint i = 0; i < src->contacts->len; i++)
+    {
+      const KefuContact *from = g_ptr_array_index (src->contacts, i);
+      KefuContact *to = g_new0 (KefuContact, 1);
+
+      to->id = g_strdup (from->id);
+      to->kind = g_strdup (from->kind);
+      to->label = g_strdup (from->label);
+      to->value = g_strdup (from->value);
+      g_ptr_array_add (c->contacts, to);
+    }
+  return c;
+}
+
+void
+kefu_customer_free (KefuCustomer *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->id);
+  g_free (c->number);
+  g_free (c->kind);
+  g_free (c->name);
+  g_free (c->company);
+  g_free (c->industry);
+  g_free (c->branch_id);
+  g_free (c->manager_id);
+  g_free (c->manager_name);
+  g_free (c->segment);
+  g_free (c->segment_reason);
+  g_free (c->preferences);
+  g_free (c->tags);
+  g_ptr_array_unref (c->contacts);
+  g_free (c);
+}
+
+void
+kefu_customer_add_contact (KefuCustomer *c,
+                           const char   *kind,
+                           const char   *label,
+                           const char   *value)
+{
+  KefuContact *contact = g_new0 (KefuContact, 1);
+
+  contact->kind = g_strdup (kind);
+  contact->label = g_strdup (label);
+  contact->value = g_strdup (value);
+  g_ptr_array_add (c->contacts, contact);
+}
+
+const char *
+kefu_customer_first_contact (const KefuCustomer *c,
+                             const char         *kind)
+{
+  for (guint i = 0; i < c->contacts->len; i++)
+    {
+      const KefuContact *contact = g_ptr_array_index (c->contacts, i);
+
+      if (g_strcmp0 (contact->kind, kind) == 0)
+        return contact->value;
+    }
+  return NULL;
+}
+
+void
+kefu_contact_free (KefuContact *contact)
+{
+  if (contact == NULL)
+    return;
+  g_free (contact->id);
+  g_free (contact->kind);
+  g_free (contact->label);
+  g_free (contact->value);
+  g_free (contact);
+}
+
+void
+kefu_note_free (KefuNote *note)
+{
+  if (note == NULL)
+    return;
+  g_free (note->id);
+  g_free (note->author_name);
+  g_free (note->body);
+  g_free (note);
+}
+
+void
+kefu_history_entry_free (KefuHistoryEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->actor_name);
+  g_free (entry->op);
+  g_free (entry->changes);
+  g_free (entry->note);
+  g_free (entry);
+}
+
+void
+kefu_duplicate_pair_free (KefuDuplicatePair *pair)
+{
+  if (pair == NULL)
+    return;
+  g_free (pair->id_a); g_free (pair->number_a); g_free (pair->name_a);
+  g_free (pair->id_b); g_free (pair->number_b); g_free (pair->name_b);
+  g_free (pair->reason);
+  g_free (pair->detail);
+  g_free (pair);
+}
+
+void
+kefu_customer_summary_clear (KefuCustomerSummary *s)
+{
+  g_clear_pointer (&s->id, g_free);
+  g_clear_pointer (&s->number, g_free);
+  g_clear_pointer (&s->kind, g_free);
+  g_clear_pointer (&s->name, g_free);
+  g_clear_pointer (&s->company, g_free);
+  g_clear_pointer (&s->phone, g_free);
+  g_clear_pointer (&s->segment, g_free);
+  g_clear_pointer (&s->manager_name, g_free);
+}
+
+void
+kefu_customer_query_clear (KefuCustomerQuery *q)
+{
+  g_clear_pointer (&q->text, g_free);
+  g_clear_pointer (&q->segment, g_free);
+  g_clear_pointer (&q->manager_id, g_free);
+}
+
+static const char *segment_keys[] = { "key", "vip", "regular", "new", "at_risk", NULL };
+
+const char **
+kefu_segment_keys (void)
+{
+  return segment_keys;
+}
+
+gboolean
+kefu_segment_is_valid (const char *segment)
+{
+  return segment != NULL && g_strv_contains (segment_keys, segment);
+}
+
+const char *
+kefu_segment_label (const char *segment)
+{
+  if (g_strcmp0 (segment, "key") == 0)
+    return _("Key account");
+  if (g_strcmp0 (segment, "vip") == 0)
+    return _("VIP");
+  if (g_strcmp0 (segment, "regular") == 0)
+    return _("Regular");
+  if (g_strcmp0 (segment, "new") == 0)
+    return _("New");
+  if (g_strcmp0 (segment, "at_risk") == 0)
+    return _("At risk");
+  return segment;
+}
+
+static const char *preference_keys[] = { "speed", "care", "price", "pickup", "invoice", "privacy", NULL };
+
+const char **
+kefu_preference_keys (void)
+{
+  return preference_keys;
+}
+
+const char *
+kefu_preference_label (const char *key)
+{
+  if (g_strcmp0 (key, "speed") == 0)
+    return _("Speed");
+  if (g_strcmp0 (key, "care") == 0)
+    return _("Careful handling");
+  if (g_strcmp0 (key, "price") == 0)
+    return _("Price");
+  if (g_strcmp0 (key, "pickup") == 0)
+    return _("Door pick-up");
+  if (g_strcmp0 (key, "invoice") == 0)
+    return _("Invoices");
+  if (g_strcmp0 (key, "privacy") == 0)
+    return _("Privacy");
+  return key;
+}
+
+gboolean
+kefu_customer_validate (const KefuCustomer  *c,
+                        GError             **error)
+{
+  if (is_blank (c->name))
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID, _("Enter the customer’s name."));
+      return FALSE;
+    }
+  if (g_utf8_strlen (c->name, -1) > 100)
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                   _("The name is too long (at most 100 characters)."));
+      return FALSE;
+    }
+  if (c->company && g_utf8_strlen (c->company, -1) > 200)
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                   _("The company name is too long (at most 200 characters)."));
+      return FALSE;
+    }
+  if (g_strcmp0 (c->kind, "person") != 0 && g_strcmp0 (c->kind, "enterprise") != 0)
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                   _("A customer is either a person or an enterprise."));
+      return FALSE;
+    }
+  if (g_strcmp0 (c->kind, "enterprise") == 0 && is_blank (c->company))
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                   _("Enter the company name of an enterprise customer."));
+      return FALSE;
+    }
+  if (c->segment_manual && !kefu_segment_is_valid (c->segment))
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID, _("Choose a segment."));
+      return FALSE;
+    }
+  if (c->monthly_volume < 0 || c->monthly_spend_cents < 0 || c->complaints_12m < 0)
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                   _("Volumes, spending and complaint counts cannot be negative."));
+      return FALSE;
+    }
+  for (guint i = 0; i < c->contacts->len; i++)
+    {
+      const KefuContact *contact = g_ptr_array_index (c->contacts, i);
+
+      if (g_strcmp0 (contact->kind, "phone") == 0)
+        {
+          g_autofree char *n = kefu_phone_normalize (contact->value);
+
+          if (!kefu_phone_is_plausible (n))
+            {
+              g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                           _("“%s” is not a phone number (a mobile has 11 digits, a landline starts with its area code)."),
+                           contact->value);
+              return FALSE;
+            }
+        }
+      else if (g_strcmp0 (contact->kind, "email") == 0)
+        {
+          if (contact->value == NULL || strchr (contact->value, '@') == NULL)
+            {
+              g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                           _("“%s” is not an e-mail address."), contact->value);
+              return FALSE;
+            }
+        }
+      else if (g_strcmp0 (contact->kind, "address") != 0)
+        {
+          g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                       _("Unknown kind of contact “%s”."), contact->kind);
+          return FALSE;
+        }
+      if (contact->value && g_utf8_strlen (contact->value, -1) > 300)
+        {
+          g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                       _("A contact is too long (at most 300 characters)."));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* --- writes ---------------------------------------------------------- */
+
+/**
+ * kefu_customers_create:
+ * @c: the new customer; its id, number, segment and rowid are filled in
+ */
+gboolean
+kefu_customers_create (KefuDb        *db,
+                       KefuCustomer  *c,
+                       GError       **error)
+{
+  g_autoptr(GPtrArray) rules = NULL;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+  g_return_val_if_fail (c != NULL, FALSE);
+
+  if ((rules = kefu_segment_rules_list (db, error)) == NULL)
+    return FALSE;
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  if (!insert_customer (db, c, rules, error))
+    {
+      kefu_db_rollback (db);
+      g_clear_pointer (&c->id, g_free);
+      return FALSE;
+    }
+  return kefu_db_commit (db, error);
+}
+
+gboolean
+kefu_customers_create_many (KefuDb     *db,
+                            GPtrArray  *customers,
+                            guint      *failed_index,
+                            GError    **error)
+{
+  g_autoptr(GPtrArray) rules = NULL;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+
+  if ((rules = kefu_segment_rules_list (db, error)) == NULL)
+    return FALSE;
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  for (guint i = 0; i < customers->len; i++)
+    {
+      if (!insert_customer (db, g_ptr_array_index (customers, i), rules, error))
+        {
+          if (failed_index)
+            *failed_index = i;
+          kefu_db_rollback (db);
+          return FALSE;
+        }
+    }
+  return kefu_db_commit (db, error);
+}
+
+static gboolean
+update_customer_row (KefuDb              *db,
+                     const KefuCustomer  *old,
+                     KefuCustomer        *c,
+                     KefuChangeSet       *cs,
+                     GError             **error)
+{
+  g_autoptr(GBytes) sort_key = kefu_sort_key_for (c->name);
+  sqlite3_stmt *stmt;
+
+  stmt = kefu_db_prepare (db,
+                          "UPDATE customer SET kind = ?1, name = ?2, company = ?3, industry = ?4, branch_id = ?5,"
+                          " manager_id = ?6, segment = ?7, segment_reason = ?8, segment_manual = ?9,"
+                          " preferences = ?10, tags = ?11, monthly_volume = ?12, monthly_spend_cents = ?13,"
+                          " complaints_12m = ?14, last_contact_at = ?15, sort_key = ?16,"
+                          " version = version + 1, hlc = ?17, updated_by = ?18, updated_at = ?19"
+                          " WHERE id = ?20 AND version = ?21", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_customer_fields (stmt, c, sort_key);
+  sqlite3_bind_text (stmt, 17, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 18, kefu_db_get_actor (db), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 19, g_get_real_time () / 1000);
+  sqlite3_bind_text (stmt, 20, old->id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 21, old->version);
+  if (!step_done (db, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (kefu_db_get_handle (db)) != 1)
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_CONFLICT,
+                   _("Someone else changed this customer file in the meantime. Reopen it to see their changes."));
+      return FALSE;
+    }
+  c->version = old->version + 1;
+  return kefu_db_record_change (db, cs, error);
+}
+
+static gboolean
+update_contacts (KefuDb             *db,
+                 const KefuCustomer *old,
+                 KefuCustomer       *c,
+                 GError            **error)
+{
+  for (guint i = 0; i < old->contacts->len; i++)
+    {
+      const KefuContact *o = g_ptr_array_index (old->contacts, i);
+      const KefuContact *match = NULL;
+      guint position = 0;
+
+      for (guint j = 0; j < c->contacts->len; j++)
+        {
+          const KefuContact *n = g_ptr_array_index (c->contacts, j);
+
+          if (g_strcmp0 (n->id, o->id) == 0)
+            {
+              match = n;
+              position = j;
+              break;
+            }
+        }
+      if (!update_contact (db, o, match, NULL, position, error))
+        return FALSE;
+    }
+  for (guint j = 0; j < c->contacts->len; j++)
+    {
+      KefuContact *n = g_ptr_array_index (c->contacts, j);
+
+      if (n->id == NULL && !insert_contact (db, c->id, n, j, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * kefu_customers_update:
+ * @c: the edited customer, as read by kefu_customers_get() and changed;
+ *   its version must still be the stored one
+ *
+ * Contacts of @c without an id are added, stored contacts missing from @c
+ * are deleted. Segment rules are re-evaluated unless overridden by hand.
+ */
+gboolean
+kefu_customers_update (KefuDb        *db,
+                       KefuCustomer  *c,
+                       GError       **error)
+{
+  g_autoptr(KefuCustomer) old = NULL;
+  g_autoptr(GPtrArray) rules = NULL;
+  g_autoptr(KefuChangeSet) cs = NULL;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+  g_return_val_if_fail (c != NULL && c->id != NULL, FALSE);
+
+  normalize_input (c);
+  if (!kefu_customer_validate (c, error))
+    return FALSE;
+  if ((rules = kefu_segment_rules_list (db, error)) == NULL)
+    return FALSE;
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  if ((old = get_customer (db, c->id, FALSE, error)) == NULL)
+    goto fail;
+  if (old->version != c->version)
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_CONFLICT,
+                   _("Someone else changed this customer file in the meantime. Reopen it to see their changes."));
+      goto fail;
+    }
+
+  kefu_set_str (&c->number, old->number);
+  if (c->created_at == 0)
+    c->created_at = old->created_at;
+  apply_segment_rules (c, rules);
+
+  cs = kefu_change_set_new ("customer", c->id, KEFU_CHANGE_UPDATE, old->version);
+  record_customer_fields (cs, old, c);
+  if (!kefu_change_set_is_empty (cs) && !update_customer_row (db, old, c, cs, error))
+    goto fail;
+  if (!update_contacts (db, old, c, error))
+    goto fail;
+  if (!fts_write (db, old->rowid, old, c, error))
+    goto fail;
+  return kefu_db_commit (db, error);
+
+fail:
+  kefu_db_rollback (db);
+  return FALSE;
+}
+
+static gboolean
+set_deleted (KefuDb      *db,
+             const char  *id,
+             gboolean     deleted,
+             const char  *merged_into,
+             const char  *note,
+             GError     **error)
+{
+  g_autoptr(KefuCustomer) old = NULL;
+  g_autoptr(KefuChangeSet) cs = NULL;
+  sqlite3_stmt *stmt;
+
+  if ((old = get_customer (db, id, deleted ? FALSE : TRUE, error)) == NULL)
+    return FALSE;
+
+  cs = kefu_change_set_new ("customer", id, deleted ? KEFU_CHANGE_DELETE : KEFU_CHANGE_RESTORE,
+                            old->version);
+  kefu_change_set_int (cs, "deleted", TRUE, deleted ? 0 : 1, deleted ? 1 : 0);
+  if (merged_into)
+    kefu_change_set_text (cs, "merged_into", NULL, merged_into);
+  kefu_change_set_note (cs, note);
+
+  stmt = kefu_db_prepare (db,
+                          "UPDATE customer SET deleted = ?, merged_into = ?, version = version + 1, hlc = ?,"
+                          " updated_by = ?, updated_at = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, deleted ? 1 : 0);
+  sqlite3_bind_text (stmt, 2, merged_into, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, kefu_db_get_actor (db), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, g_get_real_time () / 1000);
+  sqlite3_bind_text (stmt, 6, id, -1, SQLITE_STATIC);
+  return step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
+}
+
+/* Deleting keeps the row as a tombstone: restore brings it back whole. */
+gboolean
+kefu_customers_delete (KefuDb      *db,
+                       const char  *id,
+                       GError     **error)
+{
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  if (!set_deleted (db, id, TRUE, NULL, NULL, error))
+    {
+      kefu_db_rollback (db);
+      return FALSE;
+    }
+  return kefu_db_commit (db, error);
+}
+
+gboolean
+kefu_customers_restore (KefuDb      *db,
+                        const char  *id,
+                        GError     **error)
+{
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  if (!set_deleted (db, id, FALSE, NULL, NULL, error))
+    {
+      kefu_db_rollback (db);
+      return FALSE;
+    }
+  return kefu_db_commit (db, error);
+}
+
+gboolean
+kefu_customers_add_note (KefuDb      *db,
+                         const char  *customer_id,
+                         const char  *body,
+                         GError     **error)
+{
+  g_autoptr(KefuChangeSet) cs = NULL;
+  g_autofree char *id = kefu_uuid7_new ();
+  g_autofree char *text = strip_dup (body);
+  g_autoptr(KefuCustomer) c = NULL;
+  sqlite3_stmt *stmt;
+  gint64 now = g_get_real_time () / 1000;
+
+  if (is_blank (text))
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID, _("The note is empty."));
+      return FALSE;
+    }
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  if ((c = get_customer (db, customer_id, FALSE, error)) == NULL)
+    goto fail;
+
+  cs = kefu_change_set_new ("customer_note", id, KEFU_CHANGE_INSERT, 0);
+  kefu_change_set_text (cs, "customer_id", NULL, customer_id);
+  kefu_change_set_text (cs, "body", NULL, text);
+  stmt = kefu_db_prepare (db,
+                          "INSERT INTO customer_note (id, hlc, updated_by, updated_at, customer_id, author_id, body, created_at)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?3, ?6, ?4)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, now);
+  sqlite3_bind_text (stmt, 5, customer_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, text, -1, SQLITE_STATIC);
+  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+    goto fail;
+  return kefu_db_commit (db, error);
+
+fail:
+  kefu_db_rollback (db);
+  return FALSE;
+}
+
+gboolean
+kefu_customers_set_segment (KefuDb      *db,
+                            const char  *id,
+                            const char  *segment,
+                            const char  *reason,
+                            GError     **error)
+{
+  g_autoptr(KefuCustomer) c = NULL;
+
+  if (!kefu_segment_is_valid (segment))
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID, _("Choose a segment."));
+      return FALSE;
+    }
+  if (is_blank (reason))
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                   _("Say why this customer is given this segment."));
+      return FALSE;
+    }
+  if ((c = kefu_customers_get (db, id, error)) == NULL)
+    return FALSE;
+  kefu_set_str (&c->segment, segment);
+  kefu_set_str (&c->segment_reason, reason);
+  c->segment_manual = TRUE;
+  return kefu_customers_update (db, c, error);
+}
+
+gboolean
+kefu_customers_clear_segment_override (KefuDb      *db,
+                                       const char  *id,
+                                       GError     **error)
+{
+  g_autoptr(KefuCustomer) c = NULL;
+
+  if ((c = kefu_customers_get (db, id, error)) == NULL)
+    return FALSE;
+  c->segment_manual = FALSE;
+  return kefu_customers_update (db, c, error);
+}
+
+/**
+ * kefu_customers_reassign:
+ *
+ * Moves every customer of one account manager to another, one transaction,
+ * each move in the customer's history.
+ */
+gboolean
+kefu_customers_reassign (KefuDb      *db,
+                         const char  *from_manager_id,
+                         const char  *to_manager_id,
+                         guint       *n_moved,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) versions = g_ptr_array_new ();
+  g_autofree char *note = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (from_manager_id == NULL || to_manager_id == NULL)
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                   _("Choose both account managers."));
+      return FALSE;
+    }
+  if (g_strcmp0 (from_manager_id, to_manager_id) == 0)
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                   _("Choose a different account manager to take over the customers."));
+      return FALSE;
+    }
+
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+
+  {
+    stmt = kefu_db_prepare (db, "SELECT name FROM staff WHERE id = ?", error);
+    if (stmt == NULL)
+      goto fail;
+    sqlite3_bind_text (stmt, 1, to_manager_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step (stmt);
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_ROW)
+      {
+        g_set_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND,
+                     _("The account manager who should take over does not exist."));
+        goto fail;
+      }
+  }
+
+  stmt = kefu_db_prepare (db,
+                          "SELECT c.id, c.version, f.name, t.name FROM customer c"
+                          " LEFT JOIN staff f ON f.id = c.manager_id"
+                          " LEFT JOIN staff t ON t.id = ?2"
+                          " WHERE c.manager_id = ?1 AND c.deleted = 0", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, from_manager_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, to_manager_id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (ids, kefu_stmt_dup (stmt, 0));
+      g_ptr_array_add (versions, GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (stmt, 1)));
+      if (note == NULL)
+        note = g_strdup_printf (_("Reassigned from %s to %s"),
+                                kefu_stmt_text (stmt, 2), kefu_stmt_text (stmt, 3));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      kefu_db_set_error (db, error);
+      goto fail;
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(KefuChangeSet) cs = NULL;
+      const char *id = g_ptr_array_index (ids, i);
+      gint64 version = (gint64) GPOINTER_TO_SIZE (g_ptr_array_index (versions, i));
+
+      cs = kefu_change_set_new ("customer", id, KEFU_CHANGE_UPDATE, version);
+      kefu_change_set_text (cs, "manager_id", from_manager_id, to_manager_id);
+      kefu_change_set_note (cs, note);
+      stmt = kefu_db_prepare (db,
+                              "UPDATE customer SET manager_id = ?, version = version + 1, hlc = ?,"
+                              " updated_by = ?, updated_at = ? WHERE id = ?", error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_text (stmt, 1, to_manager_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+      sqlite3_bind_text (stmt, 5, id, -1, SQLITE_STATIC);
+      if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+        goto fail;
+    }
+
+  if (!kefu_db_commit (db, error))
+    return FALSE;
+  if (n_moved)
+    *n_moved = ids->len;
+  return TRUE;
+
+fail:
+  kefu_db_rollback (db);
+  return FALSE;
+}
+
+static char *
+join_lists (const char *a,
+            const char *b)
+{
+  g_auto(GStrv) pa = g_strsplit (a ? a : "", ",", -1);
+  g_auto(GStrv) pb = g_strsplit (b ? b : "", ",", -1);
+  g_autoptr(GPtrArray) out = g_ptr_array_new ();
+
+  for (guint i = 0; pa[i]; i++)
+    if (*pa[i] && !g_ptr_array_find_with_equal_func (out, pa[i], g_str_equal, NULL))
+      g_ptr_array_add (out, pa[i]);
+  for (guint i = 0; pb[i]; i++)
+    if (*pb[i] && !g_ptr_array_find_with_equal_func (out, pb[i], g_str_equal, NULL))
+      g_ptr_array_add (out, pb[i]);
+  g_ptr_array_add (out, NULL);
+  return g_strjoinv (",", (char **) out->pdata);
+}
+
+static gboolean
+move_rows (KefuDb      *db,
+           const char  *table,
+           const char  *from_id,
+           const char  *to_id,
+           GError     **error)
+{
+  g_autofree char *select = g_strdup_printf ("SELECT id, version FROM %s WHERE customer_id = ? AND deleted = 0", table);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) versions = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt = kefu_db_prepare (db, select, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, from_id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 v = sqlite3_column_int64 (stmt, 1);
+
+      g_ptr_array_add (ids, kefu_stmt_dup (stmt, 0));
+      g_array_append_val (versions, v);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return kefu_db_set_error (db, error);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(KefuChangeSet) cs = NULL;
+      g_autofree char *update = g_strdup_printf ("UPDATE %s SET customer_id = ?, version = version + 1,"
+                                                 " hlc = ?, updated_by = ?, updated_at = ? WHERE id = ?", table);
+
+      cs = kefu_change_set_new (table, g_ptr_array_index (ids, i), KEFU_CHANGE_UPDATE,
+                                g_array_index (versions, gint64, i));
+      kefu_change_set_text (cs, "customer_id", from_id, to_id);
+      stmt = kefu_db_prepare (db, update, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, to_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+      sqlite3_bind_text (stmt, 5, g_ptr_array_index (ids, i), -1, SQLITE_STATIC);
+      if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * kefu_customers_merge:
+ * @keep_id: the file that stays
+ * @merge_id: the file merged into it; it becomes a tombstone pointing at
+ *   @keep_id
+ *
+ * Every contact (identical phone numbers and addresses are kept once), note,
+ * case, survey answer and follow-up of @merge_id moves to @keep_id; empty
+ * fields of @keep_id are filled from @merge_id; the history of both files
+ * stays visible on @keep_id. One transaction.
+ */
+gboolean
+kefu_customers_merge (KefuDb      *db,
+                      const char  *keep_id,
+                      const char  *merge_id,
+                      GError     **error)
+{
+  g_autoptr(KefuCustomer) keep = NULL;
+  g_autoptr(KefuCustomer) gone = NULL;
+  g_autoptr(KefuCustomer) merged = NULL;
+  g_autoptr(KefuCustomer) fresh = NULL;
+  g_autoptr(KefuChangeSet) cs = NULL;
+  g_autoptr(GPtrArray) rules = NULL;
+  g_autofree char *note = NULL;
+  static const char *tables[] = { "customer_note", "kcase", "survey_answer", "follow_up", "attachment" };
+
+  if (g_strcmp0 (keep_id, merge_id) == 0)
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                   _("A customer file cannot be merged with itself."));
+      return FALSE;
+    }
+  if ((rules = kefu_segment_rules_list (db, error)) == NULL)
+    return FALSE;
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  if ((keep = get_customer (db, keep_id, FALSE, error)) == NULL ||
+      (gone = get_customer (db, merge_id, FALSE, error)) == NULL)
+    goto fail;
+
+  merged = kefu_customer_copy (keep);
+#define FILL(field) if (is_blank (merged->field) && !is_blank (gone->field)) kefu_set_str (&merged->field, gone->field)
+  FILL (company);
+  FILL (industry);
+  FILL (manager_id);
+#undef FILL
+  {
+    char *p = join_lists (keep->preferences, gone->preferences);
+    char *t = join_lists (keep->tags, gone->tags);
+
+    g_free (merged->preferences); merged->preferences = p;
+    g_free (merged->tags); merged->tags = t;
+  }
+  merged->monthly_volume = MAX (keep->monthly_volume, gone->monthly_volume);
+  merged->monthly_spend_cents = MAX (keep->monthly_spend_cents, gone->monthly_spend_cents);
+  merged->complaints_12m = keep->complaints_12m + gone->complaints_12m;
+  merged->last_contact_at = MAX (keep->last_contact_at, gone->last_contact_at);
+  if (gone->created_at > 0 && gone->created_at < merged->created_at)
+    merged->created_at = gone->created_at;
+  apply_segment_rules (merged, rules);
+
+  note = g_strdup_printf (_("Merged file %s (%s) into this one"), gone->number, gone->name);
+  cs = kefu_change_set_new ("customer", keep->id, KEFU_CHANGE_UPDATE, keep->version);
+  record_customer_fields (cs, keep, merged);
+  kefu_change_set_text (cs, "merged_from", NULL, gone->id);
+  kefu_change_set_note (cs, note);
+  if (!update_customer_row (db, keep, merged, cs, error))
+    goto fail;
+
+  /* Contacts: move what the kept file does not have yet. */
+  for (guint i = 0; i < gone->contacts->len; i++)
+    {
+      KefuContact *contact = g_ptr_array_index (gone->contacts, i);
+      g_autofree char *n = normalize_contact (contact->kind, contact->value);
+      gboolean dup = FALSE;
+
+      for (guint j = 0; j < keep->contacts->len && !dup; j++)
+        {
+          KefuContact *k = g_ptr_array_index (keep->contacts, j);
+          g_autofree char *kn = normalize_contact (k->kind, k->value);
+
+          dup = g_strcmp0 (k->kind, contact->kind) == 0 && g_strcmp0 (kn, n) == 0;
+        }
+      if (!update_contact (db, contact, dup ? NULL : contact, dup ? NULL : keep->id,
+                           keep->contacts->len + i, error))
+        goto fail;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    if (!move_rows (db, tables[i], gone->id, keep->id, error))
+      goto fail;
+
+  if (!set_deleted (db, gone->id, TRUE, keep->id, note, error))
+    goto fail;
+
+  /* Re-index both files. */
+  if ((fresh = get_customer (db, keep->id, FALSE, error)) == NULL)
+    goto fail;
+  if (!fts_write (db, keep->rowid, keep, fresh, error))
+    goto fail;
+  return kefu_db_commit (db, error);
+
+fail:
+  kefu_db_rollback (db);
+  return FALSE;
+}
+
+/* --- reads ----------------------------------------------------------- */
+
+/**
+ * kefu_customers_get:
+ *
+ * Returns: (transfer full): the customer with its contacts, or %NULL when
+ *   it does not exist or is deleted
+ */
+KefuCustomer *
+kefu_customers_get (KefuDb      *db,
+                    const char  *id,
+                    GError     **error)
+{
+  g_return_val_if_fail (KEFU_IS_DB (db), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  return get_customer (db, id, FALSE, error);
+}
+
+KefuCustomer *
+kefu_customers_find_by_phone (KefuDb      *db,
+                              const char  *phone,
+                              GError     **error)
+{
+  g_autofree char *n = kefu_phone_normalize (phone);
+  g_autofree char *id = NULL;
+  sqlite3_stmt *stmt;
+
+  if (n == NULL)
+    return NULL;
+  stmt = kefu_db_prepare (db,
+                          "SELECT k.customer_id FROM customer_contact k JOIN customer c ON c.id = k.customer_id"
+                          " WHERE k.kind = 'phone' AND k.normalized = ? AND k.deleted = 0 AND c.deleted = 0"
+                          " ORDER BY c.last_contact_at DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, n, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = kefu_stmt_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  if (id == NULL)
+    return NULL;
+  return get_customer (db, id, FALSE, error);
+}
+
+GPtrArray *
+kefu_customers_list_notes (KefuDb      *db,
+                           const char  *customer_id,
+                           GError     **error)
+{
+  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_note_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = kefu_db_prepare (db,
+                          "SELECT n.id, s.name, n.body, n.created_at FROM customer_note n"
+                          " LEFT JOIN staff s ON s.id = n.author_id"
+                          " WHERE n.customer_id = ? AND n.deleted = 0 ORDER BY n.created_at DESC, n.rowid DESC",
+                          error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      KefuNote *note = g_new0 (KefuNote, 1);
+
+      note->id = kefu_stmt_dup (stmt, 0);
+      note->author_name = kefu_stmt_dup (stmt, 1);
+      note->body = kefu_stmt_dup (stmt, 2);
+      note->created_at = sqlite3_column_int64 (stmt, 3);
+      g_ptr_array_add (ret, note);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      kefu_db_set_error (db, error);
+      return NULL;
+    }
+  return g_steal_pointer (&ret);
+}
+
+/**
+ * kefu_customers_history:
+ *
+ * The audit entries of the file, its contacts and notes, and of every file
+ * merged into it, newest first.
+ *
+ * Returns: (transfer full) (element-type KefuHistoryEntry):
+ */
+GPtrArray *
+kefu_customers_history (KefuDb      *db,
+                        const char  *customer_id,
+                        GError     **error)
+{
+  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_history_entry_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = kefu_db_prepare (db,
+                          "WITH RECURSIVE ids (id) AS ("
+                          "   SELECT ?1 UNION SELECT c.id FROM customer c JOIN ids ON c.merged_into = ids.id),"
+                          " rows (id) AS ("
+                          "   SELECT id FROM ids"
+                          "   UNION SELECT k.id FROM customer_contact k WHERE k.customer_id IN ids"
+                          "   UNION SELECT n.id FROM customer_note n WHERE n.customer_id IN ids)"
+                          " SELECT a.at, s.name, a.op, a.entity, a.changes, a.note FROM audit_log a"
+                          " LEFT JOIN staff s ON s.id = a.actor_id"
+                          " WHERE a.row_id IN rows ORDER BY a.seq DESC LIMIT 500",
+                          error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      KefuHistoryEntry *e = g_new0 (KefuHistoryEntry, 1);
+      const char *entity = kefu_stmt_text (stmt, 3);
+      const char *op = kefu_stmt_text (stmt, 2);
+
+      e->at = sqlite3_column_int64 (stmt, 0);
+      e->actor_name = kefu_stmt_dup (stmt, 1);
+      if (g_strcmp0 (entity, "customer") == 0)
+        e->op = g_strdup (op);
+      else
+        e->op = g_strdup_printf ("%s.%s", g_str_has_prefix (entity, "customer_") ? entity + 9 : entity, op);
+      e->changes = kefu_stmt_dup (stmt, 4);
+      e->note = kefu_stmt_dup (stmt, 5);
+      g_ptr_array_add (ret, e);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      kefu_db_set_error (db, error);
+      return NULL;
+    }
+  return g_steal_pointer (&ret);
+}
+
+/**
+ * kefu_customers_find_duplicates:
+ *
+ * Pairs of live files that share a normalised phone number, or have the
+ * same name and the same address. Scans the whole table: call it off the
+ * main thread on large databases.
+ *
+ * Returns: (transfer full) (element-type KefuDuplicatePair):
+ */
+GPtrArray *
+kefu_customers_find_duplicates (KefuDb      *db,
+                                guint        limit,
+                                GError     **error)
+{
+  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_duplicate_pair_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = kefu_db_prepare (db,
+                          "SELECT ca.id, ca.number, ca.name, cb.id, cb.number, cb.name, 'phone', a.value"
+                          " FROM customer_contact a"
+                          " JOIN customer_contact b ON b.kind = 'phone' AND b.normalized = a.normalized"
+                          "   AND b.customer_id > a.customer_id AND b.deleted = 0"
+                          " JOIN customer ca ON ca.id = a.customer_id AND ca.deleted = 0"
+                          " JOIN customer cb ON cb.id = b.customer_id AND cb.deleted = 0"
+                          " WHERE a.kind = 'phone' AND a.deleted = 0 AND a.normalized <> ''"
+                          " UNION "
+                          "SELECT ca.id, ca.number, ca.name, cb.id, cb.number, cb.name, 'name_address', a.value"
+                          " FROM customer_contact a"
+                          " JOIN customer_contact b ON b.kind = 'address' AND b.normalized = a.normalized"
+                          "   AND b.customer_id > a.customer_id AND b.deleted = 0"
+                          " JOIN customer ca ON ca.id = a.customer_id AND ca.deleted = 0"
+                          " JOIN customer cb ON cb.id = b.customer_id AND cb.deleted = 0 AND cb.name = ca.name"
+                          " WHERE a.kind = 'address' AND a.deleted = 0 AND a.normalized <> ''"
+                          " LIMIT ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int (stmt, 1, limit > 0 ? (int) limit : 1000);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      KefuDuplicatePair *p = g_new0 (KefuDuplicatePair, 1);
+
+      p->id_a = kefu_stmt_dup (stmt, 0);
+      p->number_a = kefu_stmt_dup (stmt, 1);
+      p->name_a = kefu_stmt_dup (stmt, 2);
+      p->id_b = kefu_stmt_dup (stmt, 3);
+      p->number_b = kefu_stmt_dup (stmt, 4);
+      p->name_b = kefu_stmt_dup (stmt, 5);
+      p->reason = kefu_stmt_dup (stmt, 6);
+      p->detail = kefu_stmt_dup (stmt, 7);
+      g_ptr_array_add (ret, p);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      kefu_db_set_error (db, error);
+      return NULL;
+    }
+  return g_steal_pointer (&ret);
+}
+
+/* --- list queries ---------------------------------------------------- */
+
+static char *
+build_where (const KefuCustomerQuery *q,
+             char                   **match)
+{
+  GString *where = g_string_new ("c.deleted = 0");
+
+  *match = q->text ? kefu_search_build_match (q->text) : NULL;
+  if (*match)
+    g_string_append (where, " AND c.rowid IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH :match)");
+  if (q->segment)
+    g_string_append (where, " AND c.segment = :segment");
+  if (q->manager_id && *q->manager_id)
+    g_string_append (where, " AND c.manager_id = :manager");
+  else if (q->manager_id)
+    g_string_append (where, " AND c.manager_id IS NULL");
+  return g_string_free (where, FALSE);
+}
+
+static void
+bind_query (sqlite3_stmt            *stmt,
+            const KefuCustomerQuery *q,
+            const char              *match)
+{
+  int idx;
+
+  if (match && (idx = sqlite3_bind_parameter_index (stmt, ":match")) > 0)
+    sqlite3_bind_text (stmt, idx, match, -1, SQLITE_TRANSIENT);
+  if (q->segment && (idx = sqlite3_bind_parameter_index (stmt, ":segment")) > 0)
+    sqlite3_bind_text (stmt, idx, q->segment, -1, SQLITE_TRANSIENT);
+  if (q->manager_id && (idx = sqlite3_bind_parameter_index (stmt, ":manager")) > 0)
+    sqlite3_bind_text (stmt, idx, q->manager_id, -1, SQLITE_TRANSIENT);
+}
+
+gboolean
+kefu_customers_count (KefuDb                  *db,
+                      const KefuCustomerQuery *q,
+                      guint                   *n_items,
+                      GError                 **error)
+{
+  g_autofree char *match = NULL;
+  g_autofree char *where = build_where (q, &match);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (q->text && *q->text && match == NULL)
+    {
+      /* Only punctuation typed: nothing can match. */
+      *n_items = 0;
+      return TRUE;
+    }
+
+  sql = g_strdup_printf ("SELECT count(*) FROM customer c WHERE %s", where);
+  stmt = kefu_db_prepare (db, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_query (stmt, q, match);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *n_items = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return kefu_db_set_error (db, error);
+  return TRUE;
+}
+
+gboolean
+kefu_customers_page (KefuDb                  *db,
+                     const KefuCustomerQuery *q,
+                     guint                    offset,
+                     guint                    limit,
+                     GArray                  *rows,
+                     GError                 **error)
+{
+  g_autofree char *match = NULL;
+  g_autofree char *where = build_where (q, &match);
+  g_autofree char *sql = NULL;
+  const char *order;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (g_array_get_element_size (rows) == sizeof (KefuCustomerSummary), FALSE);
+
+  if (q->text && *q->text && match == NULL)
+    return TRUE;
+
+  switch (q->sort)
+    {
+    case KEFU_CUSTOMER_SORT_LAST_CONTACT:
+      order = "c.last_contact_at DESC, c.rowid DESC";
+      break;
+    case KEFU_CUSTOMER_SORT_VALUE:
+      order = "c.monthly_spend_cents DESC, c.rowid DESC";
+      break;
+    case KEFU_CUSTOMER_SORT_NAME:
+    default:
+      order = "c.sort_key, c.rowid";
+      break;
+    }
+
+  sql = g_strdup_printf ("SELECT c.rowid, c.id, c.number, c.kind, c.name, c.company,"
+                         " (SELECT k.value FROM customer_contact k WHERE k.customer_id = c.id"
+                         "   AND k.kind = 'phone' AND k.deleted = 0 ORDER BY k.position LIMIT 1),"
+                         " c.segment, s.name, c.last_contact_at, c.monthly_spend_cents"
+                         " FROM customer c LEFT JOIN staff s ON s.id = c.manager_id"
+                         " WHERE %s ORDER BY %s LIMIT :limit OFFSET :offset", where, order);
+  stmt = kefu_db_prepare (db, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_query (stmt, q, match);
+  sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":limit"), limit);
+  sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":offset"), offset);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      KefuCustomerSummary s = { 0 };
+
+      s.rowid = sqlite3_column_int64 (stmt, 0);
+      s.id = kefu_stmt_dup (stmt, 1);
+      s.number = kefu_stmt_dup (stmt, 2);
+      s.kind = kefu_stmt_dup (stmt, 3);
+      s.name = kefu_stmt_dup (stmt, 4);
+      s.company = kefu_stmt_dup (stmt, 5);
+      s.phone = kefu_stmt_dup (stmt, 6);
+      s.segment = kefu_stmt_dup (stmt, 7);
+      s.manager_name = kefu_stmt_dup (stmt, 8);
+      s.last_contact_at = sqlite3_column_int64 (stmt, 9);
+      s.monthly_spend_cents = sqlite3_column_int64 (stmt, 10);
+      g_array_append_val (rows, s);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return kefu_db_set_error (db, error);
+  return TRUE;
+}

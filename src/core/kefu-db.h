@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+#include <sqlite3.h>
+
+#include "kefu-error.h"
+
+G_BEGIN_DECLS
+
+#define KEFU_TYPE_DB (kefu_db_get_type ())
+G_DECLARE_FINAL_TYPE (KefuDb, kefu_db, KEFU, DB, GObject)
+
+typedef enum
+{
+  KEFU_CHANGE_INSERT,
+  KEFU_CHANGE_UPDATE,
+  KEFU_CHANGE_DELETE,
+  KEFU_CHANGE_RESTORE,
+} KefuChangeOp;
+
+typedef struct _KefuChangeSet KefuChangeSet;
+
+char        *kefu_db_default_path        (void);
+KefuDb      *kefu_db_open                (const char   *path,
+                                          GError      **error);
+KefuDb      *kefu_db_open_at_version     (const char   *path,
+                                          guint         version,
+                                          GError      **error);
+guint        kefu_db_latest_version      (void);
+guint        kefu_db_get_version         (KefuDb       *self);
+gboolean     kefu_db_migrate             (KefuDb       *self,
+                                          GError      **error);
+const char  *kefu_db_get_path            (KefuDb       *self);
+const char  *kefu_db_get_last_backup     (KefuDb       *self);
+sqlite3     *kefu_db_get_handle          (KefuDb       *self);
+
+/* Statements are cached per SQL text; the returned statement is reset and
+ * its bindings cleared. Transfer none. */
+sqlite3_stmt *kefu_db_prepare            (KefuDb       *self,
+                                          const char   *sql,
+                                          GError      **error);
+gboolean     kefu_db_exec                (KefuDb       *self,
+                                          const char   *sql,
+                                          GError      **error);
+gboolean     kefu_db_set_error           (KefuDb       *self,
+                                          GError      **error);
+
+/* Nested transactions: the outermost is BEGIN IMMEDIATE, inner ones are
+ * savepoints. */
+gboolean     kefu_db_begin               (KefuDb       *self,
+                                          GError      **error);
+gboolean     kefu_db_commit              (KefuDb       *self,
+                                          GError      **error);
+void         kefu_db_rollback            (KefuDb       *self);
+gboolean     kefu_db_in_transaction      (KefuDb       *self);
+
+/* Who is writing: stored as updated_by and in the audit log. */
+void         kefu_db_set_actor           (KefuDb       *self,
+                                          const char   *staff_id);
+const char  *kefu_db_get_actor           (KefuDb       *self);
+const char  *kefu_db_get_device_id       (KefuDb       *self);
+char        *kefu_db_next_hlc            (KefuDb       *self);
+
+char        *kefu_db_get_meta            (KefuDb       *self,
+                                          const char   *key);
+gboolean     kefu_db_set_meta            (KefuDb       *self,
+                                          const char   *key,
+                                          const char   *value,
+                                          GError      **error);
+
+/* Change sets: every write of a synced row records one, and
+ * kefu_db_record_change() appends the audit entry and the outbox entry in
+ * the caller's transaction. */
+KefuChangeSet *kefu_change_set_new       (const char    *entity,
+                                          const char    *row_id,
+                                          KefuChangeOp   op,
+                                          gint64         base_version);
+void         kefu_change_set_free        (KefuChangeSet *cs);
+void         kefu_change_set_text        (KefuChangeSet *cs,
+                                          const char    *field,
+                                          const char    *old_value,
+                                          const char    *new_value);
+void         kefu_change_set_int         (KefuChangeSet *cs,
+                                          const char    *field,
+                                          gboolean       had_old,
+                                          gint64         old_value,
+                                          gint64         new_value);
+void         kefu_change_set_note        (KefuChangeSet *cs,
+                                          const char    *note);
+const char  *kefu_change_set_stamp       (KefuChangeSet *cs,
+                                          KefuDb        *db);
+gboolean     kefu_change_set_is_empty    (KefuChangeSet *cs);
+gboolean     kefu_db_record_change       (KefuDb        *self,
+                                          KefuChangeSet *cs,
+                                          GError       **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KefuChangeSet, kefu_change_set_free)
+
+/* Small helpers for column reads. */
+const char  *kefu_stmt_text              (sqlite3_stmt *stmt,
+                                          int           col);
+char        *kefu_stmt_dup               (sqlite3_stmt *stmt,
+                                          int           col);
+void         kefu_json_escape_append     (GString      *out,
+                                          const char   *text);
+
+G_END_DECLS

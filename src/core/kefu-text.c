@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "kefu-text"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "kefu-text.h"
+
+/* --- phones ---------------------------------------------------------- */
+
+static gboolean
+is_phone_punct (gunichar c)
+{
+  return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' ||
+         c == 0x3000 /* ideographic space */ || c == 0xff08 || c == 0xff09 ||
+         c == 0x2014 || c == 0xff0d || c == '/';
+}
+
+char *
+kefu_phone_normalize (const char *text)
+{
+  g_autoptr(GString) digits = NULL;
+  gboolean had_plus = FALSE;
+  const char *d;
+
+  if (text == NULL)
+    return NULL;
+
+  digits = g_string_new (NULL);
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c >= '0' && c <= '9')
+        g_string_append_c (digits, (char) c);
+      else if (c >= 0xff10 && c <= 0xff19) /* full-width digits */
+        g_string_append_c (digits, (char) ('0' + (c - 0xff10)));
+      else if (c == '+' || c == 0xff0b)
+        {
+          if (digits->len > 0)
+            return NULL;
+          had_plus = TRUE;
+        }
+      else if (!is_phone_punct (c))
+        return NULL;
+    }
+
+  if (digits->len == 0)
+    return NULL;
+
+  d = digits->str;
+  /* Country code before a mobile number (1xx xxxx xxxx). */
+  if (had_plus && g_str_has_prefix (d, "86"))
+    d += 2;
+  else if (g_str_has_prefix (d, "0086") && digits->len > 4)
+    d += 4;
+  else if (g_str_has_prefix (d, "86") && digits->len == 13 && d[2] == '1')
+    d += 2;
+
+  return g_strdup (d);
+}
+
+/* A mainland mobile (11 digits starting 1[3-9]), a landline with area code
+ * (0 + 9 to 11 digits), or a short service number (5 to 8 digits). */
+gboolean
+kefu_phone_is_plausible (const char *normalized)
+{
+  gsize len;
+
+  if (normalized == NULL)
+    return FALSE;
+  len = strlen (normalized);
+  if (len == 11 && normalized[0] == '1' && normalized[1] >= '3' && normalized[1] <= '9')
+    return TRUE;
+  if (normalized[0] == '0' && len >= 10 && len <= 12)
+    return TRUE;
+  if (normalized[0] != '0' && normalized[0] != '1' && len >= 5 && len <= 8)
+    return TRUE;
+  return FALSE;
+}
+
+gboolean
+kefu_text_looks_like_phone (const char *text)
+{
+  g_autofree char *n = kefu_phone_normalize (text);
+
+  return n != NULL && strlen (n) >= 3;
+}
+
+/* --- search tokens --------------------------------------------------- */
+
+static gboolean
+is_token_char (gunichar c)
+{
+  return g_unichar_isalnum (c);
+}
+
+static void
+flush_run (GString        *out,
+           const gunichar *run,
+           guint           n)
+{
+  char buf[12];
+
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append_len (out, buf, g_unichar_to_utf8 (run[i], buf));
+      g_string_append_len (out, buf, g_unichar_to_utf8 (run[i + 1], buf));
+    }
+  if (n > 0)
+    {
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append_len (out, buf, g_unichar_to_utf8 (run[n - 1], buf));
+    }
+}
+
+void
+kefu_search_tokens_append (GString    *out,
+                           const char *text)
+{
+  gunichar run[256];
+  guint n = 0;
+
+  if (text == NULL)
+    return;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        break;
+      if (is_token_char (c))
+        {
+          if (n == G_N_ELEMENTS (run))
+            {
+              /* Very long runs (pasted text) are indexed in pieces. */
+              flush_run (out, run, n);
+              n = 0;
+            }
+          run[n++] = g_unichar_tolower (c);
+        }
+      else
+        {
+          flush_run (out, run, n);
+          n = 0;
+        }
+    }
+  flush_run (out, run, n);
+}
+
+static void
+append_term (GString        *match,
+             const gunichar *run,
+             guint           n)
+{
+  char buf[12];
+
+  if (n == 0)
+    return;
+  if (match->len > 0)
+    g_string_append (match, " AND ");
+
+  if (n == 1)
+    {
+      /* One character: any bigram that starts with it, or the unigram at
+       * the end of a run. */
+      g_string_append_c (match, '"');
+      g_string_append_len (match, buf, g_unichar_to_utf8 (run[0], buf));
+      g_string_append (match, "\"*");
+      return;
+    }
+
+  g_string_append_c (match, '"');
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (match, ' ');
+      g_string_append_len (match, buf, g_unichar_to_utf8 (run[i], buf));
+      g_string_append_len (match, buf, g_unichar_to_utf8 (run[i + 1], buf));
+    }
+  g_string_append_c (match, '"');
+}
+
+char *
+kefu_search_build_match (const char *query)
+{
+  g_autoptr(GString) match = g_string_new (NULL);
+  g_autofree char *phone = NULL;
+  gunichar run[64];
+  guint n = 0;
+
+  if (query == NULL || !g_utf8_validate (query, -1, NULL))
+    return NULL;
+
+  phone = kefu_phone_normalize (query);
+  if (phone != NULL && strlen (phone) > 0)
+    query = phone;
+
+  for (const char *p = query; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (is_token_char (c) && n < G_N_ELEMENTS (run))
+        run[n++] = g_unichar_tolower (c);
+      else
+        {
+          append_term (match, run, n);
+          n = 0;
+        }
+    }
+  append_term (match, run, n);
+
+  if (match->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&match), FALSE);
+}
+
+/* --- sorting and money ----------------------------------------------- */
+
+GBytes *
+kefu_sort_key_for (const char *name)
+{
+  g_autofree char *folded = NULL;
+  g_autofree char *gb = NULL;
+  gsize len = 0;
+
+  if (name == NULL)
+    return g_bytes_new (NULL, 0);
+
+  folded = g_utf8_casefold (name, -1);
+  gb = g_convert_with_fallback (folded, -1, "GB18030", "UTF-8", "?", NULL, &len, NULL);
+  if (gb == NULL)
+    return g_bytes_new (folded, strlen (folded));
+  return g_bytes_new (gb, len);
+}
+
+char *
+kefu_format_money (gint64 cents)
+{
+  gboolean neg = cents < 0;
+  guint64 v = neg ? (guint64) (-cents) : (guint64) cents;
+
+  return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%02u", neg ? "-" : "",
+                          v / 100, (guint) (v % 100));
+}
+
+/* Accepts "1234", "1234.5", "1,234.50", "¥1234" and "1234元"; refuses
+ * negative amounts and anything above 100 million yuan. */
+gboolean
+kefu_parse_money (const char *text,
+                  gint64     *cents)
+{
+  g_autoptr(GString) clean = g_string_new (NULL);
+  const char *p;
+  guint64 whole = 0;
+  guint frac = 0, frac_digits = 0;
+  gboolean seen_digit = FALSE, seen_dot = FALSE;
+
+  if (text == NULL)
+    return FALSE;
+
+  for (p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == ' ' || c == ',' || c == 0xa5 || c == 0xffe5 || c == 0x5143 /* 元 */)
+        continue;
+      g_string_append_unichar (clean, c);
+    }
+
+  for (p = clean->str; *p; p++)
+    {
+      if (*p >= '0' && *p <= '9')
+        {
+          seen_digit = TRUE;
+          if (seen_dot)
+            {
+              if (++frac_digits > 2)
+                return FALSE;
+              frac = frac * 10 + (guint) (*p - '0');
+            }
+          else
+            {
+              whole = whole * 10 + (guint64) (*p - '0');
+              if (whole > 100000000)
+                return FALSE;
+            }
+        }
+      else if (*p == '.' && !seen_dot)
+        seen_dot = TRUE;
+      else
+        return FALSE;
+    }
+  if (!seen_digit)
+    return FALSE;
+  if (frac_digits == 1)
+    frac *= 10;
+  *cents = (gint64) (whole * 100 + frac);
+  return TRUE;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Mainland phone numbers: strips spaces, dashes, dots, brackets and a
+ * leading +86 / 0086 / 86 (before an 11-digit mobile). Returns NULL when
+ * @text holds no digits or characters other than those. */
+char     *kefu_phone_normalize      (const char *text);
+gboolean  kefu_phone_is_plausible   (const char *normalized);
+gboolean  kefu_text_looks_like_phone (const char *text);
+
+/* Appends the search tokens of @text to @out: overlapping bigrams of each
+ * run of letters, digits and ideographs, lower-cased, plus the run's last
+ * character alone, so that any fragment is a phrase of bigrams. */
+void      kefu_search_tokens_append (GString    *out,
+                                     const char *text);
+
+/* Builds an FTS5 MATCH expression from what the user typed, or NULL when
+ * it has nothing to search for. Phone-like input is normalised first. */
+char     *kefu_search_build_match   (const char *query);
+
+/* A sort key that orders Chinese names by pinyin for the common
+ * characters (GB2312 level 1 is in pinyin order) and Latin names
+ * case-insensitively. */
+GBytes   *kefu_sort_key_for         (const char *name);
+
+char     *kefu_format_money         (gint64      cents);
+gboolean  kefu_parse_money          (const char *text,
+                                     gint64     *cents);
+
+G_END_DECLS

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include "kefu-customers.h"
+#include "kefu-test-util.h"
+#include "kefu-text.h"
+#include "kefu-uuid.h"
+
+static void
+test_open_creates_private_wal_file (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (FALSE);
+  struct stat st;
+  sqlite3_stmt *stmt;
+
+  g_assert_cmpint (g_stat (t->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  stmt = kefu_db_prepare (t->db, "PRAGMA journal_mode", NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr (kefu_stmt_text (stmt, 0), ==, "wal");
+  sqlite3_reset (stmt);
+  g_assert_cmpint (kefu_test_count (t->db, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpuint (kefu_db_get_version (t->db), ==, kefu_db_latest_version ());
+  g_assert_nonnull (kefu_db_get_device_id (t->db));
+  /* A new, empty file has nothing to back up. */
+  g_assert_null (kefu_db_get_last_backup (t->db));
+}
+
+static void
+test_migrate_from_each_version (void)
+{
+  for (guint from = 0; from < kefu_db_latest_version (); from++)
+    {
+      g_autofree char *dir = g_dir_make_tmp ("kefu-mig-XXXXXX", NULL);
+      g_autofree char *path = g_build_filename (dir, "kefu.db", NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KefuDb) old = kefu_db_open_at_version (path, from, &error);
+      g_autoptr(KefuDb) db = NULL;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (kefu_db_get_version (old), ==, from);
+      if (from >= 1)
+        {
+          /* Data written at the old version survives the migration. */
+          g_assert_true (kefu_db_exec (old, "INSERT INTO meta VALUES ('probe', 'kept')", &error));
+          g_assert_no_error (error);
+        }
+      g_clear_object (&old);
+
+      db = kefu_db_open (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (kefu_db_get_version (db), ==, kefu_db_latest_version ());
+      g_assert_cmpint (kefu_test_count (db, "SELECT count(*) FROM segment_rule"), >, 0);
+      if (from >= 1)
+        {
+          g_autofree char *probe = kefu_db_get_meta (db, "probe");
+          const char *backup = kefu_db_get_last_backup (db);
+          g_autoptr(KefuDb) copy = NULL;
+
+          g_assert_cmpstr (probe, ==, "kept");
+          /* The backup holds the database as it was before migrating. */
+          g_assert_nonnull (backup);
+          g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
+          copy = kefu_db_open_at_version (backup, from, &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (kefu_db_get_version (copy), ==, from);
+        }
+      g_clear_object (&db);
+      kefu_test_rm_rf (dir);
+    }
+}
+
+static void
+test_refuses_newer_schema (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KefuDb) again = NULL;
+
+  g_assert_true (kefu_db_exec (t->db, "PRAGMA user_version = 999", NULL));
+  again = kefu_db_open (t->path, &error);
+  g_assert_null (again);
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_DATABASE);
+}
+
+static void
+test_not_a_database (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kefu-bad-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "junk.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KefuDb) db = NULL;
+
+  g_assert_true (g_file_set_contents (path, "this is not SQLite, just text that is long enough to be a header", -1, NULL));
+  db = kefu_db_open (path, &error);
+  g_assert_null (db);
+  g_assert_nonnull (error);
+  kefu_test_rm_rf (dir);
+}
+
+static void
+test_nested_transactions (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (FALSE);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kefu_db_begin (t->db, &error));
+  kefu_db_set_meta (t->db, "outer", "1", &error);
+  g_assert_true (kefu_db_begin (t->db, &error));
+  kefu_db_set_meta (t->db, "inner", "1", &error);
+  kefu_db_rollback (t->db);
+  g_assert_true (kefu_db_commit (t->db, &error));
+  g_assert_no_error (error);
+
+  {
+    g_autofree char *outer = kefu_db_get_meta (t->db, "outer");
+    g_autofree char *inner = kefu_db_get_meta (t->db, "inner");
+
+    g_assert_cmpstr (outer, ==, "1");
+    g_assert_null (inner);
+  }
+  g_assert_false (kefu_db_in_transaction (t->db));
+}
+
+static void
+test_uuid7 (void)
+{
+  g_autofree char *a = kefu_uuid7_new ();
+  g_autofree char *b = kefu_uuid7_new ();
+
+  g_assert_true (kefu_uuid_is_valid (a));
+  g_assert_cmpint (a[14], ==, '7');
+  g_assert_true (strchr ("89ab", b[19]) != NULL);
+  /* Made later, sorts later. */
+  g_assert_cmpstr (a, <, b);
+  g_assert_false (kefu_uuid_is_valid ("not-a-uuid"));
+}
+
+static void
+test_hlc_is_monotonic (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (FALSE);
+  g_autofree char *prev = kefu_db_next_hlc (t->db);
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      char *next = kefu_db_next_hlc (t->db);
+
+      g_assert_cmpstr (prev, <, next);
+      g_free (prev);
+      prev = next;
+    }
+}
+
+static void
+test_phone_normalize (void)
+{
+  static const struct { const char *in; const char *out; } cases[] = {
+    { "13812345678", "13812345678" },
+    { "+86 138 1234 5678", "13812345678" },
+    { "+86-138-1234-5678", "13812345678" },
+    { "0086 13812345678", "13812345678" },
+    { "8613812345678", "13812345678" },
+    { "138-1234-5678", "13812345678" },
+    { "（010）6552 8888", "01065528888" },
+    { "010-65528888", "01065528888" },
+    { "１３８１２３４５６７８", "13812345678" },
+    { "95543", "95543" },
+    { "hello", NULL },
+    { "138a", NULL },
+    { "", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *n = kefu_phone_normalize (cases[i].in);
+
+      g_assert_cmpstr (n, ==, cases[i].out);
+    }
+  g_assert_true (kefu_phone_is_plausible ("13812345678"));
+  g_assert_true (kefu_phone_is_plausible ("01065528888"));
+  g_assert_false (kefu_phone_is_plausible ("12345678901"));
+  g_assert_false (kefu_phone_is_plausible ("138"));
+}
+
+static void
+test_search_tokens (void)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  g_autofree char *m1 = kefu_search_build_match ("张伟");
+  g_autofree char *m2 = kefu_search_build_match ("+86 138-1234");
+  g_autofree char *m3 = kefu_search_build_match ("王");
+  g_autofree char *m4 = kefu_search_build_match ("\"; DROP TABLE customer; --");
+  g_autofree char *m5 = kefu_search_build_match ("-- ,, ");
+
+  kefu_search_tokens_append (s, "张伟明 ABC");
+  g_assert_cmpstr (s->str, ==, "张伟 伟明 明 ab bc c");
+  g_assert_cmpstr (m1, ==, "\"张伟\"");
+  g_assert_cmpstr (m2, ==, "\"13 38 81 12 23 34\"");
+  g_assert_cmpstr (m3, ==, "\"王\"*");
+  /* Quotes and operators never reach FTS5 as syntax. */
+  g_assert_cmpstr (m4, ==, "\"dr ro op\" AND \"ta ab bl le\" AND \"cu us st to om me er\"");
+  g_assert_null (m5);
+}
+
+static void
+test_money (void)
+{
+  gint64 cents = -1;
+  g_autofree char *s = kefu_format_money (123456);
+
+  g_assert_cmpstr (s, ==, "1234.56");
+  g_assert_true (kefu_parse_money ("1,234.5", &cents));
+  g_assert_cmpint (cents, ==, 123450);
+  g_assert_true (kefu_parse_money ("¥ 88元", &cents));
+  g_assert_cmpint (cents, ==, 8800);
+  g_assert_false (kefu_parse_money ("-5", &cents));
+  g_assert_false (kefu_parse_money ("1.234", &cents));
+  g_assert_false (kefu_parse_money ("999999999999", &cents));
+  g_assert_false (kefu_parse_money ("", &cents));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/db/open/private-wal-file", test_open_creates_private_wal_file);
+  g_test_add_func ("/db/migrate/from-each-version", test_migrate_from_each_version);
+  g_test_add_func ("/db/migrate/refuses-newer-schema", test_refuses_newer_schema);
+  g_test_add_func ("/db/open/not-a-database", test_not_a_database);
+  g_test_add_func ("/db/transactions/nested", test_nested_transactions);
+  g_test_add_func ("/db/uuid7", test_uuid7);
+  g_test_add_func ("/db/hlc/monotonic", test_hlc_is_monotonic);
+  g_test_add_func ("/text/phone/normalize", test_phone_normalize);
+  g_test_add_func ("/text/search/tokens", test_search_tokens);
+  g_test_add_func ("/text/money", test_money);
+
+  return g_test_run ();
+}
