@@ -1745,25 +1745,12 @@ kefu_customers_count (KefuDb                  *db,
   return TRUE;
 }
 
-gboolean
-kefu_customers_page (KefuDb                  *db,
-                     const KefuCustomerQuery *q,
-                     guint                    offset,
-                     guint                    limit,
-                     GArray                  *rows,
-                     GError                 **error)
+static char *
+build_select (const KefuCustomerQuery *q,
+              const char              *where,
+              gboolean                 paged)
 {
-  g_autofree char *match = NULL;
-  g_autofree char *where = build_where (q, &match);
-  g_autofree char *sql = NULL;
   const char *order;
-  sqlite3_stmt *stmt;
-  int rc;
-
-  g_return_val_if_fail (g_array_get_element_size (rows) == sizeof (KefuCustomerSummary), FALSE);
-
-  if (q->text && *q->text && match == NULL)
-    return TRUE;
 
   switch (q->sort)
     {
@@ -1779,12 +1766,52 @@ kefu_customers_page (KefuDb                  *db,
       break;
     }
 
-  sql = g_strdup_printf ("SELECT c.rowid, c.id, c.number, c.kind, c.name, c.company,"
-                         " (SELECT k.value FROM customer_contact k WHERE k.customer_id = c.id"
-                         "   AND k.kind = 'phone' AND k.deleted = 0 ORDER BY k.position LIMIT 1),"
-                         " c.segment, s.name, c.last_contact_at, c.monthly_spend_cents"
-                         " FROM customer c LEFT JOIN staff s ON s.id = c.manager_id"
-                         " WHERE %s ORDER BY %s LIMIT :limit OFFSET :offset", where, order);
+  return g_strdup_printf ("SELECT c.rowid, c.id, c.number, c.kind, c.name, c.company,"
+                          " (SELECT k.value FROM customer_contact k WHERE k.customer_id = c.id"
+                          "   AND k.kind = 'phone' AND k.deleted = 0 ORDER BY k.position LIMIT 1),"
+                          " c.segment, s.name, c.last_contact_at, c.monthly_spend_cents"
+                          " FROM customer c LEFT JOIN staff s ON s.id = c.manager_id"
+                          " WHERE %s ORDER BY %s%s", where, order,
+                          paged ? " LIMIT :limit OFFSET :offset" : "");
+}
+
+static void
+summary_from_row (sqlite3_stmt        *stmt,
+                  KefuCustomerSummary *s)
+{
+  s->rowid = sqlite3_column_int64 (stmt, 0);
+  s->id = kefu_stmt_dup (stmt, 1);
+  s->number = kefu_stmt_dup (stmt, 2);
+  s->kind = kefu_stmt_dup (stmt, 3);
+  s->name = kefu_stmt_dup (stmt, 4);
+  s->company = kefu_stmt_dup (stmt, 5);
+  s->phone = kefu_stmt_dup (stmt, 6);
+  s->segment = kefu_stmt_dup (stmt, 7);
+  s->manager_name = kefu_stmt_dup (stmt, 8);
+  s->last_contact_at = sqlite3_column_int64 (stmt, 9);
+  s->monthly_spend_cents = sqlite3_column_int64 (stmt, 10);
+}
+
+gboolean
+kefu_customers_page (KefuDb                  *db,
+                     const KefuCustomerQuery *q,
+                     guint                    offset,
+                     guint                    limit,
+                     GArray                  *rows,
+                     GError                 **error)
+{
+  g_autofree char *match = NULL;
+  g_autofree char *where = build_where (q, &match);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (g_array_get_element_size (rows) == sizeof (KefuCustomerSummary), FALSE);
+
+  if (q->text && *q->text && match == NULL)
+    return TRUE;
+
+  sql = build_select (q, where, TRUE);
   stmt = kefu_db_prepare (db, sql, error);
   if (stmt == NULL)
     return FALSE;
@@ -1795,21 +1822,71 @@ kefu_customers_page (KefuDb                  *db,
     {
       KefuCustomerSummary s = { 0 };
 
-      s.rowid = sqlite3_column_int64 (stmt, 0);
-      s.id = kefu_stmt_dup (stmt, 1);
-      s.number = kefu_stmt_dup (stmt, 2);
-      s.kind = kefu_stmt_dup (stmt, 3);
-      s.name = kefu_stmt_dup (stmt, 4);
-      s.company = kefu_stmt_dup (stmt, 5);
-      s.phone = kefu_stmt_dup (stmt, 6);
-      s.segment = kefu_stmt_dup (stmt, 7);
-      s.manager_name = kefu_stmt_dup (stmt, 8);
-      s.last_contact_at = sqlite3_column_int64 (stmt, 9);
-      s.monthly_spend_cents = sqlite3_column_int64 (stmt, 10);
+      summary_from_row (stmt, &s);
       g_array_append_val (rows, s);
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return kefu_db_set_error (db, error);
+  return TRUE;
+}
+
+/**
+ * kefu_customers_foreach:
+ *
+ * Calls @func for every customer matching @q, in the query's order, with
+ * one statement stepping through the table: linear in the number of
+ * rows, unlike paging with OFFSET. @func must not use @db.
+ */
+gboolean
+kefu_customers_foreach (KefuDb                  *db,
+                        const KefuCustomerQuery *q,
+                        KefuCustomerFunc         func,
+                        gpointer                 user_data,
+                        guint                   *n_rows,
+                        GError                 **error)
+{
+  g_autofree char *match = NULL;
+  g_autofree char *where = build_where (q, &match);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint n = 0;
+  int rc;
+
+  if (n_rows)
+    *n_rows = 0;
+  if (q->text && *q->text && match == NULL)
+    return TRUE;
+
+  sql = build_select (q, where, FALSE);
+  /* Not from the statement cache: the loop may be long, and nothing else
+   * may reset this statement meanwhile. */
+  if (sqlite3_prepare_v2 (kefu_db_get_handle (db), sql, -1, &stmt, NULL) != SQLITE_OK)
+    return kefu_db_set_error (db, error);
+  bind_query (stmt, q, match);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      KefuCustomerSummary s = { 0 };
+      gboolean ok;
+
+      summary_from_row (stmt, &s);
+      ok = func (&s, user_data, error);
+      kefu_customer_summary_clear (&s);
+      if (!ok)
+        {
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+      n++;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      kefu_db_set_error (db, error);
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  sqlite3_finalize (stmt);
+  if (n_rows)
+    *n_rows = n;
   return TRUE;
 }

@@ -205,6 +205,16 @@ gboolean       kefu_customers_page          (KefuDb                  *db,
                                              GArray                  *rows,
                                              GError                 **error);
 
+typedef gboolean (*KefuCustomerFunc) (const KefuCustomerSummary *summary,
+                                      gpointer                   user_data,
+                                      GError                   **error);
+gboolean       kefu_customers_foreach       (KefuDb                  *db,
+                                             const KefuCustomerQuery *q,
+                                             KefuCustomerFunc         func,
+                                             gpointer                 user_data,
+                                             guint                   *n_rows,
+                                             GError                 **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KefuCustomer, kefu_customer_free)
 
 G_END_DECLS

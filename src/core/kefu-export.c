@@ -15,12 +15,6 @@
 #include "kefu-import.h"
 #include "kefu-text.h"
 
-/* The list can hold a million customers: never load it whole. */
-#define PAGE_ROWS 5000
-
-typedef gboolean (*RowFunc) (const KefuCustomerSummary  *s,
-                             gpointer                    user_data,
-                             GError                    **error);
 
 typedef struct
 {
@@ -94,32 +88,16 @@ create_temp (const char  *path,
   return g_steal_pointer (&tmp);
 }
 
+/* One statement steps through the whole list: linear at a million rows. */
 static gboolean
 for_each_customer (KefuDb                   *db,
                    const KefuCustomerQuery  *query,
-                   RowFunc                   func,
+                   KefuCustomerFunc          func,
                    gpointer                  user_data,
                    guint                    *n_rows,
                    GError                  **error)
 {
-  g_autoptr(GArray) rows = g_array_sized_new (FALSE, TRUE, sizeof (KefuCustomerSummary), PAGE_ROWS);
-  guint offset = 0;
-
-  g_array_set_clear_func (rows, (GDestroyNotify) kefu_customer_summary_clear);
-  for (;;)
-    {
-      g_array_set_size (rows, 0);
-      if (!kefu_customers_page (db, query, offset, PAGE_ROWS, rows, error))
-        return FALSE;
-      for (guint i = 0; i < rows->len; i++)
-        if (!func (&g_array_index (rows, KefuCustomerSummary, i), user_data, error))
-          return FALSE;
-      offset += rows->len;
-      if (rows->len < PAGE_ROWS)
-        break;
-    }
-  *n_rows = offset;
-  return TRUE;
+  return kefu_customers_foreach (db, query, func, user_data, n_rows, error);
 }
 
 /* --- CSV ------------------------------------------------------------- */
