@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "kefu-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kefu-application.h"
+#include "kefu-preferences-window.h"
+#include "kefu-window.h"
+
+struct _KefuApplication
+{
+  AdwApplication  parent_instance;
+
+  KefuDb         *db;
+  GSettings      *settings;
+  char           *database_path;
+  gboolean        measure_startup;
+};
+
+G_DEFINE_FINAL_TYPE (KefuApplication, kefu_application, ADW_TYPE_APPLICATION)
+
+static gint64 start_time;
+
+static const GOptionEntry option_entries[] = {
+  { "database", 'd', 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Use the database file at PATH"), N_("PATH") },
+  { "measure-startup", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print the time to the first frame and the memory used, then quit"), NULL },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
+  { NULL }
+};
+
+/* --- helpers --------------------------------------------------------- */
+
+static long
+read_rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmRSS:");
+  if (line == NULL)
+    return -1;
+  return strtol (line + 6, NULL, 10);
+}
+
+static void
+show_fatal_error (KefuApplication *self,
+                  const char      *heading,
+                  const char      *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (NULL, heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  g_signal_connect_swapped (dialog, "response", G_CALLBACK (gtk_window_destroy), dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+after_first_frame_cb (GdkFrameClock   *clock,
+                      KefuApplication *self)
+{
+  gint64 elapsed = g_get_monotonic_time () - start_time;
+
+  g_signal_handlers_disconnect_by_func (clock, after_first_frame_cb, self);
+  g_print ("startup_ms=%" G_GINT64_FORMAT " rss_kb=%ld\n", elapsed / 1000, read_rss_kb ());
+  fflush (stdout);
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+window_mapped_cb (GtkWidget       *window,
+                  KefuApplication *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  g_signal_connect (clock, "after-paint", G_CALLBACK (after_first_frame_cb), self);
+}
+
+/* --- actions --------------------------------------------------------- */
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  KefuApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  for (GList *l = windows; l; l = l->next)
+    gtk_window_close (l->data);
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  KefuApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *prefs = kefu_preferences_window_new (parent, self->settings, self->db);
+
+  gtk_window_present (prefs);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  KefuApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  static const char *developers[] = { "Kefu developers", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", parent,
+                        "modal", TRUE,
+                        "application-icon", APPLICATION_ID,
+                        "application-name", _("Kefu"),
+                        "developer-name", _("Kefu developers"),
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Service center for courier branch offices: cases, customer files, knowledge and training."),
+                        "website", "https://kefu.io",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "developers", developers,
+                        /* Translators: put your names here, one per line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "preferences", preferences_action },
+  { "about", about_action },
+};
+
+/* --- GApplication ---------------------------------------------------- */
+
+static int
+kefu_application_handle_local_options (GApplication *app,
+                                       GVariantDict *options)
+{
+  KefuApplication *self = KEFU_APPLICATION (app);
+  const char *path = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("kefu %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (g_variant_dict_lookup (options, "database", "^&ay", &path))
+    self->database_path = g_canonicalize_filename (path, NULL);
+  self->measure_startup = g_variant_dict_contains (options, "measure-startup");
+  /* A measurement must not hand its work to an instance already running. */
+  if (self->measure_startup)
+    g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+
+  return G_APPLICATION_CLASS (kefu_application_parent_class)->handle_local_options (app, options);
+}
+
+static void
+kefu_application_startup (GApplication *app)
+{
+  KefuApplication *self = KEFU_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *prefs_accels[] = { "<Control>comma", NULL };
+
+  G_APPLICATION_CLASS (kefu_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  kefu_preferences_apply_color_scheme (self->settings);
+  g_signal_connect_swapped (self->settings, "changed::color-scheme",
+                            G_CALLBACK (kefu_preferences_apply_color_scheme), self->settings);
+}
+
+static void
+kefu_application_activate (GApplication *app)
+{
+  KefuApplication *self = KEFU_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  if (self->db == NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *configured = g_settings_get_string (self->settings, "database-path");
+
+      if (self->database_path)
+        path = g_strdup (self->database_path);
+      else if (configured && *configured)
+        path = g_strdup (configured);
+      else
+        path = kefu_db_default_path ();
+
+      self->db = kefu_db_open (path, &error);
+      if (self->db == NULL)
+        {
+          g_autofree char *body = g_strdup_printf (_("Kefu could not open its database.\n\n%s"), error->message);
+
+          show_fatal_error (self, _("Cannot Open the Database"), body);
+          return;
+        }
+    }
+
+  window = GTK_WINDOW (kefu_window_new (self));
+  if (self->measure_startup)
+    g_signal_connect (window, "map", G_CALLBACK (window_mapped_cb), self);
+  gtk_window_present (window);
+}
+
+/* --- GObject --------------------------------------------------------- */
+
+static void
+kefu_application_finalize (GObject *object)
+{
+  KefuApplication *self = (KefuApplication *) object;
+
+  g_clear_object (&self->db);
+  g_clear_object (&self->settings);
+  g_free (self->database_path);
+
+  G_OBJECT_CLASS (kefu_application_parent_class)->finalize (object);
+}
+
+static void
+kefu_application_class_init (KefuApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = kefu_application_finalize;
+  app_class->handle_local_options = kefu_application_handle_local_options;
+  app_class->startup = kefu_application_startup;
+  app_class->activate = kefu_application_activate;
+}
+
+static void
+kefu_application_init (KefuApplication *self)
+{
+  GOptionEntry entries[G_N_ELEMENTS (option_entries)];
+
+  /* Translate the descriptions now that the text domain is bound. */
+  for (guint i = 0; i < G_N_ELEMENTS (option_entries); i++)
+    {
+      entries[i] = option_entries[i];
+      if (entries[i].description)
+        entries[i].description = _(entries[i].description);
+      if (entries[i].arg_description)
+        entries[i].arg_description = _(entries[i].arg_description);
+    }
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}
+
+/* --- public API ------------------------------------------------------ */
+
+KefuApplication *
+kefu_application_new (void)
+{
+  return g_object_new (KEFU_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/kefu/Kefu",
+                       NULL);
+}
+
+/* Returns: (transfer none) (nullable): the open database */
+KefuDb *
+kefu_application_get_db (KefuApplication *self)
+{
+  g_return_val_if_fail (KEFU_IS_APPLICATION (self), NULL);
+  return self->db;
+}
+
+GSettings *
+kefu_application_get_settings (KefuApplication *self)
+{
+  g_return_val_if_fail (KEFU_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+/* For tests and tools that open the database themselves. */
+void
+kefu_application_set_db (KefuApplication *self,
+                         KefuDb          *db)
+{
+  g_return_if_fail (KEFU_IS_APPLICATION (self));
+  g_set_object (&self->db, db);
+}
+
+void
+_kefu_application_mark_start (void)
+{
+  start_time = g_get_monotonic_time ();
+}

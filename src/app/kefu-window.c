@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "kefu-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kefu-customers-view.h"
+#include "kefu-org.h"
+#include "kefu-setup-page.h"
+#include "kefu-switch-user-dialog.h"
+#include "kefu-window.h"
+
+struct _KefuWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template children */
+  GtkStack             *main_stack;
+  KefuSetupPage        *setup_page;
+  AdwToastOverlay      *toast_overlay;
+  GtkLabel             *user_label;
+  AdwViewStack         *view_stack;
+
+  KefuDb               *db;
+  GSettings            *settings;
+  char                 *role;
+  KefuCustomersView    *customers_view;
+};
+
+G_DEFINE_FINAL_TYPE (KefuWindow, kefu_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* --- helpers --------------------------------------------------------- */
+
+static void
+update_user (KefuWindow *self)
+{
+  g_autoptr(KefuStaff) user = kefu_org_get_current_user (self->db);
+  g_autoptr(KefuOrgUnit) office = kefu_org_get_office (self->db);
+  g_autofree char *text = NULL;
+
+  g_clear_pointer (&self->role, g_free);
+  if (user == NULL)
+    {
+      gtk_label_set_label (self->user_label, "");
+      return;
+    }
+  self->role = g_strdup (user->role);
+  kefu_db_set_actor (self->db, user->id);
+  /* Translators: signed-in user in the header bar: name, role · branch */
+  text = g_strdup_printf (_("%s (%s) · %s"), user->name, kefu_role_label (user->role),
+                          office ? office->name : "");
+  gtk_label_set_label (self->user_label, text);
+}
+
+static void
+build_views (KefuWindow *self)
+{
+  AdwViewStackPage *page;
+
+  update_user (self);
+
+  if (self->customers_view == NULL)
+    {
+      self->customers_view = kefu_customers_view_new (self->db);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->customers_view),
+                                        "customers", _("Customers"));
+      adw_view_stack_page_set_icon_name (page, "system-users-symbolic");
+    }
+  else
+    kefu_customers_view_reload (self->customers_view);
+
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+}
+
+/* --- signal callbacks ------------------------------------------------ */
+
+static void
+on_setup_finished_cb (KefuWindow *self)
+{
+  build_views (self);
+}
+
+static void
+user_switched_cb (KefuWindow *self)
+{
+  update_user (self);
+  kefu_customers_view_reload (self->customers_view);
+}
+
+/* --- actions --------------------------------------------------------- */
+
+static void
+switch_user_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  KefuWindow *self = KEFU_WINDOW (widget);
+  GtkWindow *dialog;
+
+  if (!kefu_org_is_set_up (self->db))
+    return;
+  dialog = kefu_switch_user_dialog_new (GTK_WINDOW (self), self->db);
+  g_signal_connect_object (dialog, "switched", G_CALLBACK (user_switched_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (dialog);
+}
+
+static void
+focus_search_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  KefuWindow *self = KEFU_WINDOW (widget);
+
+  if (self->customers_view)
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "customers");
+      kefu_customers_view_focus_search (self->customers_view);
+    }
+}
+
+/* --- GObject --------------------------------------------------------- */
+
+static void
+kefu_window_dispose (GObject *object)
+{
+  KefuWindow *self = (KefuWindow *) object;
+
+  if (self->settings)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+    }
+  g_clear_object (&self->settings);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), KEFU_TYPE_WINDOW);
+  G_OBJECT_CLASS (kefu_window_parent_class)->dispose (object);
+}
+
+static void
+kefu_window_finalize (GObject *object)
+{
+  KefuWindow *self = (KefuWindow *) object;
+
+  g_clear_object (&self->db);
+  g_free (self->role);
+  G_OBJECT_CLASS (kefu_window_parent_class)->finalize (object);
+}
+
+static void
+kefu_window_class_init (KefuWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kefu_window_dispose;
+  object_class->finalize = kefu_window_finalize;
+
+  g_type_ensure (KEFU_TYPE_SETUP_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/kefu/Kefu/kefu-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, KefuWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, KefuWindow, setup_page);
+  gtk_widget_class_bind_template_child (widget_class, KefuWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, KefuWindow, user_label);
+  gtk_widget_class_bind_template_child (widget_class, KefuWindow, view_stack);
+  gtk_widget_class_bind_template_callback (widget_class, on_setup_finished_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.switch-user", NULL, switch_user_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.focus-search", NULL);
+}
+
+static void
+kefu_window_init (KefuWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/* --- public API ------------------------------------------------------ */
+
+KefuWindow *
+kefu_window_new (KefuApplication *app)
+{
+  KefuWindow *self = g_object_new (KEFU_TYPE_WINDOW, "application", app, NULL);
+
+  self->db = g_object_ref (kefu_application_get_db (app));
+  self->settings = g_object_ref (kefu_application_get_settings (app));
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  kefu_setup_page_set_db (self->setup_page, self->db);
+  if (kefu_org_is_set_up (self->db))
+    build_views (self);
+  else
+    gtk_stack_set_visible_child_name (self->main_stack, "setup");
+
+  return self;
+}
+
+KefuDb *
+kefu_window_get_db (KefuWindow *self)
+{
+  return self->db;
+}
+
+const char *
+kefu_window_get_role (KefuWindow *self)
+{
+  return self->role;
+}
+
+void
+kefu_window_add_toast (KefuWindow *self,
+                       AdwToast   *toast)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+GtkWidget *
+kefu_window_get_customers_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->customers_view);
+}
+
+void
+kefu_window_show_view (KefuWindow *self,
+                       const char *name)
+{
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+void
+kefu_toast (GtkWidget  *widget,
+            const char *message)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (KEFU_IS_WINDOW (root))
+    kefu_window_add_toast (KEFU_WINDOW (root), adw_toast_new (message));
+  else
+    g_message ("%s", message);
+}
+
+void
+kefu_toast_error (GtkWidget    *widget,
+                  const GError *error)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  AdwToast *toast = adw_toast_new (error->message);
+
+  adw_toast_set_timeout (toast, 8);
+  if (KEFU_IS_WINDOW (root))
+    kefu_window_add_toast (KEFU_WINDOW (root), toast);
+  else
+    {
+      g_warning ("%s", error->message);
+      g_object_unref (toast);
+    }
+}
+
+gboolean
+kefu_window_may (GtkWidget  *widget,
+                 const char *what)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  const char *role;
+
+  if (!KEFU_IS_WINDOW (root))
+    return FALSE;
+  role = KEFU_WINDOW (root)->role;
+  if (g_strcmp0 (role, "admin") == 0)
+    return TRUE;
+  if (g_strcmp0 (what, "segment-rules") == 0)
+    return FALSE;
+  if (g_strcmp0 (role, "supervisor") == 0)
+    return TRUE;
+  /* Agents and trainers keep files up to date but do not delete, merge,
+   * move or bulk-import them. */
+  return g_strcmp0 (what, "edit") == 0 && g_strcmp0 (role, "trainer") != 0;
+}

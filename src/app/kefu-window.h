@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "kefu-application.h"
+
+G_BEGIN_DECLS
+
+#define KEFU_TYPE_WINDOW (kefu_window_get_type ())
+G_DECLARE_FINAL_TYPE (KefuWindow, kefu_window, KEFU, WINDOW, AdwApplicationWindow)
+
+KefuWindow *kefu_window_new           (KefuApplication *app);
+KefuDb     *kefu_window_get_db        (KefuWindow      *self);
+const char *kefu_window_get_role      (KefuWindow      *self);
+void        kefu_window_add_toast     (KefuWindow      *self,
+                                       AdwToast        *toast);
+GtkWidget  *kefu_window_get_customers_view (KefuWindow *self);
+void        kefu_window_show_view     (KefuWindow      *self,
+                                       const char      *name);
+
+/* Shows @message as a toast in the window that holds @widget. */
+void        kefu_toast                (GtkWidget       *widget,
+                                       const char      *message);
+void        kefu_toast_error          (GtkWidget       *widget,
+                                       const GError    *error);
+/* Whether the signed-in user's role may do @what ("delete", "merge",
+ * "reassign", "import", "segment-rules"). */
+gboolean    kefu_window_may           (GtkWidget       *widget,
+                                       const char      *what);
+
+G_END_DECLS

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "kefu-application.h"
+#include "kefu-customer-editor.h"
+#include "kefu-customer-page.h"
+#include "kefu-customers-view.h"
+#include "kefu-dialogs.h"
+#include "kefu-sample.h"
+#include "kefu-test-util.h"
+#include "kefu-window.h"
+
+/* The real window under Xvfb, driven through its actions and public API,
+ * with a PNG of each state in <builddir>/screenshots. */
+
+typedef struct
+{
+  KefuTestDb      *t;
+  KefuApplication *app;
+  KefuWindow      *window;
+  const char      *lang;
+} Fixture;
+
+static KefuApplication *the_app;
+
+static void
+wait_for_draw (GtkWidget *widget)
+{
+  /* Let layout, CSS and the list's bind happen, then wait for a frame. */
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  gtk_test_widget_wait_for_draw (widget);
+  for (guint i = 0; i < 10; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+save_png (GtkWidget  *widget,
+          const char *name,
+          const char *lang)
+{
+  g_autofree char *dir = g_build_filename (BUILDDIR, "screenshots", NULL);
+  g_autofree char *file = g_strdup_printf ("%s-%s.png", name, lang);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  GskRenderer *renderer;
+  int width, height;
+
+  wait_for_draw (widget);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  KefuSampleOptions opts = kefu_sample_default_options ();
+
+  f->lang = g_getenv ("KEFU_TEST_LANG") ? g_getenv ("KEFU_TEST_LANG") : "en";
+  f->t = kefu_test_db_new (FALSE);
+  opts.n_customers = 400;
+  g_assert_true (kefu_sample_generate (f->t->db, &opts, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* One registered application per process, as in the real program. */
+  if (the_app == NULL)
+    {
+      the_app = kefu_application_new ();
+      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
+      g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, &error));
+      g_assert_no_error (error);
+    }
+  f->app = g_object_ref (the_app);
+  kefu_application_set_db (f->app, f->t->db);
+  f->window = kefu_window_new (f->app);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+  wait_for_draw (GTK_WIDGET (f->window));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  kefu_application_set_db (f->app, NULL);
+  g_clear_object (&f->app);
+  kefu_test_db_free (f->t);
+}
+
+static char *
+first_customer_id (KefuDb *db)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (db, "SELECT id FROM customer WHERE deleted = 0 ORDER BY rowid LIMIT 1", NULL);
+  char *id = NULL;
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = kefu_stmt_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  return id;
+}
+
+static void
+test_list_search_and_file (Fixture       *f,
+                           gconstpointer  data)
+{
+  KefuCustomersView *view = KEFU_CUSTOMERS_VIEW (kefu_window_get_customers_view (f->window));
+  g_autofree char *id = first_customer_id (f->t->db);
+  g_autoptr(KefuCustomer) c = kefu_customers_get (f->t->db, id, NULL);
+  g_autofree char *fragment = NULL;
+  const char *phone;
+  guint all;
+
+  g_assert_nonnull (view);
+  all = kefu_customers_view_get_n_shown (view);
+  g_assert_cmpuint (all, >=, 400);
+  save_png (GTK_WIDGET (f->window), "customers", f->lang);
+
+  /* Search by two characters of the name, then by the phone typed the way
+   * a caller reads it out. */
+  fragment = g_utf8_substring (c->name, 0, 2);
+  kefu_customers_view_set_search (view, fragment);
+  g_assert_cmpuint (kefu_customers_view_get_n_shown (view), >=, 1);
+  g_assert_cmpuint (kefu_customers_view_get_n_shown (view), <, all);
+  phone = kefu_customer_first_contact (c, "phone");
+  g_assert_nonnull (phone);
+  kefu_customers_view_set_search (view, phone);
+  g_assert_cmpuint (kefu_customers_view_get_n_shown (view), >=, 1);
+  kefu_customers_view_set_search (view, "不可能的名字");
+  g_assert_cmpuint (kefu_customers_view_get_n_shown (view), ==, 0);
+  save_png (GTK_WIDGET (f->window), "customers-no-match", f->lang);
+  kefu_customers_view_set_search (view, fragment);
+
+  kefu_customers_view_show_customer (view, id);
+  save_png (GTK_WIDGET (f->window), "customer-file", f->lang);
+}
+
+static void
+test_edit_and_save (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *id = first_customer_id (f->t->db);
+  g_autoptr(KefuCustomer) c = kefu_customers_get (f->t->db, id, NULL);
+  g_autoptr(KefuCustomer) after = NULL;
+  g_autoptr(GError) error = NULL;
+  KefuCustomersView *view = KEFU_CUSTOMERS_VIEW (kefu_window_get_customers_view (f->window));
+  GtkWindow *editor;
+  GtkWidget *name_row;
+
+  kefu_customers_view_show_customer (view, id);
+  editor = kefu_customer_editor_new (GTK_WINDOW (f->window), f->t->db, c);
+  gtk_window_present (editor);
+  wait_for_draw (GTK_WIDGET (editor));
+
+  /* The name row has the focus when the editor opens. */
+  name_row = gtk_widget_get_ancestor (gtk_window_get_focus (editor), ADW_TYPE_ENTRY_ROW);
+  g_assert_nonnull (name_row);
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "测试改名");
+  save_png (GTK_WIDGET (editor), "customer-editor", f->lang);
+  g_assert_true (kefu_customer_editor_save (KEFU_CUSTOMER_EDITOR (editor), &error));
+  g_assert_no_error (error);
+  gtk_window_destroy (editor);
+
+  after = kefu_customers_get (f->t->db, id, NULL);
+  g_assert_cmpstr (after->name, ==, "测试改名");
+  g_assert_cmpint (after->version, ==, c->version + 1);
+
+  /* Bad input keeps the form and writes nothing. */
+  editor = kefu_customer_editor_new (GTK_WINDOW (f->window), f->t->db, after);
+  name_row = gtk_widget_get_ancestor (gtk_window_get_focus (editor), ADW_TYPE_ENTRY_ROW);
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "   ");
+  g_assert_false (kefu_customer_editor_save (KEFU_CUSTOMER_EDITOR (editor), &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  gtk_window_destroy (editor);
+  g_clear_pointer (&c, kefu_customer_free);
+  c = kefu_customers_get (f->t->db, id, NULL);
+  g_assert_cmpint (c->version, ==, after->version);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/ui/customers/list-search-and-file", Fixture, NULL, fixture_set_up, test_list_search_and_file, fixture_tear_down);
+  g_test_add ("/ui/customers/edit-and-save", Fixture, NULL, fixture_set_up, test_edit_and_save, fixture_tear_down);
+
+  {
+    int ret = g_test_run ();
+
+    g_clear_object (&the_app);
+    return ret;
+  }
+}
