@@ -183,8 +183,6 @@ kefu_application_startup (GApplication *app)
 
   self->settings = g_settings_new (APPLICATION_ID);
   kefu_preferences_apply_color_scheme (self->settings);
-  g_signal_connect_swapped (self->settings, "changed::color-scheme",
-                            G_CALLBACK (kefu_preferences_apply_color_scheme), self->settings);
 }
 
 static void

@@ -398,7 +398,7 @@ check_done_cb (GObject      *source,
                                          n_bad),
                                n_bad);
   else
-    message = g_strdup (_("The file cannot be imported as the columns are set:"));
+    message = g_strdup (_("The file cannot be imported:"));
   set_report (self, message, "error", report);
   update_actions (self);
 }
