@@ -350,15 +350,13 @@ static const char migration_3[] =
   "CREATE INDEX kcase_by_created ON kcase (deleted, created_at);"
   "CREATE INDEX kcase_open_by_branch ON kcase (branch_id, created_at)"
   "  WHERE deleted = 0 AND status IN ('new','assigned','in_progress','waiting');"
-  "CREATE INDEX kcase_open_by_assignee ON kcase (assignee_id, created_at)"
-  "  WHERE deleted = 0 AND status IN ('new','assigned','in_progress','waiting');"
-  "CREATE INDEX kcase_open_by_owner ON kcase (owner_id, created_at)"
-  "  WHERE deleted = 0 AND status IN ('new','assigned','in_progress','waiting');"
   "CREATE INDEX kcase_open_unassigned ON kcase (created_at)"
   "  WHERE deleted = 0 AND assignee_id IS NULL AND status IN ('new','assigned','in_progress','waiting');"
   "CREATE INDEX kcase_by_next_due ON kcase (next_due) WHERE deleted = 0 AND next_due IS NOT NULL;"
   "CREATE INDEX kcase_pending_approval ON kcase (created_at) WHERE deleted = 0 AND approval_status = 'pending';"
-  "CREATE INDEX kcase_by_owner ON kcase (deleted, owner_id, created_at);"
+  /* "Mine" = assigned to me or owned by me (first contact): like
+   * kcase_by_assignee from migration 1. */
+  "CREATE INDEX kcase_by_owner ON kcase (deleted, owner_id, status);"
 
   "CREATE INDEX follow_up_open_due ON follow_up (due_at) WHERE deleted = 0 AND status = 'open';"
   "CREATE INDEX follow_up_by_case ON follow_up (case_id);"
