@@ -305,9 +305,79 @@ static const char migration_2[] =
   " ('01900000-0000-7000-8000-000000000106', 'case', 'pickup', 'Pick-up service', 60),"
   " ('01900000-0000-7000-8000-000000000107', 'case', 'other', 'Other', 90);";
 
+/* Case handling: the default business calendar (its days are imported from
+ * the shipped data/calendars files on first use, see kefu-sla.c), default
+ * service standards, the columns and indexes the case queues need, and
+ * in-app notifications. Business minutes: one working day is 540. */
+static const char migration_3[] =
+  "INSERT INTO calendar (id, name, work_start_minute, work_end_minute, weekend_mask) VALUES"
+  " ('01900000-0000-7000-8000-000000000201', 'China mainland', 540, 1080, 96);"
+
+  /* kind × segment × priority; "*" matches anything, the most specific
+   * row wins. */
+  "INSERT INTO sla_policy (id, case_kind, segment, priority, first_response_minutes, resolution_minutes) VALUES"
+  " ('01900000-0000-7000-8000-000000000301', '*',          '*',       '*',      240, 1620),"
+  " ('01900000-0000-7000-8000-000000000302', 'inquiry',    '*',       '*',       60,  540),"
+  " ('01900000-0000-7000-8000-000000000303', 'tracking',   '*',       '*',       60,  540),"
+  " ('01900000-0000-7000-8000-000000000304', 'complaint',  '*',       '*',      120, 1620),"
+  " ('01900000-0000-7000-8000-000000000305', 'claim',      '*',       '*',      240, 5400),"
+  " ('01900000-0000-7000-8000-000000000306', 'suggestion', '*',       '*',      480, 2700),"
+  " ('01900000-0000-7000-8000-000000000307', 'service',    '*',       '*',      120, 1080),"
+  " ('01900000-0000-7000-8000-000000000311', 'inquiry',    'key',     '*',       30,  270),"
+  " ('01900000-0000-7000-8000-000000000312', 'tracking',   'key',     '*',       30,  270),"
+  " ('01900000-0000-7000-8000-000000000313', 'complaint',  'key',     '*',       60, 1080),"
+  " ('01900000-0000-7000-8000-000000000314', 'claim',      'key',     '*',      120, 2700),"
+  " ('01900000-0000-7000-8000-000000000315', 'suggestion', 'key',     '*',      240, 1620),"
+  " ('01900000-0000-7000-8000-000000000316', 'service',    'key',     '*',       60,  540),"
+  " ('01900000-0000-7000-8000-000000000321', 'complaint',  'vip',     '*',       90, 1080),"
+  " ('01900000-0000-7000-8000-000000000322', 'claim',      'vip',     '*',      180, 3780),"
+  " ('01900000-0000-7000-8000-000000000323', 'complaint',  'at_risk', '*',       60, 1080),"
+  " ('01900000-0000-7000-8000-000000000331', '*',          '*',       'urgent',  30,  540),"
+  " ('01900000-0000-7000-8000-000000000332', 'complaint',  '*',       'urgent',  30,  540),"
+  " ('01900000-0000-7000-8000-000000000333', 'claim',      '*',       'urgent',  60, 2700);"
+
+  /* next_due: the nearest pending deadline of a running case (NULL while
+   * waiting on the customer and once resolved), so that overdue and
+   * due-today queues and the SLA check are index range scans. The claim
+   * decision is proposed by decided_by and approved by approver_id. */
+  "ALTER TABLE kcase ADD COLUMN next_due INTEGER;"
+  "ALTER TABLE kcase ADD COLUMN decided_by TEXT REFERENCES staff (id);"
+  "ALTER TABLE kcase ADD COLUMN decided_at INTEGER;"
+  "ALTER TABLE kcase ADD COLUMN decision_note TEXT;"
+  "ALTER TABLE kcase ADD COLUMN approved_at INTEGER;"
+  "ALTER TABLE kcase ADD COLUMN approval_note TEXT;"
+
+  "CREATE INDEX kcase_by_created ON kcase (deleted, created_at);"
+  "CREATE INDEX kcase_open_by_branch ON kcase (branch_id, created_at)"
+  "  WHERE deleted = 0 AND status IN ('new','assigned','in_progress','waiting');"
+  "CREATE INDEX kcase_open_unassigned ON kcase (created_at)"
+  "  WHERE deleted = 0 AND assignee_id IS NULL AND status IN ('new','assigned','in_progress','waiting');"
+  "CREATE INDEX kcase_by_next_due ON kcase (next_due) WHERE deleted = 0 AND next_due IS NOT NULL;"
+  "CREATE INDEX kcase_pending_approval ON kcase (created_at) WHERE deleted = 0 AND approval_status = 'pending';"
+  /* "Mine" = assigned to me or owned by me (first contact): like
+   * kcase_by_assignee from migration 1. */
+  "CREATE INDEX kcase_by_owner ON kcase (deleted, owner_id, status);"
+
+  "CREATE INDEX follow_up_open_due ON follow_up (due_at) WHERE deleted = 0 AND status = 'open';"
+  "CREATE INDEX follow_up_by_case ON follow_up (case_id);"
+  "CREATE INDEX survey_by_case ON survey_answer (case_id);"
+  "CREATE INDEX attachment_by_case ON attachment (case_id);"
+  "CREATE INDEX attachment_by_sha ON attachment (sha256);"
+
+  "CREATE TABLE notification (" SYNCED ","
+  "  staff_id TEXT NOT NULL REFERENCES staff (id),"
+  "  case_id TEXT REFERENCES kcase (id),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('warning','escalation','approval','decision','follow_up','recovery','assigned')),"
+  "  text TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  read_at INTEGER);"
+  "CREATE INDEX notification_unread ON notification (staff_id, created_at) WHERE deleted = 0 AND read_at IS NULL;"
+  "CREATE INDEX notification_by_staff ON notification (staff_id, created_at);";
+
 static const KefuMigration migrations[] = {
   { 1, "domain schema", migration_1 },
   { 2, "default segmentation rules and case categories", migration_2 },
+  { 3, "case handling: calendar, service standards, queues, notifications", migration_3 },
 };
 
 const KefuMigration *
