@@ -1227,6 +1227,7 @@ kefu_sla_policy_save (KefuDb         *db,
   g_autoptr(KefuChangeSet) cs = NULL;
   g_autoptr(KefuSlaPolicy) old = NULL;
   g_autofree char *new_id = NULL;
+  g_autofree char *restored_id = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -1276,6 +1277,34 @@ kefu_sla_policy_save (KefuDb         *db,
     }
   else
     {
+      /* A policy for the same kind, segment and priority that was
+       * deleted comes back: the row is unique per combination. */
+      stmt = kefu_db_prepare (db,
+                              "SELECT " POLICY_COLUMNS " FROM sla_policy"
+                              " WHERE case_kind = ? AND segment = ? AND priority = ? AND deleted = 1", error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_text (stmt, 1, policy->case_kind, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, policy->segment, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, policy->priority, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        old = policy_from_row (stmt);
+      sqlite3_reset (stmt);
+    }
+  if (policy->id == NULL && old != NULL)
+    {
+      restored_id = g_strdup (old->id);
+      cs = kefu_change_set_new ("sla_policy", old->id, KEFU_CHANGE_RESTORE, old->version);
+      kefu_change_set_int (cs, "deleted", TRUE, 1, 0);
+      kefu_change_set_int (cs, "first_response_minutes", TRUE, old->first_response_minutes, policy->first_response_minutes);
+      kefu_change_set_int (cs, "resolution_minutes", TRUE, old->resolution_minutes, policy->resolution_minutes);
+      stmt = kefu_db_prepare (db,
+                              "UPDATE sla_policy SET case_kind = ?1, segment = ?2, priority = ?3,"
+                              " first_response_minutes = ?4, resolution_minutes = ?5, deleted = 0,"
+                              " version = version + 1, hlc = ?6, updated_by = ?7, updated_at = ?8 WHERE id = ?9", error);
+    }
+  else if (policy->id == NULL)
+    {
       new_id = kefu_uuid7_new ();
       cs = kefu_change_set_new ("sla_policy", new_id, KEFU_CHANGE_INSERT, 0);
       kefu_change_set_text (cs, "case_kind", NULL, policy->case_kind);
@@ -1298,7 +1327,7 @@ kefu_sla_policy_save (KefuDb         *db,
   sqlite3_bind_text (stmt, 6, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, kefu_db_get_actor (db), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 8, g_get_real_time () / 1000);
-  sqlite3_bind_text (stmt, 9, policy->id ? policy->id : new_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, policy->id ? policy->id : restored_id ? restored_id : new_id, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -1318,6 +1347,11 @@ kefu_sla_policy_save (KefuDb         *db,
     {
       policy->id = g_steal_pointer (&new_id);
       policy->version = 1;
+    }
+  else if (restored_id != NULL)
+    {
+      policy->id = g_steal_pointer (&restored_id);
+      policy->version = old->version + 1;
     }
   else
     policy->version++;
