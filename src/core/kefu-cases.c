@@ -2403,12 +2403,16 @@ kefu_cases_check_sla (KefuDb   *db,
 
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
 
-  /* Both lists come from the partial index on next_due. */
-  due = collect_ids (db, "SELECT id FROM kcase WHERE deleted = 0 AND next_due IS NOT NULL AND next_due <= ?"
+  /* Both lists come from the partial index on next_due. Named, because
+   * without statistics the planner prefers kcase_by_created for
+   * "deleted = 0" and reads every case (2 s at a million). */
+  due = collect_ids (db, "SELECT id FROM kcase INDEXED BY kcase_by_next_due"
+                         " WHERE deleted = 0 AND next_due IS NOT NULL AND next_due <= ?"
                          " AND escalated = 0 ORDER BY next_due", now_ms, error);
   if (due == NULL)
     return FALSE;
-  running = collect_ids (db, "SELECT id FROM kcase WHERE deleted = 0 AND next_due IS NOT NULL AND next_due > ?"
+  running = collect_ids (db, "SELECT id FROM kcase INDEXED BY kcase_by_next_due"
+                             " WHERE deleted = 0 AND next_due IS NOT NULL AND next_due > ?"
                              " AND warned = 0 AND escalated = 0 ORDER BY next_due", now_ms, error);
   if (running == NULL)
     return FALSE;
