@@ -5,11 +5,19 @@
 
 #include <glib/gi18n.h>
 
+#include "kefu-cases.h"
+#include "kefu-categories-dialog.h"
 #include "kefu-customers-view.h"
+#include "kefu-notifications-button.h"
+#include "kefu-notifications.h"
 #include "kefu-org.h"
 #include "kefu-setup-page.h"
+#include "kefu-sla-dialog.h"
 #include "kefu-switch-user-dialog.h"
 #include "kefu-window.h"
+
+/* How often the service standards are checked while the window is open. */
+#define SLA_CHECK_SECONDS 60
 
 struct _KefuWindow
 {
@@ -17,6 +25,7 @@ struct _KefuWindow
 
   /* template children */
   GtkStack             *main_stack;
+  KefuNotificationsButton *notifications_button;
   KefuSetupPage        *setup_page;
   AdwToastOverlay      *toast_overlay;
   GtkLabel             *user_label;
@@ -26,6 +35,8 @@ struct _KefuWindow
   GSettings            *settings;
   char                 *role;
   KefuCustomersView    *customers_view;
+  guint                 sla_check_id;
+  GHashTable           *seen_notifications;   /* ids the user was told about */
 };
 
 G_DEFINE_FINAL_TYPE (KefuWindow, kefu_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -47,10 +58,83 @@ update_user (KefuWindow *self)
     }
   self->role = g_strdup (user->role);
   kefu_db_set_actor (self->db, user->id);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sla", kefu_window_may (GTK_WIDGET (self), "sla"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.categories", kefu_window_may (GTK_WIDGET (self), "categories"));
   /* Translators: signed-in user in the header bar: name, role · branch */
   text = g_strdup_printf (_("%s (%s) · %s"), user->name, kefu_role_label (user->role),
                           office ? office->name : "");
   gtk_label_set_label (self->user_label, text);
+}
+
+/* Remembers the unread notifications there are now, so that only later
+ * ones pop up as toasts. */
+static void
+mark_notifications_seen (KefuWindow *self)
+{
+  g_autoptr(GPtrArray) unread = kefu_notifications_list_unread (self->db, NULL, NULL);
+
+  g_hash_table_remove_all (self->seen_notifications);
+  for (guint i = 0; unread && i < unread->len; i++)
+    g_hash_table_add (self->seen_notifications, g_strdup (((KefuNotification *) unread->pdata[i])->id));
+}
+
+/* Refreshes the bell and tells about escalations that are new since the
+ * last look. */
+static void
+update_notifications (KefuWindow *self)
+{
+  g_autoptr(GPtrArray) unread = NULL;
+  KefuNotification *first = NULL;
+  guint n_new = 0;
+
+  kefu_notifications_button_refresh (self->notifications_button);
+  if (kefu_db_get_actor (self->db) == NULL)
+    return;
+  unread = kefu_notifications_list_unread (self->db, NULL, NULL);
+  for (guint i = 0; unread && i < unread->len; i++)
+    {
+      KefuNotification *n = unread->pdata[i];
+
+      if (!g_hash_table_add (self->seen_notifications, g_strdup (n->id)))
+        continue;
+      if (g_strcmp0 (n->kind, "escalation") != 0)
+        continue;
+      if (first == NULL)
+        first = n;
+      n_new++;
+    }
+
+  if (n_new == 1)
+    {
+      AdwToast *toast = adw_toast_new (first->text);
+
+      adw_toast_set_timeout (toast, 10);
+      if (first->case_id)
+        {
+          adw_toast_set_button_label (toast, _("_Show"));
+          adw_toast_set_action_name (toast, "win.show-case");
+          adw_toast_set_action_target_value (toast, g_variant_new_string (first->case_id));
+        }
+      kefu_window_add_toast (self, toast);
+    }
+  else if (n_new > 1)
+    {
+      g_autofree char *text = g_strdup_printf (ngettext ("%u case was escalated to you", "%u cases were escalated to you", n_new),
+                                               n_new);
+      AdwToast *toast = adw_toast_new (text);
+
+      adw_toast_set_timeout (toast, 10);
+      adw_toast_set_button_label (toast, _("_Show"));
+      adw_toast_set_action_name (toast, "win.show-notifications");
+      kefu_window_add_toast (self, toast);
+    }
+}
+
+static gboolean
+sla_check_cb (gpointer user_data)
+{
+  kefu_window_check_sla (KEFU_WINDOW (user_data));
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -71,6 +155,13 @@ build_views (KefuWindow *self)
     kefu_customers_view_reload (self->customers_view);
 
   gtk_stack_set_visible_child_name (self->main_stack, "main");
+
+  /* What was unread before this start is on the bell, not in toasts. */
+  kefu_notifications_button_set_db (self->notifications_button, self->db);
+  mark_notifications_seen (self);
+  kefu_window_check_sla (self);
+  if (self->sla_check_id == 0)
+    self->sla_check_id = g_timeout_add_seconds (SLA_CHECK_SECONDS, sla_check_cb, self);
 }
 
 /* --- signal callbacks ------------------------------------------------ */
@@ -86,7 +177,17 @@ user_switched_cb (KefuWindow *self)
 {
   update_user (self);
   kefu_customers_view_reload (self->customers_view);
+  mark_notifications_seen (self);
+  kefu_notifications_button_refresh (self->notifications_button);
 }
+
+static void
+on_notification_case_activated_cb (KefuWindow *self,
+                                   const char *case_id)
+{
+  kefu_window_show_case (self, case_id);
+}
+
 
 /* --- actions --------------------------------------------------------- */
 
@@ -103,6 +204,46 @@ switch_user_action (GtkWidget  *widget,
   dialog = kefu_switch_user_dialog_new (GTK_WINDOW (self), self->db);
   g_signal_connect_object (dialog, "switched", G_CALLBACK (user_switched_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (dialog);
+}
+
+static void
+sla_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *param)
+{
+  KefuWindow *self = KEFU_WINDOW (widget);
+
+  if (!kefu_window_may (widget, "sla"))
+    return;
+  gtk_window_present (kefu_sla_dialog_new (GTK_WINDOW (self), self->db));
+}
+
+static void
+categories_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  KefuWindow *self = KEFU_WINDOW (widget);
+
+  if (!kefu_window_may (widget, "categories"))
+    return;
+  gtk_window_present (kefu_categories_dialog_new (GTK_WINDOW (self), self->db));
+}
+
+static void
+show_case_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  kefu_window_show_case (KEFU_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+static void
+show_notifications_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *param)
+{
+  kefu_notifications_button_popup (KEFU_WINDOW (widget)->notifications_button);
 }
 
 static void
@@ -126,6 +267,7 @@ kefu_window_dispose (GObject *object)
 {
   KefuWindow *self = (KefuWindow *) object;
 
+  g_clear_handle_id (&self->sla_check_id, g_source_remove);
   if (self->settings)
     {
       int width, height;
@@ -147,6 +289,7 @@ kefu_window_finalize (GObject *object)
   KefuWindow *self = (KefuWindow *) object;
 
   g_clear_object (&self->db);
+  g_clear_pointer (&self->seen_notifications, g_hash_table_unref);
   g_free (self->role);
   G_OBJECT_CLASS (kefu_window_parent_class)->finalize (object);
 }
@@ -160,18 +303,25 @@ kefu_window_class_init (KefuWindowClass *klass)
   object_class->dispose = kefu_window_dispose;
   object_class->finalize = kefu_window_finalize;
 
+  g_type_ensure (KEFU_TYPE_NOTIFICATIONS_BUTTON);
   g_type_ensure (KEFU_TYPE_SETUP_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/kefu/Kefu/kefu-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, KefuWindow, notifications_button);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, setup_page);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, user_label);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, view_stack);
+  gtk_widget_class_bind_template_callback (widget_class, on_notification_case_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_setup_finished_cb);
 
   gtk_widget_class_install_action (widget_class, "win.switch-user", NULL, switch_user_action);
   gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
+  gtk_widget_class_install_action (widget_class, "win.sla", NULL, sla_action);
+  gtk_widget_class_install_action (widget_class, "win.categories", NULL, categories_action);
+  gtk_widget_class_install_action (widget_class, "win.show-case", "s", show_case_action);
+  gtk_widget_class_install_action (widget_class, "win.show-notifications", NULL, show_notifications_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.focus-search", NULL);
 }
 
@@ -179,6 +329,10 @@ static void
 kefu_window_init (KefuWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->seen_notifications = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* Administrators only; update_user() enables them. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sla", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.categories", FALSE);
 }
 
 /* --- public API ------------------------------------------------------ */
@@ -279,11 +433,71 @@ kefu_window_may (GtkWidget  *widget,
   role = KEFU_WINDOW (root)->role;
   if (g_strcmp0 (role, "admin") == 0)
     return TRUE;
-  if (g_strcmp0 (what, "segment-rules") == 0)
+  if (g_strcmp0 (what, "segment-rules") == 0 || g_strcmp0 (what, "sla") == 0 ||
+      g_strcmp0 (what, "categories") == 0)
     return FALSE;
   if (g_strcmp0 (role, "supervisor") == 0)
     return TRUE;
   /* Agents and trainers keep files up to date but do not delete, merge,
    * move or bulk-import them. */
   return g_strcmp0 (what, "edit") == 0 && g_strcmp0 (role, "trainer") != 0;
+}
+
+/**
+ * kefu_window_check_sla:
+ *
+ * Flags and escalates cases against their service standards now (the
+ * cases clock), then refreshes the bell. Runs at start and every minute;
+ * the core's queries walk the partial index on next_due.
+ */
+void
+kefu_window_check_sla (KefuWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint warn_percent;
+
+  g_return_if_fail (KEFU_IS_WINDOW (self));
+
+  if (self->db == NULL || self->role == NULL)
+    return;
+  warn_percent = (guint) g_settings_get_int (self->settings, "sla-warn-percent");
+  if (!kefu_cases_check_sla (self->db, kefu_cases_get_now (self->db), warn_percent, NULL, NULL, &error))
+    /* Most likely another program holds the database; the next round
+     * catches up. */
+    g_message ("Service standards not checked: %s", error->message);
+  update_notifications (self);
+}
+
+/**
+ * kefu_window_show_case:
+ * @case_id: a case id
+ *
+ * Brings the case forward. Until the Cases view is there, a toast names
+ * the case.
+ */
+void
+kefu_window_show_case (KefuWindow *self,
+                       const char *case_id)
+{
+  g_autoptr(KefuCase) c = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (KEFU_IS_WINDOW (self));
+
+  c = kefu_cases_get (self->db, case_id, NULL);
+  if (c == NULL)
+    {
+      kefu_window_add_toast (self, adw_toast_new (_("This case does not exist or has been deleted.")));
+      return;
+    }
+  /* Translators: case number: subject */
+  text = g_strdup_printf (_("Case %s: %s"), c->number, c->subject);
+  kefu_window_add_toast (self, adw_toast_new (text));
+}
+
+/* Returns: (transfer none): the header bar's bell */
+GtkWidget *
+kefu_window_get_notifications_button (KefuWindow *self)
+{
+  return GTK_WIDGET (self->notifications_button);
 }

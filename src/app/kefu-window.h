@@ -25,8 +25,16 @@ void        kefu_toast                (GtkWidget       *widget,
 void        kefu_toast_error          (GtkWidget       *widget,
                                        const GError    *error);
 /* Whether the signed-in user's role may do @what ("delete", "merge",
- * "reassign", "import", "segment-rules"). */
+ * "reassign", "import", "segment-rules"; administrators only: "sla",
+ * "categories"). */
 gboolean    kefu_window_may           (GtkWidget       *widget,
                                        const char      *what);
+
+/* Brings the case @case_id forward (the Cases view; a toast until then). */
+void        kefu_window_show_case     (KefuWindow      *self,
+                                       const char      *case_id);
+/* Runs the service-standards check now and refreshes the notifications. */
+void        kefu_window_check_sla     (KefuWindow      *self);
+GtkWidget  *kefu_window_get_notifications_button (KefuWindow *self);
 
 G_END_DECLS
