@@ -9,7 +9,8 @@
 #include "kefu-preferences-window.h"
 
 /* Only settings that change something today: the style, whether deleting
- * asks first, and where the data lives (shown, not edited). */
+ * asks first, the follow-up delay and the time-limit warning for cases,
+ * and where the data lives (shown, not edited). */
 
 #define KEFU_TYPE_PREFERENCES_WINDOW (kefu_preferences_window_get_type ())
 G_DECLARE_FINAL_TYPE (KefuPreferencesWindow, kefu_preferences_window, KEFU, PREFERENCES_WINDOW, AdwPreferencesWindow)
@@ -21,8 +22,10 @@ struct _KefuPreferencesWindow
   /* template children */
   GtkSwitch            *confirm_delete_switch;
   AdwActionRow         *database_row;
+  GtkSpinButton        *follow_up_spin;
   AdwActionRow         *office_row;
   AdwComboRow          *style_row;
+  GtkSpinButton        *warn_percent_spin;
 
   GSettings            *settings;
   KefuDb               *db;
@@ -139,8 +142,10 @@ kefu_preferences_window_class_init (KefuPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/kefu/Kefu/kefu-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KefuPreferencesWindow, confirm_delete_switch);
   gtk_widget_class_bind_template_child (widget_class, KefuPreferencesWindow, database_row);
+  gtk_widget_class_bind_template_child (widget_class, KefuPreferencesWindow, follow_up_spin);
   gtk_widget_class_bind_template_child (widget_class, KefuPreferencesWindow, office_row);
   gtk_widget_class_bind_template_child (widget_class, KefuPreferencesWindow, style_row);
+  gtk_widget_class_bind_template_child (widget_class, KefuPreferencesWindow, warn_percent_spin);
   gtk_widget_class_bind_template_callback (widget_class, on_copy_clicked_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -185,6 +190,12 @@ kefu_preferences_window_new (GtkWindow *parent,
                                 NULL, NULL);
   g_settings_bind (settings, "confirm-delete",
                    self->confirm_delete_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "follow-up-days",
+                   self->follow_up_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "sla-warn-percent",
+                   self->warn_percent_spin, "value",
                    G_SETTINGS_BIND_DEFAULT);
   load_data (self);
 
