@@ -7,14 +7,20 @@
 #include <json-glib/json-glib.h>
 
 #include "kefu-application.h"
+#include "kefu-cases.h"
 #include "kefu-customer-editor.h"
 #include "kefu-customer-page.h"
 #include "kefu-customers.h"
+#include "kefu-follow-ups.h"
 #include "kefu-text.h"
 #include "kefu-window.h"
 
 /* The customer file (客户档案): identity, contacts, account and segment,
- * preferences, notes and the change history from the audit log. */
+ * the customer's cases and survey answers, preferences, notes and the
+ * change history from the audit log. */
+
+/* Cases listed in the file; the rest are counted. */
+#define MAX_CASES 50
 
 struct _KefuCustomerPage
 {
@@ -316,6 +322,191 @@ fill_history (KefuCustomerPage *self)
 }
 
 static void
+case_row_activated_cb (AdwActionRow *row,
+                       gpointer      user_data)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (row));
+  const char *case_id = g_object_get_data (G_OBJECT (row), "case-id");
+
+  if (KEFU_IS_WINDOW (root) && case_id != NULL)
+    kefu_window_show_case (KEFU_WINDOW (root), case_id);
+}
+
+static GtkWidget *
+add_placeholder_row (GtkWidget  *group,
+                     const char *text)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
+  gtk_widget_add_css_class (row, "dim-label");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return row;
+}
+
+/* The customer's cases, newest first: number, kind, status, subject and
+ * date; activating one opens it. */
+static void
+add_cases (KefuCustomerPage *self)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (KefuCaseSummary));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *description = NULL;
+  KefuCaseQuery q = { 0 };
+  GtkWidget *group;
+  guint n = 0;
+
+  g_array_set_clear_func (rows, (GDestroyNotify) kefu_case_summary_clear);
+  q.queue = KEFU_CASE_QUEUE_ALL;
+  q.customer_id = self->customer->id;
+
+  group = add_group (self->sections, _("Cases"));
+  if (!kefu_cases_count (self->db, &q, &n, &error) ||
+      !kefu_cases_page (self->db, &q, 0, MAX_CASES, rows, &error))
+    {
+      add_placeholder_row (group, error->message);
+      return;
+    }
+  if (n == 0)
+    {
+      add_placeholder_row (group, _("No cases yet"));
+      return;
+    }
+  description = g_strdup_printf (ngettext ("%u case in all", "%u cases in all", n), n);
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      KefuCaseSummary *c = &g_array_index (rows, KefuCaseSummary, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *status = gtk_label_new (kefu_case_status_label (c->status));
+      g_autofree char *date = _kefu_format_date (c->created_at, FALSE);
+      /* Translators: under a case's subject: number · kind · date received */
+      g_autofree char *sub = g_strdup_printf (_("%s · %s · %s"), c->number, kefu_case_kind_label (c->kind), date);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), c->subject);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
+      gtk_widget_set_valign (status, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (status, "case-status");
+      gtk_widget_add_css_class (status, kefu_case_status_is_open (c->status) ? "case-open" : "case-done");
+      if (c->escalated && kefu_case_status_is_open (c->status))
+        {
+          GtkWidget *overdue = gtk_label_new (_("Overdue"));
+
+          gtk_widget_set_valign (overdue, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (overdue, "case-status");
+          gtk_widget_add_css_class (overdue, "case-escalated");
+          gtk_widget_set_tooltip_text (overdue, _("Past its time limit and escalated"));
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), overdue);
+        }
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), status);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "case-id", g_strdup (c->id), g_free);
+      g_signal_connect (row, "activated", G_CALLBACK (case_row_activated_cb), NULL);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+  if (n > rows->len)
+    {
+      g_autofree char *more = g_strdup_printf (ngettext ("%u earlier case is not listed", "%u earlier cases are not listed",
+                                                         n - rows->len), n - rows->len);
+
+      add_placeholder_row (group, more);
+    }
+}
+
+static char *
+stars (gint satisfaction)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (gint i = 1; i <= 5; i++)
+    g_string_append (out, i <= satisfaction ? "★" : "☆");
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Survey answers from follow-up calls: satisfaction 1–5, likelihood to
+ * recommend 0–10, the comment; and their averages. */
+static void
+add_satisfaction (KefuCustomerPage *self)
+{
+  g_autoptr(GPtrArray) answers = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *group = add_group (self->sections, _("Satisfaction"));
+  double sum_satisfaction = 0, sum_nps = 0;
+  guint n_satisfaction = 0, n_nps = 0;
+
+  answers = kefu_surveys_list_for_customer (self->db, self->customer->id, &error);
+  if (answers == NULL)
+    {
+      add_placeholder_row (group, error->message);
+      return;
+    }
+  if (answers->len == 0)
+    {
+      add_placeholder_row (group, _("No survey answers yet: follow-up calls record them"));
+      return;
+    }
+
+  for (guint i = 0; i < answers->len; i++)
+    {
+      KefuSurveyAnswer *a = answers->pdata[i];
+
+      if (a->satisfaction >= 1 && a->satisfaction <= 5)
+        {
+          sum_satisfaction += a->satisfaction;
+          n_satisfaction++;
+        }
+      if (a->nps >= 0 && a->nps <= 10)
+        {
+          sum_nps += a->nps;
+          n_nps++;
+        }
+    }
+  {
+    g_autofree char *sat = NULL;
+    g_autofree char *nps = NULL;
+    g_autofree char *description = g_strdup_printf (ngettext ("From %u follow-up call", "From %u follow-up calls", answers->len),
+                                                    answers->len);
+
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
+    /* Translators: an average score, such as "4.3 of 5" */
+    sat = n_satisfaction ? g_strdup_printf (_("%.1f of 5"), sum_satisfaction / n_satisfaction) : NULL;
+    nps = n_nps ? g_strdup_printf (_("%.1f of 10"), sum_nps / n_nps) : NULL;
+    add_row (group, _("Average satisfaction"), sat, FALSE);
+    add_row (group, _("Average likelihood to recommend"), nps, FALSE);
+  }
+
+  for (guint i = 0; i < answers->len && i < MAX_CASES; i++)
+    {
+      KefuSurveyAnswer *a = answers->pdata[i];
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *star_text = stars (a->satisfaction);
+      g_autofree char *date = _kefu_format_date (a->at, FALSE);
+      /* Translators: a survey answer: stars, satisfaction of 5, likelihood
+       * to recommend of 10 */
+      g_autofree char *title = g_strdup_printf (_("%s  %d/5 · recommend %d/10"), star_text, a->satisfaction, a->nps);
+      g_autoptr(GString) sub = g_string_new (NULL);
+
+      if (a->comment && *a->comment)
+        g_string_append_printf (sub, "“%s”\n", a->comment);
+      g_string_append (sub, date);
+      if (a->case_number)
+        g_string_append_printf (sub, " · %s", a->case_number);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub->str);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      gtk_widget_add_css_class (row, "survey-answer");
+      if (a->satisfaction <= KEFU_SURVEY_LOW_SATISFACTION || a->nps <= KEFU_SURVEY_LOW_NPS)
+        gtk_widget_add_css_class (row, "survey-low");
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+}
+
+static void
 fill (KefuCustomerPage *self)
 {
   KefuCustomer *c = self->customer;
@@ -362,6 +553,10 @@ fill (KefuCustomerPage *self)
         title = g_strdup (contact_kind_label (contact->kind));
       add_row (group, title, contact->value, TRUE);
     }
+
+  /* What happened with them comes before what we know about them. */
+  add_cases (self);
+  add_satisfaction (self);
 
   group = add_group (self->sections, _("Account"));
   add_row (group, _("Account manager"), c->manager_name ? c->manager_name : _("None"), FALSE);
