@@ -127,6 +127,29 @@ contact_kind_label (const char *kind)
   return kind;
 }
 
+/* Contact labels are free text; the usual ones are stored as English keys
+ * (by the sample data and the editor's suggestions) and shown translated. */
+static const char *
+contact_label_text (const char *label)
+{
+  static const struct { const char *key; const char *text; } labels[] = {
+    { "mobile", N_("mobile") },
+    { "office", N_("office") },
+    { "home", N_("home") },
+    { "work", N_("work") },
+    { "personal", N_("personal") },
+    { "warehouse", N_("warehouse") },
+    { "shop", N_("shop") },
+    { "fax", N_("fax") },
+    { "billing", N_("billing") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (labels[i].key, label) == 0)
+      return _(labels[i].text);
+  return label;
+}
+
 static char *
 list_labels (const char  *csv,
              const char *(*label) (const char *))
@@ -357,7 +380,9 @@ fill (KefuCustomerPage *self)
       g_autofree char *title = NULL;
 
       if (contact->label && *contact->label)
-        title = g_strdup_printf ("%s (%s)", contact_kind_label (contact->kind), contact->label);
+        /* Translators: contact kind and its label, e.g. "Phone (mobile)" */
+        title = g_strdup_printf (_("%s (%s)"), contact_kind_label (contact->kind),
+                                 contact_label_text (contact->label));
       else
         title = g_strdup (contact_kind_label (contact->kind));
       add_row (group, title, contact->value, TRUE);
