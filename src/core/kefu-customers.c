@@ -459,6 +459,36 @@ normalize_input (KefuCustomer *c)
   tmp = strip_dup (c->company); g_free (c->company); c->company = tmp;
   if (c->kind == NULL)
     c->kind = g_strdup (is_blank (c->company) ? "person" : "enterprise");
+  /* Tags typed with a Chinese input method use full-width separators. */
+  if (c->tags != NULL)
+    {
+      g_autoptr(GString) tags = g_string_new (NULL);
+      g_auto(GStrv) parts = NULL;
+
+      for (const char *p = c->tags; *p; p = g_utf8_next_char (p))
+        {
+          gunichar ch = g_utf8_get_char (p);
+
+          if (ch == 0xff0c || ch == 0x3001 || ch == 0xff1b || ch == ';')
+            g_string_append_c (tags, ',');
+          else
+            g_string_append_unichar (tags, ch);
+        }
+      parts = g_strsplit (tags->str, ",", -1);
+      g_string_truncate (tags, 0);
+      for (guint i = 0; parts[i]; i++)
+        {
+          const char *t = g_strstrip (parts[i]);
+
+          if (*t == '\0')
+            continue;
+          if (tags->len)
+            g_string_append_c (tags, ',');
+          g_string_append (tags, t);
+        }
+      g_free (c->tags);
+      c->tags = g_string_free (g_steal_pointer (&tags), FALSE);
+    }
   for (guint i = 0; i < c->contacts->len; i++)
     {
       KefuContact *contact = g_ptr_array_index (c->contacts, i);
