@@ -165,28 +165,50 @@ fts_write (KefuDb             *db,
   return TRUE;
 }
 
-static char *
-next_customer_number (KefuDb  *db,
-                      GError **error)
+/* Customer numbers come from a counter in meta. A batch reads it once and
+ * writes it back once (number_counter_store), not once per customer. */
+typedef struct
 {
-  g_autofree char *value = kefu_db_get_meta (db, "next_customer_no");
-  gint64 next = value ? g_ascii_strtoll (value, NULL, 10) : 0;
-  g_autofree char *stored = NULL;
+  gboolean loaded;
+  gint64   next;
+} NumberCounter;
 
-  if (next <= 0)
+static char *
+next_customer_number (KefuDb         *db,
+                      NumberCounter  *counter,
+                      GError        **error)
+{
+  if (!counter->loaded)
     {
-      sqlite3_stmt *stmt = kefu_db_prepare (db, "SELECT count(*) + 1 FROM customer", error);
+      g_autofree char *value = kefu_db_get_meta (db, "next_customer_no");
 
-      if (stmt == NULL)
-        return NULL;
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        next = sqlite3_column_int64 (stmt, 0);
-      sqlite3_reset (stmt);
+      counter->next = value ? g_ascii_strtoll (value, NULL, 10) : 0;
+      if (counter->next <= 0)
+        {
+          sqlite3_stmt *stmt = kefu_db_prepare (db, "SELECT count(*) + 1 FROM customer", error);
+
+          if (stmt == NULL)
+            return NULL;
+          if (sqlite3_step (stmt) == SQLITE_ROW)
+            counter->next = sqlite3_column_int64 (stmt, 0);
+          sqlite3_reset (stmt);
+        }
+      counter->loaded = TRUE;
     }
-  stored = g_strdup_printf ("%" G_GINT64_FORMAT, next + 1);
-  if (!kefu_db_set_meta (db, "next_customer_no", stored, error))
-    return NULL;
-  return g_strdup_printf ("C%08" G_GINT64_FORMAT, next);
+  return g_strdup_printf ("C%08" G_GINT64_FORMAT, counter->next++);
+}
+
+static gboolean
+number_counter_store (KefuDb         *db,
+                      NumberCounter  *counter,
+                      GError        **error)
+{
+  char stored[32];
+
+  if (!counter->loaded)
+    return TRUE;
+  g_snprintf (stored, sizeof stored, "%" G_GINT64_FORMAT, counter->next);
+  return kefu_db_set_meta (db, "next_customer_no", stored, error);
 }
 
 static KefuCustomer *
@@ -476,10 +498,11 @@ normalize_input (KefuCustomer *c)
 }
 
 static gboolean
-insert_customer (KefuDb        *db,
-                 KefuCustomer  *c,
-                 GPtrArray     *rules,
-                 GError       **error)
+insert_customer (KefuDb         *db,
+                 KefuCustomer   *c,
+                 GPtrArray      *rules,
+                 NumberCounter  *counter,
+                 GError        **error)
 {
   g_autoptr(KefuChangeSet) cs = NULL;
   g_autoptr(GBytes) sort_key = NULL;
@@ -492,7 +515,7 @@ insert_customer (KefuDb        *db,
 
   if (c->id == NULL)
     c->id = kefu_uuid7_new ();
-  if (c->number == NULL && (c->number = next_customer_number (db, error)) == NULL)
+  if (c->number == NULL && (c->number = next_customer_number (db, counter, error)) == NULL)
     return FALSE;
   if (c->created_at == 0)
     c->created_at = now;
@@ -870,6 +893,7 @@ kefu_customers_create (KefuDb        *db,
                        GError       **error)
 {
   g_autoptr(GPtrArray) rules = NULL;
+  NumberCounter counter = { 0 };
 
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
   g_return_val_if_fail (c != NULL, FALSE);
@@ -878,7 +902,8 @@ kefu_customers_create (KefuDb        *db,
     return FALSE;
   if (!kefu_db_begin (db, error))
     return FALSE;
-  if (!insert_customer (db, c, rules, error))
+  if (!insert_customer (db, c, rules, &counter, error) ||
+      !number_counter_store (db, &counter, error))
     {
       kefu_db_rollback (db);
       g_clear_pointer (&c->id, g_free);
@@ -894,6 +919,7 @@ kefu_customers_create_many (KefuDb     *db,
                             GError    **error)
 {
   g_autoptr(GPtrArray) rules = NULL;
+  NumberCounter counter = { 0 };
 
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
 
@@ -903,13 +929,18 @@ kefu_customers_create_many (KefuDb     *db,
     return FALSE;
   for (guint i = 0; i < customers->len; i++)
     {
-      if (!insert_customer (db, g_ptr_array_index (customers, i), rules, error))
+      if (!insert_customer (db, g_ptr_array_index (customers, i), rules, &counter, error))
         {
           if (failed_index)
             *failed_index = i;
           kefu_db_rollback (db);
           return FALSE;
         }
+    }
+  if (!number_counter_store (db, &counter, error))
+    {
+      kefu_db_rollback (db);
+      return FALSE;
     }
   return kefu_db_commit (db, error);
 }
