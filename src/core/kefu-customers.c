@@ -1710,6 +1710,17 @@ kefu_customers_find_duplicates (KefuDb      *db,
 
 /* --- list queries ---------------------------------------------------- */
 
+/* A search drives the query from the FTS index: FTS5 finds the hits and
+ * customer is joined to them by rowid (CROSS JOIN fixes that order). The
+ * earlier "c.rowid IN (SELECT rowid FROM customer_fts …)" let SQLite walk
+ * a whole index of customer and probe the hit list for every row: about
+ * 230 ms a search at a million customers, against a few ms this way. */
+static const char *
+build_from (const char *match)
+{
+  return match ? "customer_fts f CROSS JOIN customer c ON c.rowid = f.rowid" : "customer c";
+}
+
 static char *
 build_where (const KefuCustomerQuery *q,
              char                   **match)
@@ -1718,7 +1729,7 @@ build_where (const KefuCustomerQuery *q,
 
   *match = q->text ? kefu_search_build_match (q->text) : NULL;
   if (*match)
-    g_string_append (where, " AND c.rowid IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH :match)");
+    g_string_append (where, " AND f.customer_fts MATCH :match");
   if (q->segment)
     g_string_append (where, " AND c.segment = :segment");
   if (q->manager_id && *q->manager_id)
@@ -1743,6 +1754,24 @@ bind_query (sqlite3_stmt            *stmt,
     sqlite3_bind_text (stmt, idx, q->manager_id, -1, SQLITE_TRANSIENT);
 }
 
+/* Whether there are few enough deleted files to take them off a count
+ * one by one (see kefu_customers_count()). */
+static gboolean
+few_deleted (KefuDb *db)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (db,
+                                        "SELECT count(*) FROM (SELECT 1 FROM customer WHERE deleted = 1 LIMIT 201)",
+                                        NULL);
+  gboolean few = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    few = sqlite3_column_int (stmt, 0) <= 200;
+  sqlite3_reset (stmt);
+  return few;
+}
+
 gboolean
 kefu_customers_count (KefuDb                  *db,
                       const KefuCustomerQuery *q,
@@ -1762,7 +1791,27 @@ kefu_customers_count (KefuDb                  *db,
       return TRUE;
     }
 
-  sql = g_strdup_printf ("SELECT count(*) FROM customer c WHERE %s", where);
+  if (match && q->segment == NULL && q->manager_id == NULL && few_deleted (db))
+    {
+      /* A plain search: the index counts its hits without touching
+       * customer. Deleted files stay in the index, so those among the
+       * hits (found through the deleted = 1 end of an index, each checked
+       * against the search by rowid, about 50 µs a file) are taken off;
+       * with many deleted files the join below is cheaper. */
+      sql = g_strdup ("SELECT (SELECT count(*) FROM customer_fts WHERE customer_fts MATCH :match)"
+                      " - (SELECT count(*) FROM customer c WHERE c.deleted = 1 AND EXISTS"
+                      "    (SELECT 1 FROM customer_fts f WHERE f.customer_fts MATCH :match AND f.rowid = c.rowid))");
+    }
+  else if (match == NULL && q->segment == NULL && q->manager_id == NULL)
+    {
+      /* The whole list: a bare count(*) counts the cells of the smallest
+       * index page by page without reading a single record (3 ms at a
+       * million customers, against 30 ms for "WHERE deleted = 0"). */
+      sql = g_strdup ("SELECT (SELECT count(*) FROM customer)"
+                      " - (SELECT count(*) FROM customer WHERE deleted = 1)");
+    }
+  else
+    sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE %s", build_from (match), where);
   stmt = kefu_db_prepare (db, sql, error);
   if (stmt == NULL)
     return FALSE;
@@ -1810,12 +1859,18 @@ kefu_customers_page (KefuDb                  *db,
       break;
     }
 
+  /* The page's rowids first, then the columns for those rows only: the
+   * phone subquery and the staff join run for the rows shown, not for
+   * every hit that is sorted. */
   sql = g_strdup_printf ("SELECT c.rowid, c.id, c.number, c.kind, c.name, c.company,"
                          " (SELECT k.value FROM customer_contact k WHERE k.customer_id = c.id"
                          "   AND k.kind = 'phone' AND k.deleted = 0 ORDER BY k.position LIMIT 1),"
                          " c.segment, s.name, c.last_contact_at, c.monthly_spend_cents"
-                         " FROM customer c LEFT JOIN staff s ON s.id = c.manager_id"
-                         " WHERE %s ORDER BY %s LIMIT :limit OFFSET :offset", where, order);
+                         " FROM (SELECT c.rowid AS rid FROM %s WHERE %s ORDER BY %s"
+                         "       LIMIT :limit OFFSET :offset) p"
+                         " CROSS JOIN customer c ON c.rowid = p.rid"
+                         " LEFT JOIN staff s ON s.id = c.manager_id"
+                         " ORDER BY %s", build_from (match), where, order, order);
   stmt = kefu_db_prepare (db, sql, error);
   if (stmt == NULL)
     return FALSE;
