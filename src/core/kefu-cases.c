@@ -1402,10 +1402,10 @@ resume_clock (KefuDb    *db,
 
   c->paused_total += paused;
   why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                      "The clock stood still for %" G_GINT64_FORMAT " business minute while waiting on the customer.",
-                                      "The clock stood still for %" G_GINT64_FORMAT " business minutes while waiting on the customer.",
+                                      "The clock stood still for %d business minute while waiting on the customer.",
+                                      "The clock stood still for %d business minutes while waiting on the customer.",
                                       (gulong) paused),
-                         paused);
+                         (int) MIN (paused, G_MAXINT));
   if (c->first_response_at == 0 && c->first_response_due != 0)
     {
       gint64 due = kefu_calendar_add_minutes (cal, c->first_response_due, paused);

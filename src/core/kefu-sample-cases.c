@@ -680,7 +680,7 @@ generate_one (Gen      *g,
         {
           gint64 w = step_time (g, c->created_at, t_done, step++, n_steps);
 
-          add_event (g, "status", assignee, w, "status", "in_progress", "waiting", _("Waiting for the customer to send photos and invoices"));
+          add_event (g, "status", assignee, w, "status", "in_progress", "waiting", "等待客户提供照片和发票。");
           if (g_str_equal (status, "waiting"))
             c->paused_at = w;
           else
@@ -712,7 +712,7 @@ generate_one (Gen      *g,
       c->decided_by = g_strdup (assignee);
       c->decided_at = td;
       add_event (g, "claim", assignee, td, "decision", NULL, c->decision,
-                 g_str_equal (c->decision, "reject") ? _("The parcel was delivered intact; the damage is not covered") : NULL);
+                 g_str_equal (c->decision, "reject") ? "包裹签收时完好，损失不在赔偿范围内。" : NULL);
       if (c->approved_amount_cents > 50000)
         {
           if (open && chance (g, 0.6))
@@ -823,7 +823,7 @@ generate_one (Gen      *g,
       if (due > g->end_ms || (due > g->end_ms - 14 * DAY_MS && f < 0.3))
         return insert_follow_up (g, c, "follow_up", owner, due, "open", 0, NULL, error);
       if (f < 0.12)
-        return insert_follow_up (g, c, "follow_up", owner, due, "cancelled", due, _("The customer could not be reached"), error);
+        return insert_follow_up (g, c, "follow_up", owner, due, "cancelled", due, "客户电话无法接通。", error);
       {
         static const int sat_w[] = { 5, 7, 13, 30, 45 };
         int sat = 1, nps, r = (int) pick (g, 100);
