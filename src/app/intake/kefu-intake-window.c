@@ -959,12 +959,15 @@ on_caller_stop_search_cb (KefuIntakeWindow *self)
 static void
 on_form_changed_cb (KefuIntakeWindow *self)
 {
-  /* Filled in after an error: the row and the message it caused go. */
-  if (self->error_row != NULL && !row_is_blank (self->error_row))
-    {
-      mark_invalid (self->error_row, FALSE);
-      show_message (self, NULL);
-    }
+  /* The agent is fixing what the message was about: it goes (the next
+   * save says again if something is still wrong). A message about one
+   * row waits until that row is filled in. */
+  if (self->error_row != NULL && row_is_blank (self->error_row))
+    return;
+  if (self->error_row != NULL)
+    mark_invalid (self->error_row, FALSE);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->message_revealer)))
+    show_message (self, NULL);
 }
 
 static void
