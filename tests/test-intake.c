@@ -595,6 +595,48 @@ test_screen_pop (Fixture       *f,
   g_assert_cmpstr (kefu_intake_window_get_customer_id (second), ==, id);
 }
 
+static AdwActionRow *
+find_match_row (GtkWidget *widget,
+                guint      index)
+{
+  if (ADW_IS_ACTION_ROW (widget) && g_object_get_data (G_OBJECT (widget), "index") == GUINT_TO_POINTER (index))
+    return ADW_ACTION_ROW (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      AdwActionRow *row = find_match_row (c, index);
+
+      if (row)
+        return row;
+    }
+  return NULL;
+}
+
+static void
+test_choose_another_match (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *first = NULL;
+  KefuIntakeWindow *intake = open_intake (f);
+  AdwActionRow *row;
+
+  /* Part of a number: several files match, the first is shown, the
+   * others can be chosen. */
+  kefu_intake_window_set_caller (intake, "150");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (intake, "caller_stack")), ==, "match");
+  first = g_strdup (kefu_intake_window_get_customer_id (intake));
+  g_assert_nonnull (first);
+  wait_for_draw (GTK_WIDGET (intake));
+  row = find_match_row (child (intake, "file_box"), 1);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (row, "activated");
+  run_for (50);
+  g_assert_nonnull (kefu_intake_window_get_customer_id (intake));
+  g_assert_cmpstr (kefu_intake_window_get_customer_id (intake), !=, first);
+  g_assert_true (gtk_widget_get_ancestor (gtk_window_get_focus (GTK_WINDOW (intake)), ADW_TYPE_COMBO_ROW) ==
+                 child (intake, "kind_row"));
+  close_intake (intake);
+}
+
 static void
 test_command_line (void)
 {
@@ -629,6 +671,7 @@ main (int   argc,
   g_test_add ("/ui/intake/matched-saved-and-duplicate", Fixture, NULL, fixture_set_up, test_matched_saved_and_duplicate, fixture_tear_down);
   g_test_add ("/ui/intake/bad-check-digit", Fixture, NULL, fixture_set_up, test_bad_check_digit, fixture_tear_down);
   g_test_add ("/ui/intake/new-customer", Fixture, NULL, fixture_set_up, test_new_customer, fixture_tear_down);
+  g_test_add ("/ui/intake/choose-another-match", Fixture, NULL, fixture_set_up, test_choose_another_match, fixture_tear_down);
   g_test_add ("/ui/intake/screen-pop", Fixture, NULL, fixture_set_up, test_screen_pop, fixture_tear_down);
   g_test_add_func ("/ui/intake/command-line-needs-a-number", test_command_line);
 

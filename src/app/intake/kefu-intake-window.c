@@ -32,6 +32,7 @@ struct _KefuIntakeWindow
 
   /* template children */
   GtkSearchEntry   *caller_entry;
+  GtkScrolledWindow *caller_scroller;
   GtkStack         *caller_stack;
   AdwComboRow      *category_row;
   AdwComboRow      *channel_row;
@@ -85,6 +86,8 @@ struct _KefuIntakeWindow
   char             *duplicate_ok;    /* customer and parcel the agent said to create anyway */
   KefuCase         *saved;
   GtkWidget        *error_row;       /* the row the shown message is about */
+  guint             scroll_idle;
+  guint             select_idle;
   gboolean          discard_confirmed;
 };
 
@@ -308,7 +311,7 @@ matched_by_label (const char *matched_by)
     return _("Found by tracking number");
   if (g_strcmp0 (matched_by, "case") == 0)
     return _("Found by case number");
-  return _("Found by name");
+  return _("Found by name or part of a number");
 }
 
 static char *
@@ -343,14 +346,73 @@ open_case_row_activated_cb (AdwActionRow     *row,
   g_signal_emit (self, signals[OPEN_CASE], 0, id);
 }
 
+static gboolean
+scroll_caller_to_top_cb (gpointer data)
+{
+  KefuIntakeWindow *self = data;
+
+  self->scroll_idle = 0;
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->caller_scroller), 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Again once the new file is laid out: before, the old position wins. */
+static void
+scroll_caller_to_top (KefuIntakeWindow *self)
+{
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->caller_scroller), 0);
+  if (self->scroll_idle == 0)
+    self->scroll_idle = g_idle_add_full (G_PRIORITY_LOW, scroll_caller_to_top_cb, self, NULL);
+}
+
 static void select_match (KefuIntakeWindow *self,
                           guint             index);
+
+typedef struct
+{
+  KefuIntakeWindow *self;
+  char             *lookup_text;
+  guint             index;
+} PendingMatch;
+
+static void
+pending_match_free (PendingMatch *p)
+{
+  g_free (p->lookup_text);
+  g_free (p);
+}
+
+static gboolean
+select_match_idle_cb (gpointer data)
+{
+  PendingMatch *p = data;
+  KefuIntakeWindow *self = p->self;
+
+  self->select_idle = 0;
+
+  /* Unless the agent has typed something else meanwhile. */
+  if (self->matches != NULL && p->index < self->matches->len &&
+      g_strcmp0 (p->lookup_text, self->lookup_text) == 0)
+    {
+      select_match (self, p->index);
+      gtk_widget_grab_focus (GTK_WIDGET (self->kind_row));
+    }
+  return G_SOURCE_REMOVE;
+}
 
 static void
 match_row_activated_cb (AdwActionRow     *row,
                         KefuIntakeWindow *self)
 {
-  select_match (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "index")));
+  PendingMatch *p = g_new0 (PendingMatch, 1);
+
+  /* The file is rebuilt, this row with it: not while it is activated. */
+  p->self = self;
+  p->lookup_text = g_strdup (self->lookup_text);
+  p->index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "index"));
+  g_clear_handle_id (&self->select_idle, g_source_remove);
+  self->select_idle = g_idle_add_full (G_PRIORITY_DEFAULT, select_match_idle_cb, p,
+                                       (GDestroyNotify) pending_match_free);
 }
 
 /* The chosen caller's file: who, phones, account manager, open cases,
@@ -566,6 +628,7 @@ select_match (KefuIntakeWindow *self,
   self->state = CALLER_MATCH;
   fill_file (self);
   gtk_stack_set_visible_child_name (self->caller_stack, "match");
+  scroll_caller_to_top (self);
   update_existing (self);
   update_duplicate (self);
 }
@@ -1152,6 +1215,8 @@ kefu_intake_window_dispose (GObject *object)
 {
   KefuIntakeWindow *self = (KefuIntakeWindow *) object;
 
+  g_clear_handle_id (&self->scroll_idle, g_source_remove);
+  g_clear_handle_id (&self->select_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), KEFU_TYPE_INTAKE_WINDOW);
   G_OBJECT_CLASS (kefu_intake_window_parent_class)->dispose (object);
 }
@@ -1193,6 +1258,7 @@ kefu_intake_window_class_init (KefuIntakeWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/kefu/Kefu/intake/kefu-intake-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KefuIntakeWindow, caller_entry);
+  gtk_widget_class_bind_template_child (widget_class, KefuIntakeWindow, caller_scroller);
   gtk_widget_class_bind_template_child (widget_class, KefuIntakeWindow, caller_stack);
   gtk_widget_class_bind_template_child (widget_class, KefuIntakeWindow, category_row);
   gtk_widget_class_bind_template_child (widget_class, KefuIntakeWindow, channel_row);
