@@ -5,7 +5,9 @@
 
 #include <glib/gi18n.h>
 
+#include "kefu-cases.h"
 #include "kefu-customers-view.h"
+#include "kefu-intake-window.h"
 #include "kefu-org.h"
 #include "kefu-setup-page.h"
 #include "kefu-switch-user-dialog.h"
@@ -26,6 +28,11 @@ struct _KefuWindow
   GSettings            *settings;
   char                 *role;
   KefuCustomersView    *customers_view;
+  GtkWindow            *intake;           /* weak: the intake opened last */
+
+  /* Set by the Cases view (see kefu_window_set_show_case_func). */
+  KefuShowCaseFunc      show_case_func;
+  gpointer              show_case_data;
 };
 
 G_DEFINE_FINAL_TYPE (KefuWindow, kefu_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -88,7 +95,31 @@ user_switched_cb (KefuWindow *self)
   kefu_customers_view_reload (self->customers_view);
 }
 
+static void
+intake_open_case_cb (KefuWindow *self,
+                     const char *case_id)
+{
+  kefu_window_show_case (self, case_id);
+}
+
+static void
+intake_case_created_cb (KefuWindow *self,
+                        const char *case_id)
+{
+  /* The customer's last contact changed, or a new file was made. */
+  if (self->customers_view)
+    kefu_customers_view_reload (self->customers_view);
+}
+
 /* --- actions --------------------------------------------------------- */
+
+static void
+intake_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  kefu_window_open_intake (KEFU_WINDOW (widget), NULL);
+}
 
 static void
 switch_user_action (GtkWidget  *widget,
@@ -136,6 +167,7 @@ kefu_window_dispose (GObject *object)
       g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
     }
   g_clear_object (&self->settings);
+  g_clear_weak_pointer (&self->intake);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KEFU_TYPE_WINDOW);
   G_OBJECT_CLASS (kefu_window_parent_class)->dispose (object);
@@ -172,6 +204,9 @@ kefu_window_class_init (KefuWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.switch-user", NULL, switch_user_action);
   gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
+  /* Ctrl+I is an application accelerator (kefu-application.c), so that it
+   * works from every window of the application. */
+  gtk_widget_class_install_action (widget_class, "win.intake", NULL, intake_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.focus-search", NULL);
 }
 
@@ -236,6 +271,74 @@ kefu_window_show_view (KefuWindow *self,
                        const char *name)
 {
   adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+void
+kefu_window_open_intake (KefuWindow *self,
+                         const char *caller)
+{
+  g_autofree char *text = g_strstrip (g_strdup (caller ? caller : ""));
+  GtkWindow *intake = self->intake;
+
+  g_return_if_fail (KEFU_IS_WINDOW (self));
+
+  if (!kefu_org_is_set_up (self->db))
+    {
+      kefu_toast (GTK_WIDGET (self), _("Set up the office first: cases are taken by its staff."));
+      return;
+    }
+  /* A new call must not wipe out the story of the one before. */
+  if (intake != NULL && *text != '\0' && kefu_intake_window_has_unsaved (KEFU_INTAKE_WINDOW (intake)))
+    intake = NULL;
+  if (intake == NULL)
+    {
+      intake = kefu_intake_window_new (GTK_WINDOW (self), self->db);
+      g_signal_connect_object (intake, "open-case", G_CALLBACK (intake_open_case_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (intake, "case-created", G_CALLBACK (intake_case_created_cb), self, G_CONNECT_SWAPPED);
+      g_set_weak_pointer (&self->intake, intake);
+    }
+  if (*text != '\0')
+    kefu_intake_window_set_caller (KEFU_INTAKE_WINDOW (intake), text);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (intake), "win.intake", NULL);
+  gtk_window_present (intake);
+}
+
+/* XXX Until the Cases view is merged and sets its hook, the case is only
+ * named in a toast. */
+void
+kefu_window_show_case (KefuWindow *self,
+                       const char *case_id)
+{
+  g_autoptr(KefuCase) c = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (KEFU_IS_WINDOW (self));
+  g_return_if_fail (case_id != NULL);
+
+  gtk_window_present (GTK_WINDOW (self));
+  if (self->show_case_func != NULL)
+    {
+      self->show_case_func (self, case_id, self->show_case_data);
+      return;
+    }
+  c = kefu_cases_get (self->db, case_id, NULL);
+  if (c == NULL)
+    return;
+  /* Translators: case number and subject */
+  text = g_strdup_printf (_("Case %s: %s"), c->number, c->subject);
+  kefu_toast (GTK_WIDGET (self), text);
+}
+
+void
+kefu_window_set_show_case_func (KefuWindow       *self,
+                                KefuShowCaseFunc  func,
+                                gpointer          user_data)
+{
+  g_return_if_fail (KEFU_IS_WINDOW (self));
+
+  self->show_case_func = func;
+  self->show_case_data = user_data;
 }
 
 void

@@ -19,6 +19,26 @@ GtkWidget  *kefu_window_get_customers_view (KefuWindow *self);
 void        kefu_window_show_view     (KefuWindow      *self,
                                        const char      *name);
 
+/* Intake (受理): opens the intake window, or brings the open one forward.
+ * With @caller (a phone number in any form, a name, a tracking or case
+ * number) the caller is looked up at once, as the screen pop does; a call
+ * that comes in while another intake holds unsaved text gets a window of
+ * its own. */
+void        kefu_window_open_intake   (KefuWindow      *self,
+                                       const char      *caller);
+
+/* Shows the case @case_id. The Cases view hooks itself in with
+ * kefu_window_set_show_case_func(); until it does, a toast names the
+ * case. */
+typedef void (*KefuShowCaseFunc) (KefuWindow *window,
+                                  const char *case_id,
+                                  gpointer    user_data);
+void        kefu_window_show_case     (KefuWindow      *self,
+                                       const char      *case_id);
+void        kefu_window_set_show_case_func (KefuWindow       *self,
+                                            KefuShowCaseFunc  func,
+                                            gpointer          user_data);
+
 /* Shows @message as a toast in the window that holds @widget. */
 void        kefu_toast                (GtkWidget       *widget,
                                        const char      *message);

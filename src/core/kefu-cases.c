@@ -125,8 +125,9 @@ kefu_case_priority_label (const char *priority)
 const char *
 kefu_case_status_label (const char *status)
 {
+  /* Not the "New" of customer segments (新客户). */
   if (g_strcmp0 (status, "new") == 0)
-    return _("New");
+    return C_("case status", "New");
   if (g_strcmp0 (status, "assigned") == 0)
     return _("Assigned");
   if (g_strcmp0 (status, "in_progress") == 0)
