@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kefu-cases-view.h"
 #include "kefu-customers-view.h"
 #include "kefu-org.h"
 #include "kefu-setup-page.h"
@@ -25,6 +26,7 @@ struct _KefuWindow
   KefuDb               *db;
   GSettings            *settings;
   char                 *role;
+  KefuCasesView        *cases_view;
   KefuCustomersView    *customers_view;
 };
 
@@ -54,11 +56,34 @@ update_user (KefuWindow *self)
 }
 
 static void
+on_case_customer_activated_cb (KefuWindow *self,
+                               const char *customer_id)
+{
+  if (self->customers_view == NULL)
+    return;
+  kefu_customers_view_show_customer (self->customers_view, customer_id);
+  adw_view_stack_set_visible_child_name (self->view_stack, "customers");
+}
+
+static void
 build_views (KefuWindow *self)
 {
   AdwViewStackPage *page;
 
   update_user (self);
+
+  /* Cases come first: the view agents work in all day. */
+  if (self->cases_view == NULL)
+    {
+      self->cases_view = kefu_cases_view_new (self->db);
+      g_signal_connect_object (self->cases_view, "customer-activated",
+                               G_CALLBACK (on_case_customer_activated_cb), self, G_CONNECT_SWAPPED);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->cases_view),
+                                        "cases", _("Cases"));
+      adw_view_stack_page_set_icon_name (page, "view-list-symbolic");
+    }
+  else
+    kefu_cases_view_reload (self->cases_view);
 
   if (self->customers_view == NULL)
     {
@@ -85,6 +110,7 @@ static void
 user_switched_cb (KefuWindow *self)
 {
   update_user (self);
+  kefu_cases_view_reload (self->cases_view);
   kefu_customers_view_reload (self->customers_view);
 }
 
@@ -111,8 +137,12 @@ focus_search_action (GtkWidget  *widget,
                      GVariant   *param)
 {
   KefuWindow *self = KEFU_WINDOW (widget);
+  const char *visible = adw_view_stack_get_visible_child_name (self->view_stack);
 
-  if (self->customers_view)
+  /* The search of the view in front. */
+  if (self->cases_view && g_strcmp0 (visible, "cases") == 0)
+    kefu_cases_view_focus_search (self->cases_view);
+  else if (self->customers_view)
     {
       adw_view_stack_set_visible_child_name (self->view_stack, "customers");
       kefu_customers_view_focus_search (self->customers_view);
@@ -229,6 +259,30 @@ GtkWidget *
 kefu_window_get_customers_view (KefuWindow *self)
 {
   return GTK_WIDGET (self->customers_view);
+}
+
+GtkWidget *
+kefu_window_get_cases_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->cases_view);
+}
+
+/**
+ * kefu_window_show_case:
+ * @id: a case id
+ *
+ * Brings the Cases view to the front with the case open.
+ */
+void
+kefu_window_show_case (KefuWindow *self,
+                       const char *id)
+{
+  g_return_if_fail (KEFU_IS_WINDOW (self));
+
+  if (self->cases_view == NULL)
+    return;
+  adw_view_stack_set_visible_child_name (self->view_stack, "cases");
+  kefu_cases_view_show_case (self->cases_view, id);
 }
 
 void
