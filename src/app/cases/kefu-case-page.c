@@ -54,6 +54,11 @@ struct _KefuCasePage
   KefuStaff    *me;
   gboolean      updating;
 
+  /* The time-left labels of the running deadlines, relabelled every
+   * minute; rebuilt with the page. */
+  GtkWidget    *left_labels[2];
+  gint64        left_due[2];
+
   /* The claim forms, rebuilt with the page (owned by it). */
   AdwComboRow  *decision_row;
   AdwEntryRow  *amount_row;
@@ -360,6 +365,7 @@ fill_details (KefuCasePage *self)
 static void
 add_deadline_row (KefuCasePage *self,
                   GtkWidget    *group,
+                  guint         slot,
                   const char   *title,
                   gint64        due,
                   gint64        done_at,
@@ -397,25 +403,40 @@ add_deadline_row (KefuCasePage *self,
                                                     c->warned, now, &state);
 
       if (left)
-        add_suffix_label (row, left, state);
+        {
+          self->left_labels[slot] = add_suffix_label (row, left, state);
+          self->left_due[slot] = due;
+        }
     }
 }
 
+/* Ageing: how long the case has been open, and since anything happened
+ * on it. Old open cases stand out. */
 static void
-add_ageing_rows (KefuCasePage *self,
-                 GtkWidget    *group,
-                 gint64        now)
+add_ageing_row (KefuCasePage *self,
+                GtkWidget    *group,
+                gint64        now)
 {
   int open = kefu_case_days_open (self->kase, now);
   int idle = kefu_case_days_idle (self->kase, now);
-  g_autofree char *open_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", open), open);
-  g_autofree char *idle_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", idle), idle);
+  g_autofree char *open_text = NULL;
+  g_autofree char *idle_text = NULL;
+  g_autofree char *text = NULL;
   GtkWidget *row;
 
-  row = add_row (group, self->kase->closed_at ? _("Days until closed") : _("Days open"), open_text, FALSE);
-  if (open >= 30 && kefu_case_status_is_open (self->kase->status))
-    gtk_widget_add_css_class (row, "ageing-old");
-  add_row (group, _("Days since the last action"), idle_text, FALSE);
+  if (self->kase->closed_at)
+    open_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Closed after %d day", "Closed after %d days", open), open);
+  else
+    open_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Open for %d day", "Open for %d days", open), open);
+  if (idle == 0)
+    idle_text = g_strdup (_("last action today"));
+  else
+    idle_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "last action %d day ago", "last action %d days ago", idle), idle);
+  /* Translators: "Open for 12 days · last action 3 days ago" */
+  text = g_strdup_printf (C_("ageing", "%s · %s"), open_text, idle_text);
+  row = add_row (group, _("Ageing"), text, FALSE);
+  if (kefu_case_status_is_open (self->kase->status) && (open >= 30 || idle >= 7))
+    add_suffix_label (row, open >= 30 ? _("Old case") : _("Idle"), KEFU_TIME_LEFT_WARNING);
 }
 
 static void
@@ -436,9 +457,9 @@ fill_deadlines (KefuCasePage *self,
     adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
                                            _("Counted in business hours: weekends and public holidays do not count."));
 
-  add_deadline_row (self, group, _("First response"), c->first_response_due, c->first_response_at,
+  add_deadline_row (self, group, 0, _("First response"), c->first_response_due, c->first_response_at,
                     _("Responded"), now);
-  add_deadline_row (self, group, _("Resolution"), c->resolution_due, c->resolved_at,
+  add_deadline_row (self, group, 1, C_("deadline", "Resolution"), c->resolution_due, c->resolved_at,
                     _("Resolved"), now);
 
   if (c->escalated)
@@ -452,7 +473,7 @@ fill_deadlines (KefuCasePage *self,
     add_row (group, _("Warning"), _("Most of the time for this case has been used."), FALSE);
 
   if (!is_claim (self))
-    add_ageing_rows (self, group, now);
+    add_ageing_row (self, group, now);
 }
 
 static void
@@ -578,8 +599,11 @@ fill_claim (KefuCasePage *self,
       g_autofree char *when = _kefu_case_format_time (c->decided_at, TRUE);
       g_autoptr(GString) text = g_string_new (NULL);
 
-      /* Translators: claim decision — compensation */
-      g_string_append_printf (text, _("%s — compensation %s"), kefu_claim_decision_label (c->decision), amount);
+      if (g_strcmp0 (c->decision, "reject") == 0)
+        g_string_append (text, kefu_claim_decision_label (c->decision));
+      else
+        /* Translators: claim decision — compensation */
+        g_string_append_printf (text, _("%s — compensation %s"), kefu_claim_decision_label (c->decision), amount);
       g_string_append_printf (text, "\n%s · %s", c->decided_by_name ? c->decided_by_name : "—", when);
       if (c->decision_note && *c->decision_note)
         g_string_append_printf (text, "\n%s", c->decision_note);
@@ -623,7 +647,7 @@ fill_claim (KefuCasePage *self,
   else if (can_pay (self))
     add_row (group, _("Paid"), _("Not yet"), FALSE);
 
-  add_ageing_rows (self, group, now);
+  add_ageing_row (self, group, now);
 
   /* Evidence: photos and files, stored content-addressed. */
   group = add_group (self->sections, _("Evidence"));
@@ -894,6 +918,7 @@ fill (KefuCasePage *self)
   self->me = kefu_org_get_current_user (self->db);
 
   fill_header (self);
+  self->left_labels[0] = self->left_labels[1] = NULL;
   clear_box (self->sections);
   fill_details (self);
   fill_deadlines (self, now);
@@ -1850,6 +1875,7 @@ kefu_case_page_dispose (GObject *object)
   self->decision_note_row = NULL;
   self->payment_date_row = NULL;
   self->payment_ref_row = NULL;
+  self->left_labels[0] = self->left_labels[1] = NULL;
   g_clear_pointer (&self->kase, kefu_case_free);
   g_clear_pointer (&self->me, kefu_staff_free);
   g_clear_object (&self->db);
@@ -1990,6 +2016,34 @@ kefu_case_page_reload (KefuCasePage *self)
     return;
   id = g_strdup (self->kase->id);
   kefu_case_page_show (self, id);
+}
+
+/* Relabels the time left of the running deadlines (the view calls it
+ * every minute) without rebuilding the page, so that nothing typed into
+ * its forms is lost. */
+void
+kefu_case_page_update_times (KefuCasePage *self)
+{
+  gint64 now;
+
+  g_return_if_fail (KEFU_IS_CASE_PAGE (self));
+
+  if (self->kase == NULL)
+    return;
+  now = kefu_cases_get_now (self->db);
+  for (guint i = 0; i < G_N_ELEMENTS (self->left_labels); i++)
+    {
+      KefuTimeLeft state;
+      g_autofree char *left = NULL;
+
+      if (self->left_labels[i] == NULL)
+        continue;
+      left = _kefu_case_time_left (self->db, self->left_due[i],
+                                   self->kase->paused_at != 0 || is_status (self, "waiting"),
+                                   self->kase->warned, now, &state);
+      gtk_label_set_label (GTK_LABEL (self->left_labels[i]), left ? left : "");
+      _kefu_time_left_style (self->left_labels[i], state);
+    }
 }
 
 const char *

@@ -179,6 +179,7 @@ update_count (KefuCasesView *self)
       gtk_stack_set_visible_child_name (self->list_stack, "list");
       return;
     }
+  adw_status_page_set_icon_name (self->empty_page, "edit-find-symbolic");
   if (text && *text)
     {
       g_autofree char *desc = g_strdup_printf (_("No case in “%s” matches “%s”. Try other words, the case number or the tracking number, or look in All cases."),
@@ -194,6 +195,7 @@ update_count (KefuCasesView *self)
     }
   else
     {
+      adw_status_page_set_icon_name (self->empty_page, info->icon);
       adw_status_page_set_title (self->empty_page, _(info->empty_title));
       adw_status_page_set_description (self->empty_page, _(info->empty_description));
     }
@@ -519,6 +521,7 @@ tick_cb (gpointer user_data)
 
   refresh_counts (self);
   update_bound_rows (self);
+  kefu_case_page_update_times (self->case_page);
   /* The time-bound queues change by themselves. */
   if (self->counts[queue_index (self->queue)] != before &&
       (self->queue == KEFU_CASE_QUEUE_OVERDUE || self->queue == KEFU_CASE_QUEUE_DUE_TODAY ||
