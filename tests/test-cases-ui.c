@@ -7,12 +7,14 @@
 #include <string.h>
 
 #include "kefu-application.h"
+#include "kefu-case-common.h"
 #include "kefu-case-page.h"
 #include "kefu-cases-view.h"
 #include "kefu-claims.h"
 #include "kefu-follow-ups.h"
 #include "kefu-sample.h"
 #include "kefu-sample-cases.h"
+#include "kefu-sla.h"
 #include "kefu-test-util.h"
 #include "kefu-tracking.h"
 #include "kefu-window.h"
@@ -564,6 +566,48 @@ test_claim_approval (Fixture       *f,
   g_assert_nonnull (after->payment_date);
 }
 
+/* Time left is counted in business time: a weekend does not count. */
+static void
+test_time_left (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  gboolean english = g_strcmp0 (g_getenv ("KEFU_TEST_LANG"), "zh_CN") != 0;
+  /* Monday 30 November 2026, 09:00 in Shanghai. */
+  gint64 monday = kefu_local_time_ms (2026, 11, 30, 9, 0);
+  KefuTimeLeft state;
+  g_autofree char *left = NULL;
+  g_autofree char *overdue = NULL;
+  g_autofree char *paused = NULL;
+  g_autofree char *none = NULL;
+
+  left = _kefu_case_time_left (t->db, kefu_local_time_ms (2026, 11, 30, 11, 15), FALSE, FALSE, monday, &state);
+  g_assert_cmpint (state, ==, KEFU_TIME_LEFT_OK);
+  if (english)
+    g_assert_cmpstr (left, ==, "2 h 15 min left");
+  g_clear_pointer (&left, g_free);
+
+  left = _kefu_case_time_left (t->db, kefu_local_time_ms (2026, 12, 1, 11, 15), FALSE, TRUE, monday, &state);
+  g_assert_cmpint (state, ==, KEFU_TIME_LEFT_WARNING);
+  if (english)
+    g_assert_cmpstr (left, ==, "1 day 2 h left");
+
+  /* Due Friday 10:00, now Monday 10:00: one working day late. */
+  overdue = _kefu_case_time_left (t->db, kefu_local_time_ms (2026, 11, 27, 10, 0), FALSE, FALSE,
+                                  kefu_local_time_ms (2026, 11, 30, 10, 0), &state);
+  g_assert_cmpint (state, ==, KEFU_TIME_LEFT_OVERDUE);
+  if (english)
+    g_assert_cmpstr (overdue, ==, "Overdue by 1 day");
+
+  paused = _kefu_case_time_left (t->db, kefu_local_time_ms (2026, 11, 27, 10, 0), TRUE, FALSE, monday, &state);
+  g_assert_cmpint (state, ==, KEFU_TIME_LEFT_PAUSED);
+  if (english)
+    g_assert_cmpstr (paused, ==, "Paused — waiting on customer");
+
+  none = _kefu_case_time_left (t->db, 0, FALSE, FALSE, monday, &state);
+  g_assert_null (none);
+  g_assert_cmpint (state, ==, KEFU_TIME_LEFT_NONE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -578,6 +622,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  g_test_add_func ("/ui/cases/time-left-in-business-time", test_time_left);
   g_test_add ("/ui/cases/queues-and-search", Fixture, NULL, fixture_set_up, test_queues_and_search, fixture_tear_down);
   g_test_add ("/ui/cases/take-resolve-close", Fixture, NULL, fixture_set_up, test_take_resolve_close, fixture_tear_down);
   g_test_add ("/ui/cases/claim-approval", Fixture, NULL, fixture_set_up, test_claim_approval, fixture_tear_down);

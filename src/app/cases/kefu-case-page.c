@@ -833,6 +833,9 @@ update_actions (KefuCasePage *self)
   gtk_button_set_label (self->start_button, is_status (self, "waiting") ? _("Re_sume") : _("_Start"));
   if (is_status (self, "new"))
     why = g_strdup (_("Take the case or assign it before working on it."));
+  else if (is_status (self, "assigned") && c->assignee_id != NULL && g_strcmp0 (c->assignee_id, me) != 0)
+    why = g_strdup_printf (_("This case is assigned to %s. Ask them or a supervisor to transfer it to you."),
+                           c->assignee_name ? c->assignee_name : "?");
   else if (is_status (self, "in_progress"))
     why = g_strdup (_("Work on this case has already started."));
   else if (!open)
@@ -950,8 +953,14 @@ check_write (KefuCasePage *self,
   if (!ok)
     {
       kefu_toast_error (GTK_WIDGET (self), error);
-      /* The refusal may come from a change made elsewhere meanwhile. */
-      kefu_case_page_reload (self);
+      /* A refusal of what was typed keeps the forms as they are; a case
+       * changed or removed elsewhere meanwhile is read again. */
+      if (!g_error_matches (error, KEFU_ERROR, KEFU_ERROR_INVALID) &&
+          !g_error_matches (error, KEFU_ERROR, KEFU_ERROR_PERMISSION))
+        {
+          kefu_case_page_reload (self);
+          g_signal_emit (self, signals[CHANGED], 0);
+        }
       return FALSE;
     }
   written (self, message);

@@ -809,12 +809,21 @@ kefu_cases_view_show_case (KefuCasesView *self,
     }
   gtk_stack_set_visible_child_name (self->detail_stack, "case");
 
-  /* Select it when the list has it on a loaded page; otherwise the list
-   * keeps its place (GTK 4.8 cannot scroll a list view to a row). */
-  pos = kefu_case_list_find (self->list, id);
+  /* The case may be new (intake) or changed elsewhere: count and list
+   * again, then select it when it is on the first page or on a page the
+   * list holds (GTK 4.8 cannot scroll a list view to a row). */
+  refresh_counts (self);
   self->updating = TRUE;
+  kefu_case_list_reload (self->list);
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->list)) > 0)
+    {
+      /* Reading an item loads its page. */
+      g_autoptr(GObject) first = g_list_model_get_item (G_LIST_MODEL (self->list), 0);
+    }
+  pos = kefu_case_list_find (self->list, id);
   gtk_single_selection_set_selected (self->selection, pos == G_MAXUINT ? GTK_INVALID_LIST_POSITION : pos);
   self->updating = FALSE;
+  update_count (self);
 }
 
 void
