@@ -1844,6 +1844,15 @@ start_action (KefuDb    *db,
     return invalid (error, _("Work on this case has already started."));
   if (g_strcmp0 (c->status, "resolved") == 0 || g_strcmp0 (c->status, "closed") == 0)
     return invalid (error, _("Reopen the case to work on it again."));
+  /* Someone else's assigned case is theirs to start (a case waiting on
+   * the customer may be resumed by whoever the customer reaches). */
+  if (g_strcmp0 (c->status, "assigned") == 0 && c->assignee_id != NULL && g_strcmp0 (c->assignee_id, actor) != 0)
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                   _("This case is assigned to %s. Ask them or a supervisor to transfer it to you."),
+                   c->assignee_name ? c->assignee_name : "?");
+      return FALSE;
+    }
   /* A case sent to a department is picked up by whoever starts it. */
   if (c->assignee_id == NULL && actor != NULL)
     {
