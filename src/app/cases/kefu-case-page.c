@@ -293,6 +293,19 @@ can_pay (KefuCasePage *self)
          g_strcmp0 (c->approval_status, "approved") == 0 && c->approved_amount_cents > 0;
 }
 
+/* The warning flag belongs to the running deadline: the first response
+ * (slot 0) until it is given, then the resolution (slot 1). */
+static gboolean
+warned_on (KefuCasePage *self,
+           guint         slot)
+{
+  KefuCase *c = self->kase;
+
+  if (c == NULL || !c->warned)
+    return FALSE;
+  return slot == (c->first_response_at == 0 && c->first_response_due != 0 ? 0u : 1u);
+}
+
 /* --- filling the page ------------------------------------------------ */
 
 static void
@@ -400,7 +413,7 @@ add_deadline_row (KefuCasePage *self,
     {
       KefuTimeLeft state;
       g_autofree char *left = _kefu_case_time_left (self->db, due, c->paused_at != 0 || is_status (self, "waiting"),
-                                                    c->warned, now, &state);
+                                                    warned_on (self, slot), now, &state);
 
       if (left)
         {
@@ -2049,7 +2062,7 @@ kefu_case_page_update_times (KefuCasePage *self)
         continue;
       left = _kefu_case_time_left (self->db, self->left_due[i],
                                    self->kase->paused_at != 0 || is_status (self, "waiting"),
-                                   self->kase->warned, now, &state);
+                                   warned_on (self, i), now, &state);
       gtk_label_set_label (GTK_LABEL (self->left_labels[i]), left ? left : "");
       _kefu_time_left_style (self->left_labels[i], state);
     }

@@ -15,6 +15,7 @@ void            kefu_case_page_set_db    (KefuCasePage *self,
 gboolean        kefu_case_page_show      (KefuCasePage *self,
                                           const char   *id);
 void            kefu_case_page_reload    (KefuCasePage *self);
+/* Relabels the time left without rebuilding the page. */
 void            kefu_case_page_update_times (KefuCasePage *self);
 const char     *kefu_case_page_get_id    (KefuCasePage *self);
 /* The case as last read. Returns: (transfer none) (nullable) */
