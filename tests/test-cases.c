@@ -1449,6 +1449,7 @@ test_queues_index_backed (Fixture       *f,
     { KEFU_CASE_QUEUE_ALL, NULL, NULL, "kcase_by_created" },
     { KEFU_CASE_QUEUE_ALL, "closed", NULL, "kcase_by_status" },
     { KEFU_CASE_QUEUE_ALL, NULL, "x", "kcase_by_customer" },
+    { KEFU_CASE_QUEUE_ALL, NULL, NULL, "kcase_by_kind" },
     { KEFU_CASE_QUEUE_MINE, NULL, NULL, "assignee" },
     { KEFU_CASE_QUEUE_MINE, "closed", NULL, "owner" },
     { KEFU_CASE_QUEUE_BRANCH, NULL, NULL, "kcase_open_by_branch" },
@@ -1465,7 +1466,8 @@ test_queues_index_backed (Fixture       *f,
       for (guint with_text = 0; with_text < 2; with_text++)
         {
           KefuCaseQuery q = { .queue = cases[i].queue, .text = with_text ? (char *) "破损" : NULL,
-                              .status = (char *) cases[i].status, .customer_id = (char *) cases[i].customer };
+                              .status = (char *) cases[i].status, .customer_id = (char *) cases[i].customer,
+                              .kind = g_str_equal (cases[i].index, "kcase_by_kind") ? (char *) "claim" : NULL };
           g_autoptr(GError) error = NULL;
           g_autofree char *plan = _kefu_cases_query_plan (f->db, &q, &error);
           g_auto(GStrv) lines = NULL;

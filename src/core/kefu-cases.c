@@ -22,8 +22,6 @@
 #define MAX_AHEAD_MS      (G_GINT64_CONSTANT (5) * 60 * 1000)
 #define MAX_SUBJECT_CHARS 200
 #define MAX_TEXT_CHARS    20000
-/* Searches stop counting here: refine the search beyond. */
-#define SEARCH_COUNT_CAP  10000
 #define LOOKUP_MAX        10
 
 G_DEFINE_BOXED_TYPE (KefuCase, kefu_case, kefu_case_copy, kefu_case_free)
@@ -1069,16 +1067,18 @@ fail:
 /* --- customers, numbers, staff --------------------------------------- */
 
 gboolean
-_kefu_cases_touch_customer (KefuDb      *db,
-                            const char  *customer_id,
-                            gint64       at,
-                            gboolean     new_complaint,
-                            GError     **error)
+_kefu_cases_customer_activity (KefuDb      *db,
+                               const char  *customer_id,
+                               gint64       at,
+                               gint64       add_complaints,
+                               gint64       min_complaints,
+                               GPtrArray   *rules,
+                               GError     **error)
 {
   g_autoptr(KefuCustomer) old = NULL;
   g_autoptr(KefuCustomer) c = NULL;
   g_autoptr(KefuChangeSet) cs = NULL;
-  g_autoptr(GPtrArray) rules = NULL;
+  g_autoptr(GPtrArray) own_rules = NULL;
   sqlite3_stmt *stmt;
 
   if ((old = kefu_customers_get (db, customer_id, error)) == NULL)
@@ -1086,15 +1086,18 @@ _kefu_cases_touch_customer (KefuDb      *db,
   c = kefu_customer_copy (old);
   if (at > c->last_contact_at)
     c->last_contact_at = at;
-  if (new_complaint)
-    c->complaints_12m++;
+  c->complaints_12m = MAX (c->complaints_12m + add_complaints, min_complaints);
   if (!c->segment_manual)
     {
       g_autofree char *reason = NULL;
       const char *segment;
 
-      if ((rules = kefu_segment_rules_list (db, error)) == NULL)
-        return FALSE;
+      if (rules == NULL)
+        {
+          if ((own_rules = kefu_segment_rules_list (db, error)) == NULL)
+            return FALSE;
+          rules = own_rules;
+        }
       segment = kefu_segment_evaluate (rules, c, kefu_cases_get_now (db), &reason);
       kefu_set_str (&c->segment, segment);
       g_free (c->segment_reason);
@@ -1136,6 +1139,16 @@ _kefu_cases_touch_customer (KefuDb      *db,
       return FALSE;
     }
   return kefu_db_record_change (db, cs, error);
+}
+
+gboolean
+_kefu_cases_touch_customer (KefuDb      *db,
+                            const char  *customer_id,
+                            gint64       at,
+                            gboolean     new_complaint,
+                            GError     **error)
+{
+  return _kefu_cases_customer_activity (db, customer_id, at, new_complaint ? 1 : 0, 0, NULL, error);
 }
 
 char *
@@ -1390,10 +1403,10 @@ resume_clock (KefuDb    *db,
 
   c->paused_total += paused;
   why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                      "The clock stood still for %" G_GINT64_FORMAT " business minute while waiting on the customer.",
-                                      "The clock stood still for %" G_GINT64_FORMAT " business minutes while waiting on the customer.",
+                                      "The clock stood still for %d business minute while waiting on the customer.",
+                                      "The clock stood still for %d business minutes while waiting on the customer.",
                                       (gulong) paused),
-                         paused);
+                         (int) MIN (paused, G_MAXINT));
   if (c->first_response_at == 0 && c->first_response_due != 0)
     {
       gint64 due = kefu_calendar_add_minutes (cal, c->first_response_due, paused);
@@ -2836,6 +2849,8 @@ build_query (KefuDb              *db,
         p->from = g_string_new ("kcase k INDEXED BY kcase_by_customer");
       else if (q->status)
         p->from = g_string_new ("kcase k INDEXED BY kcase_by_status");
+      else if (q->kind)
+        p->from = g_string_new ("kcase k INDEXED BY kcase_by_kind");
       else
         p->from = g_string_new ("kcase k INDEXED BY kcase_by_created");
       break;
@@ -2912,7 +2927,9 @@ bind_query (sqlite3_stmt        *stmt,
 /**
  * kefu_cases_count:
  *
- * Searches count at most 10,000 matches.
+ * Counts at most %KEFU_CASE_COUNT_CAP cases: a list longer than that is
+ * a list to narrow down, and counting a million rows would cost more
+ * than the first page.
  */
 gboolean
 kefu_cases_count (KefuDb               *db,
@@ -2932,11 +2949,8 @@ kefu_cases_count (KefuDb               *db,
   *n_items = 0;
   if (p.empty)
     return TRUE;
-  if (p.match)
-    sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d)",
-                           p.from->str, p.where->str, SEARCH_COUNT_CAP);
-  else
-    sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE %s", p.from->str, p.where->str);
+  sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d)",
+                         p.from->str, p.where->str, KEFU_CASE_COUNT_CAP);
   stmt = kefu_db_prepare (db, sql, error);
   if (stmt == NULL)
     return FALSE;

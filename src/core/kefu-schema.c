@@ -348,6 +348,7 @@ static const char migration_3[] =
   "ALTER TABLE kcase ADD COLUMN approval_note TEXT;"
 
   "CREATE INDEX kcase_by_created ON kcase (deleted, created_at);"
+  "CREATE INDEX kcase_by_kind ON kcase (deleted, kind, created_at);"
   "CREATE INDEX kcase_open_by_branch ON kcase (branch_id, created_at)"
   "  WHERE deleted = 0 AND status IN ('new','assigned','in_progress','waiting');"
   "CREATE INDEX kcase_open_unassigned ON kcase (created_at)"
