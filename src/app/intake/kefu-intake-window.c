@@ -452,7 +452,8 @@ fill_file (KefuIntakeWindow *self)
       if (g_strcmp0 (contact->kind, "phone") != 0)
         continue;
       if (contact->label && *contact->label)
-        title = g_strdup_printf (_("Phone (%s)"), contact->label);
+        /* Translators: contact kind and its label, e.g. "Phone (mobile)" */
+        title = g_strdup_printf (_("%s (%s)"), _("Phone"), _kefu_contact_label_text (contact->label));
       else
         title = g_strdup (_("Phone"));
       add_row (group, title, contact->value, TRUE);
