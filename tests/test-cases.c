@@ -541,8 +541,11 @@ test_transfer_keeps_owner (Fixture       *f,
   g_assert_cmpstr (c->owner_id, ==, f->agent);
   g_clear_pointer (&c, kefu_case_free);
 
-  /* Someone else's case cannot simply be taken. */
+  /* Someone else's case cannot simply be taken or started. */
   ok = kefu_cases_take (f->db, id, &error);
+  assert_refused (ok, error, "assigned to 刘洋");
+  g_clear_error (&error);
+  ok = kefu_cases_start (f->db, id, &error);
   assert_refused (ok, error, "assigned to 刘洋");
   g_clear_error (&error);
 

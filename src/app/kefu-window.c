@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kefu-cases-view.h"
 #include "kefu-cases.h"
 #include "kefu-customers-view.h"
 #include "kefu-intake-window.h"
@@ -27,12 +28,9 @@ struct _KefuWindow
   KefuDb               *db;
   GSettings            *settings;
   char                 *role;
+  KefuCasesView        *cases_view;
   KefuCustomersView    *customers_view;
   GtkWindow            *intake;           /* weak: the intake opened last */
-
-  /* Set by the Cases view (see kefu_window_set_show_case_func). */
-  KefuShowCaseFunc      show_case_func;
-  gpointer              show_case_data;
 };
 
 G_DEFINE_FINAL_TYPE (KefuWindow, kefu_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -61,11 +59,34 @@ update_user (KefuWindow *self)
 }
 
 static void
+on_case_customer_activated_cb (KefuWindow *self,
+                               const char *customer_id)
+{
+  if (self->customers_view == NULL)
+    return;
+  kefu_customers_view_show_customer (self->customers_view, customer_id);
+  adw_view_stack_set_visible_child_name (self->view_stack, "customers");
+}
+
+static void
 build_views (KefuWindow *self)
 {
   AdwViewStackPage *page;
 
   update_user (self);
+
+  /* Cases come first: the view agents work in all day. */
+  if (self->cases_view == NULL)
+    {
+      self->cases_view = kefu_cases_view_new (self->db);
+      g_signal_connect_object (self->cases_view, "customer-activated",
+                               G_CALLBACK (on_case_customer_activated_cb), self, G_CONNECT_SWAPPED);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->cases_view),
+                                        "cases", _("Cases"));
+      adw_view_stack_page_set_icon_name (page, "view-list-symbolic");
+    }
+  else
+    kefu_cases_view_reload (self->cases_view);
 
   if (self->customers_view == NULL)
     {
@@ -92,6 +113,7 @@ static void
 user_switched_cb (KefuWindow *self)
 {
   update_user (self);
+  kefu_cases_view_reload (self->cases_view);
   kefu_customers_view_reload (self->customers_view);
 }
 
@@ -142,8 +164,12 @@ focus_search_action (GtkWidget  *widget,
                      GVariant   *param)
 {
   KefuWindow *self = KEFU_WINDOW (widget);
+  const char *visible = adw_view_stack_get_visible_child_name (self->view_stack);
 
-  if (self->customers_view)
+  /* The search of the view in front. */
+  if (self->cases_view && g_strcmp0 (visible, "cases") == 0)
+    kefu_cases_view_focus_search (self->cases_view);
+  else if (self->customers_view)
     {
       adw_view_stack_set_visible_child_name (self->view_stack, "customers");
       kefu_customers_view_focus_search (self->customers_view);
@@ -266,6 +292,31 @@ kefu_window_get_customers_view (KefuWindow *self)
   return GTK_WIDGET (self->customers_view);
 }
 
+GtkWidget *
+kefu_window_get_cases_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->cases_view);
+}
+
+/**
+ * kefu_window_show_case:
+ * @id: a case id
+ *
+ * Brings the Cases view to the front with the case open.
+ */
+void
+kefu_window_show_case (KefuWindow *self,
+                       const char *id)
+{
+  g_return_if_fail (KEFU_IS_WINDOW (self));
+
+  if (self->cases_view == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (self));
+  adw_view_stack_set_visible_child_name (self->view_stack, "cases");
+  kefu_cases_view_show_case (self->cases_view, id);
+}
+
 void
 kefu_window_show_view (KefuWindow *self,
                        const char *name)
@@ -304,43 +355,6 @@ kefu_window_open_intake (KefuWindow *self,
   else
     gtk_widget_activate_action (GTK_WIDGET (intake), "win.intake", NULL);
   gtk_window_present (intake);
-}
-
-/* XXX Until the Cases view is merged and sets its hook, the case is only
- * named in a toast. */
-void
-kefu_window_show_case (KefuWindow *self,
-                       const char *case_id)
-{
-  g_autoptr(KefuCase) c = NULL;
-  g_autofree char *text = NULL;
-
-  g_return_if_fail (KEFU_IS_WINDOW (self));
-  g_return_if_fail (case_id != NULL);
-
-  gtk_window_present (GTK_WINDOW (self));
-  if (self->show_case_func != NULL)
-    {
-      self->show_case_func (self, case_id, self->show_case_data);
-      return;
-    }
-  c = kefu_cases_get (self->db, case_id, NULL);
-  if (c == NULL)
-    return;
-  /* Translators: case number and subject */
-  text = g_strdup_printf (_("Case %s: %s"), c->number, c->subject);
-  kefu_toast (GTK_WIDGET (self), text);
-}
-
-void
-kefu_window_set_show_case_func (KefuWindow       *self,
-                                KefuShowCaseFunc  func,
-                                gpointer          user_data)
-{
-  g_return_if_fail (KEFU_IS_WINDOW (self));
-
-  self->show_case_func = func;
-  self->show_case_data = user_data;
 }
 
 void

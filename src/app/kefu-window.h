@@ -16,6 +16,10 @@ const char *kefu_window_get_role      (KefuWindow      *self);
 void        kefu_window_add_toast     (KefuWindow      *self,
                                        AdwToast        *toast);
 GtkWidget  *kefu_window_get_customers_view (KefuWindow *self);
+GtkWidget  *kefu_window_get_cases_view (KefuWindow *self);
+/* Switches to the Cases view and opens the case. */
+void        kefu_window_show_case     (KefuWindow      *self,
+                                       const char      *id);
 void        kefu_window_show_view     (KefuWindow      *self,
                                        const char      *name);
 
@@ -27,17 +31,6 @@ void        kefu_window_show_view     (KefuWindow      *self,
 void        kefu_window_open_intake   (KefuWindow      *self,
                                        const char      *caller);
 
-/* Shows the case @case_id. The Cases view hooks itself in with
- * kefu_window_set_show_case_func(); until it does, a toast names the
- * case. */
-typedef void (*KefuShowCaseFunc) (KefuWindow *window,
-                                  const char *case_id,
-                                  gpointer    user_data);
-void        kefu_window_show_case     (KefuWindow      *self,
-                                       const char      *case_id);
-void        kefu_window_set_show_case_func (KefuWindow       *self,
-                                            KefuShowCaseFunc  func,
-                                            gpointer          user_data);
 
 /* Shows @message as a toast in the window that holds @widget. */
 void        kefu_toast                (GtkWidget       *widget,

@@ -1845,6 +1845,15 @@ start_action (KefuDb    *db,
     return invalid (error, _("Work on this case has already started."));
   if (g_strcmp0 (c->status, "resolved") == 0 || g_strcmp0 (c->status, "closed") == 0)
     return invalid (error, _("Reopen the case to work on it again."));
+  /* Someone else's assigned case is theirs to start (a case waiting on
+   * the customer may be resumed by whoever the customer reaches). */
+  if (g_strcmp0 (c->status, "assigned") == 0 && c->assignee_id != NULL && g_strcmp0 (c->assignee_id, actor) != 0)
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                   _("This case is assigned to %s. Ask them or a supervisor to transfer it to you."),
+                   c->assignee_name ? c->assignee_name : "?");
+      return FALSE;
+    }
   /* A case sent to a department is picked up by whoever starts it. */
   if (c->assignee_id == NULL && actor != NULL)
     {
@@ -2924,6 +2933,15 @@ bind_query (sqlite3_stmt        *stmt,
   bind_named_int (stmt, ":eod", p->end_of_day);
 }
 
+static gboolean
+has_case_filters (const KefuCaseQuery *q,
+                  const QueryParts    *p)
+{
+  return q->status != NULL || q->kind != NULL || q->channel != NULL || q->category_id != NULL ||
+         q->assignee_id != NULL || q->customer_id != NULL || q->created_from != 0 || q->created_to != 0 ||
+         p->branch != NULL;
+}
+
 /**
  * kefu_cases_count:
  *
@@ -2949,8 +2967,20 @@ kefu_cases_count (KefuDb               *db,
   *n_items = 0;
   if (p.empty)
     return TRUE;
-  sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d)",
-                         p.from->str, p.where->str, KEFU_CASE_COUNT_CAP);
+  /* A plain search counts in the full-text index alone, and the
+   * follow-ups queue in its own table, without a lookup of each case:
+   * both hold live cases only (a future case deletion must remove the
+   * case's kcase_fts row and cancel its follow-ups). */
+  if (p.fts_driven && !has_case_filters (q, &p))
+    sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM kcase_fts WHERE kcase_fts MATCH :match LIMIT %d)",
+                           KEFU_CASE_COUNT_CAP);
+  else if (q->queue == KEFU_CASE_QUEUE_FOLLOW_UPS_DUE && p.match == NULL && !has_case_filters (q, &p))
+    sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM follow_up fu INDEXED BY follow_up_open_due"
+                           " WHERE fu.deleted = 0 AND fu.status = 'open' AND fu.due_at < :eod%s LIMIT %d)",
+                           q->staff_id ? " AND fu.assignee_id = :me" : "", KEFU_CASE_COUNT_CAP);
+  else
+    sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d)",
+                           p.from->str, p.where->str, KEFU_CASE_COUNT_CAP);
   stmt = kefu_db_prepare (db, sql, error);
   if (stmt == NULL)
     return FALSE;

@@ -274,8 +274,9 @@ gboolean     kefu_cases_assign             (KefuDb        *db,
                                             const char    *assignee_id,
                                             const char    *note,
                                             GError       **error);
-/* assigned → in progress, or waiting → in progress (the clock runs
- * again; the deadlines move by the business time spent waiting). */
+/* assigned → in progress (by its assignee, or by anyone when it went to
+ * a department only), or waiting → in progress (the clock runs again;
+ * the deadlines move by the business time spent waiting). */
 gboolean     kefu_cases_start              (KefuDb        *db,
                                             const char    *case_id,
                                             GError       **error);

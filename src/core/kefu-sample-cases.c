@@ -854,7 +854,8 @@ generate_one (Gen      *g,
         if (sat <= 2 || nps <= 6)
           {
             const char *supervisor = br->supervisors->len ? br->supervisors->pdata[0] : owner;
-            gboolean done = at + 2 * DAY_MS < g->end_ms && chance (g, 0.6);
+            /* Recovery calls still to make are the recent ones. */
+            gboolean done = at + 2 * DAY_MS < g->end_ms && (at < g->end_ms - 14 * DAY_MS || chance (g, 0.6));
 
             return insert_follow_up (g, c, "recovery", supervisor, at + DAY_MS, done ? "done" : "open",
                                      done ? at + DAY_MS : 0, done ? "主管已回访致歉。" : NULL, error);

@@ -321,20 +321,22 @@ format_age (gint64 since,
   gint64 minutes = MAX (0, (now - since) / 60000);
   int n;
 
+  /* Calendar time since the case was received ("3 days ago"), not the
+   * business days the Cases view counts deadlines in. */
   if (minutes < 1)
     return g_strdup (_("just now"));
   if (minutes < 60)
     {
       n = (int) minutes;
-      return g_strdup_printf (ngettext ("%d minute", "%d minutes", n), n);
+      return g_strdup_printf (ngettext ("%d minute ago", "%d minutes ago", n), n);
     }
   if (minutes < 24 * 60)
     {
       n = (int) (minutes / 60);
-      return g_strdup_printf (ngettext ("%d hour", "%d hours", n), n);
+      return g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", n), n);
     }
   n = (int) MIN (minutes / (24 * 60), G_MAXINT);
-  return g_strdup_printf (ngettext ("%d day", "%d days", n), n);
+  return g_strdup_printf (ngettext ("%d day ago", "%d days ago", n), n);
 }
 
 static void
