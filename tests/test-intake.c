@@ -303,6 +303,24 @@ fixture_tear_down (Fixture       *f,
 
 /* --- tests ----------------------------------------------------------- */
 
+/* The row of an open case in the caller's file. */
+static AdwActionRow *
+find_case_row (GtkWidget  *widget,
+               const char *case_id)
+{
+  if (ADW_IS_ACTION_ROW (widget) && g_strcmp0 (g_object_get_data (G_OBJECT (widget), "case-id"), case_id) == 0)
+    return ADW_ACTION_ROW (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      AdwActionRow *row = find_case_row (c, case_id);
+
+      if (row)
+        return row;
+    }
+  return NULL;
+}
+
+
 static void
 test_matched_saved_and_duplicate (Fixture       *f,
                                   gconstpointer  data)
@@ -324,6 +342,7 @@ test_matched_saved_and_duplicate (Fixture       *f,
   GdkContentProvider *content;
   GValue value = G_VALUE_INIT;
   KefuIntakeWindow *intake;
+  AdwActionRow *row;
   int n_cases = count_cases (f);
 
   intake = open_intake (f);
@@ -394,6 +413,12 @@ test_matched_saved_and_duplicate (Fixture       *f,
   /* The caller found, the agent goes on to the kind of case. */
   g_assert_true (gtk_widget_get_ancestor (gtk_window_get_focus (GTK_WINDOW (intake)), ADW_TYPE_COMBO_ROW) ==
                  child (intake, "kind_row"));
+  /* The file lists the case just taken; activating it asks for it. */
+  row = find_case_row (child (intake, "file_box"), first_id);
+  g_assert_nonnull (row);
+  g_clear_pointer (&f->opened, g_free);
+  g_signal_emit_by_name (row, "activated");
+  g_assert_cmpstr (f->opened, ==, first_id);
   select_kind (intake, "complaint");
   set_row (intake, "tracking_row", tracking);
   set_row (intake, "subject_row", "Still not delivered");

@@ -329,9 +329,11 @@ kefu_window_open_intake (KefuWindow *self,
                          const char *caller)
 {
   g_autofree char *text = g_strstrip (g_strdup (caller ? caller : ""));
-  GtkWindow *intake = self->intake;
+  GtkWindow *intake;
 
   g_return_if_fail (KEFU_IS_WINDOW (self));
+
+  intake = self->intake;
 
   if (!kefu_org_is_set_up (self->db))
     {

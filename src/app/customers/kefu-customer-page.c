@@ -129,8 +129,8 @@ contact_kind_label (const char *kind)
 
 /* Contact labels are free text; the usual ones are stored as English keys
  * (by the sample data and the editor's suggestions) and shown translated. */
-static const char *
-contact_label_text (const char *label)
+const char *
+_kefu_contact_label_text (const char *label)
 {
   static const struct { const char *key; const char *text; } labels[] = {
     { "mobile", N_("mobile") },
@@ -409,7 +409,7 @@ fill (KefuCustomerPage *self)
       if (contact->label && *contact->label)
         /* Translators: contact kind and its label, e.g. "Phone (mobile)" */
         title = g_strdup_printf (_("%s (%s)"), contact_kind_label (contact->kind),
-                                 contact_label_text (contact->label));
+                                 _kefu_contact_label_text (contact->label));
       else
         title = g_strdup (contact_kind_label (contact->kind));
       add_row (group, title, contact->value, TRUE);

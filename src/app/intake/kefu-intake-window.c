@@ -321,20 +321,22 @@ format_age (gint64 since,
   gint64 minutes = MAX (0, (now - since) / 60000);
   int n;
 
+  /* Calendar time since the case was received ("3 days ago"), not the
+   * business days the Cases view counts deadlines in. */
   if (minutes < 1)
     return g_strdup (_("just now"));
   if (minutes < 60)
     {
       n = (int) minutes;
-      return g_strdup_printf (ngettext ("%d minute", "%d minutes", n), n);
+      return g_strdup_printf (ngettext ("%d minute ago", "%d minutes ago", n), n);
     }
   if (minutes < 24 * 60)
     {
       n = (int) (minutes / 60);
-      return g_strdup_printf (ngettext ("%d hour", "%d hours", n), n);
+      return g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", n), n);
     }
   n = (int) MIN (minutes / (24 * 60), G_MAXINT);
-  return g_strdup_printf (ngettext ("%d day", "%d days", n), n);
+  return g_strdup_printf (ngettext ("%d day ago", "%d days ago", n), n);
 }
 
 static void
@@ -452,7 +454,8 @@ fill_file (KefuIntakeWindow *self)
       if (g_strcmp0 (contact->kind, "phone") != 0)
         continue;
       if (contact->label && *contact->label)
-        title = g_strdup_printf (_("Phone (%s)"), contact->label);
+        /* Translators: contact kind and its label, e.g. "Phone (mobile)" */
+        title = g_strdup_printf (_("%s (%s)"), _("Phone"), _kefu_contact_label_text (contact->label));
       else
         title = g_strdup (_("Phone"));
       add_row (group, title, contact->value, TRUE);
