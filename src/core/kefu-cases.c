@@ -2377,6 +2377,28 @@ sla_action (KefuDb    *db,
   return TRUE;
 }
 
+/* The ids of cases given by rowid: the scans below read the index only. */
+static gboolean
+add_id_of_rowid (KefuDb     *db,
+                 GPtrArray  *ids,
+                 gint64      rowid,
+                 GError    **error)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (db, "SELECT id FROM kcase WHERE rowid = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    g_ptr_array_add (ids, kefu_stmt_dup (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return kefu_db_set_error (db, error);
+  return TRUE;
+}
+
 static GPtrArray *
 collect_ids (KefuDb      *db,
              const char  *sql,
@@ -2384,6 +2406,7 @@ collect_ids (KefuDb      *db,
              GError     **error)
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt = kefu_db_prepare (db, sql, error);
   int rc;
 
@@ -2391,13 +2414,69 @@ collect_ids (KefuDb      *db,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, now);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ids, kefu_stmt_dup (stmt, 0));
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (rowids, rowid);
+    }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
       kefu_db_set_error (db, error);
       return NULL;
     }
+  for (guint i = 0; i < rowids->len; i++)
+    if (!add_id_of_rowid (db, ids, g_array_index (rowids, gint64, i), error))
+      return NULL;
+  return g_steal_pointer (&ids);
+}
+
+/* Running cases that have used @warn_percent of their time, found from
+ * one scan of the next_due index and the calendar, before any write. */
+static GPtrArray *
+collect_warnings (KefuDb   *db,
+                  gint64    now,
+                  guint     warn_percent,
+                  GError  **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  KefuCalendar *cal = kefu_calendar_get_for_db (db, error);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (cal == NULL)
+    return NULL;
+  stmt = kefu_db_prepare (db,
+                          "SELECT rowid, created_at, next_due, paused_total FROM kcase"
+                          " WHERE deleted = 0 AND next_due IS NOT NULL AND next_due > ?"
+                          " AND warned = 0 AND escalated = 0 ORDER BY next_due", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, now);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 created = sqlite3_column_int64 (stmt, 1);
+      gint64 due = sqlite3_column_int64 (stmt, 2);
+      gint64 total = kefu_calendar_minutes_between (cal, created, due) - sqlite3_column_int64 (stmt, 3);
+      gint64 remaining = kefu_calendar_minutes_between (cal, now, due);
+
+      if (total <= 0 || (total - remaining) * 100 >= (gint64) warn_percent * total)
+        {
+          gint64 rowid = sqlite3_column_int64 (stmt, 0);
+
+          g_array_append_val (rowids, rowid);
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      kefu_db_set_error (db, error);
+      return NULL;
+    }
+  for (guint i = 0; i < rowids->len; i++)
+    if (!add_id_of_rowid (db, ids, g_array_index (rowids, gint64, i), error))
+      return NULL;
   return g_steal_pointer (&ids);
 }
 
@@ -2407,7 +2486,8 @@ collect_ids (KefuDb      *db,
  * @warn_percent: share of the time limit (in business minutes) after
  *   which a case is flagged, e.g. 80; 0 turns warnings off
  *
- * Meant to run every few minutes. One transaction.
+ * Meant to run every few minutes. The cases to change are found by
+ * reading alone; only they are written, in one short transaction.
  */
 gboolean
 kefu_cases_check_sla (KefuDb   *db,
@@ -2427,16 +2507,14 @@ kefu_cases_check_sla (KefuDb   *db,
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
 
   /* Both lists come from the partial index on next_due. */
-  due = collect_ids (db, "SELECT id FROM kcase WHERE deleted = 0 AND next_due IS NOT NULL AND next_due <= ?"
+  due = collect_ids (db, "SELECT rowid FROM kcase WHERE deleted = 0 AND next_due IS NOT NULL AND next_due <= ?"
                          " AND escalated = 0 ORDER BY next_due", now_ms, error);
   if (due == NULL)
     return FALSE;
-  running = collect_ids (db, "SELECT id FROM kcase WHERE deleted = 0 AND next_due IS NOT NULL AND next_due > ?"
-                             " AND warned = 0 AND escalated = 0 ORDER BY next_due", now_ms, error);
-  if (running == NULL)
-    return FALSE;
   if (warn_percent == 0 || warn_percent >= 100)
-    g_ptr_array_set_size (running, 0);
+    running = g_ptr_array_new_with_free_func (g_free);
+  else if ((running = collect_warnings (db, now_ms, warn_percent, error)) == NULL)
+    return FALSE;
   if (due->len == 0 && running->len == 0)
     goto done;
 
@@ -2945,9 +3023,9 @@ has_case_filters (const KefuCaseQuery *q,
 /**
  * kefu_cases_count:
  *
- * Counts at most %KEFU_CASE_COUNT_CAP cases: a list longer than that is
- * a list to narrow down, and counting a million rows would cost more
- * than the first page.
+ * Counts at most %KEFU_CASE_COUNT_CAP cases (%KEFU_CASE_SEARCH_COUNT_CAP
+ * matches of a search): a list longer than that is a list to narrow down,
+ * and counting a million rows would cost more than the first page.
  */
 gboolean
 kefu_cases_count (KefuDb               *db,
@@ -2973,14 +3051,15 @@ kefu_cases_count (KefuDb               *db,
    * case's kcase_fts row and cancel its follow-ups). */
   if (p.fts_driven && !has_case_filters (q, &p))
     sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM kcase_fts WHERE kcase_fts MATCH :match LIMIT %d)",
-                           KEFU_CASE_COUNT_CAP);
+                           KEFU_CASE_SEARCH_COUNT_CAP);
   else if (q->queue == KEFU_CASE_QUEUE_FOLLOW_UPS_DUE && p.match == NULL && !has_case_filters (q, &p))
     sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM follow_up fu INDEXED BY follow_up_open_due"
                            " WHERE fu.deleted = 0 AND fu.status = 'open' AND fu.due_at < :eod%s LIMIT %d)",
                            q->staff_id ? " AND fu.assignee_id = :me" : "", KEFU_CASE_COUNT_CAP);
   else
     sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d)",
-                           p.from->str, p.where->str, KEFU_CASE_COUNT_CAP);
+                           p.from->str, p.where->str,
+                           p.match ? KEFU_CASE_SEARCH_COUNT_CAP : KEFU_CASE_COUNT_CAP);
   stmt = kefu_db_prepare (db, sql, error);
   if (stmt == NULL)
     return FALSE;
@@ -3044,6 +3123,12 @@ static char *
 page_sql (const KefuCaseQuery *q,
           const QueryParts    *p)
 {
+  /* "Mine" sorts its set: sort rowids first, then read and name only the
+   * page (a sort would otherwise look up every name of every row). */
+  if (q->queue == KEFU_CASE_QUEUE_MINE)
+    return g_strdup_printf ("SELECT " SUMMARY_COLUMNS " FROM kcase k WHERE k.rowid IN"
+                            " (SELECT k.rowid FROM %s WHERE %s ORDER BY %s LIMIT :limit OFFSET :offset)"
+                            " ORDER BY %s", p->from->str, p->where->str, p->order, p->order);
   return g_strdup_printf ("SELECT " SUMMARY_COLUMNS "%s FROM %s WHERE %s ORDER BY %s LIMIT :limit OFFSET :offset",
                           q->queue == KEFU_CASE_QUEUE_FOLLOW_UPS_DUE ? ", fu.id, fu.kind, fu.due_at" : "",
                           p->from->str, p->where->str, p->order);
