@@ -137,7 +137,7 @@ scroll_to (GtkWidget *widget)
   GtkWidget *child = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
   graphene_point_t point;
 
-  wait_for_draw (widget);
+  wait_for_draw (GTK_WIDGET (gtk_widget_get_root (widget)));
   g_assert_true (gtk_widget_compute_point (widget, child, &GRAPHENE_POINT_INIT (0, 0), &point));
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller)), point.y - 60);
 }
@@ -435,6 +435,7 @@ test_customer_cases (Fixture       *f,
   g_assert_no_error (error);
   open_id = create_case (f->t->db, customer_id, "inquiry", "询问春节期间派送安排");
 
+  kefu_window_show_view (f->window, "customers");
   kefu_customers_view_show_customer (view, customer_id);
   wait_for_draw (GTK_WIDGET (f->window));
 

@@ -541,8 +541,11 @@ test_transfer_keeps_owner (Fixture       *f,
   g_assert_cmpstr (c->owner_id, ==, f->agent);
   g_clear_pointer (&c, kefu_case_free);
 
-  /* Someone else's case cannot simply be taken. */
+  /* Someone else's case cannot simply be taken or started. */
   ok = kefu_cases_take (f->db, id, &error);
+  assert_refused (ok, error, "assigned to 刘洋");
+  g_clear_error (&error);
+  ok = kefu_cases_start (f->db, id, &error);
   assert_refused (ok, error, "assigned to 刘洋");
   g_clear_error (&error);
 
@@ -1449,6 +1452,7 @@ test_queues_index_backed (Fixture       *f,
     { KEFU_CASE_QUEUE_ALL, NULL, NULL, "kcase_by_created" },
     { KEFU_CASE_QUEUE_ALL, "closed", NULL, "kcase_by_status" },
     { KEFU_CASE_QUEUE_ALL, NULL, "x", "kcase_by_customer" },
+    { KEFU_CASE_QUEUE_ALL, NULL, NULL, "kcase_by_kind" },
     { KEFU_CASE_QUEUE_MINE, NULL, NULL, "assignee" },
     { KEFU_CASE_QUEUE_MINE, "closed", NULL, "owner" },
     { KEFU_CASE_QUEUE_BRANCH, NULL, NULL, "kcase_open_by_branch" },
@@ -1465,7 +1469,8 @@ test_queues_index_backed (Fixture       *f,
       for (guint with_text = 0; with_text < 2; with_text++)
         {
           KefuCaseQuery q = { .queue = cases[i].queue, .text = with_text ? (char *) "破损" : NULL,
-                              .status = (char *) cases[i].status, .customer_id = (char *) cases[i].customer };
+                              .status = (char *) cases[i].status, .customer_id = (char *) cases[i].customer,
+                              .kind = g_str_equal (cases[i].index, "kcase_by_kind") ? (char *) "claim" : NULL };
           g_autoptr(GError) error = NULL;
           g_autofree char *plan = _kefu_cases_query_plan (f->db, &q, &error);
           g_auto(GStrv) lines = NULL;

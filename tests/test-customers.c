@@ -117,6 +117,7 @@ test_update_and_conflict (void)
   g_autoptr(GError) error = NULL;
 
   kefu_set_str (&a->company, "上海顺达贸易有限公司");
+  kefu_set_str (&a->tags, " 月结，电商、大件;; ");
   kefu_set_str (&a->kind, "enterprise");
   kefu_customer_add_contact (a, "address", "warehouse", "上海市浦东新区张江路88号");
   g_assert_true (kefu_customers_update (t->db, a, &error));
@@ -131,6 +132,7 @@ test_update_and_conflict (void)
   after = kefu_customers_get (t->db, id, NULL);
   g_assert_cmpstr (after->name, ==, "王芳");
   g_assert_cmpstr (after->company, ==, "上海顺达贸易有限公司");
+  g_assert_cmpstr (after->tags, ==, "月结,电商,大件");
   g_assert_cmpuint (after->contacts->len, ==, 2);
 
   history = kefu_customers_history (t->db, id, NULL);

@@ -335,6 +335,38 @@ test_reseed_changed_file (void)
 }
 
 static void
+test_import_official_schedule (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("kefu-cal-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cn-2027.ini", NULL);
+  KefuCalendar *cal;
+  int outbox0;
+
+  kefu_calendar_set_data_dir (CALENDARS);
+  g_assert_nonnull (kefu_calendar_get_for_db (t->db, &error));
+  outbox0 = kefu_test_count (t->db, "SELECT count(*) FROM outbox");
+
+  /* An administrator imports the official 2027 schedule: an edit, so
+   * each new or changed day is recorded; unchanged days are not. */
+  g_assert_true (g_file_set_contents (path,
+                                      "[holidays]\n2027-02-05=春节 Spring Festival\n2027-02-09=春节 Spring Festival\n"
+                                      "[workdays]\n2027-02-20=春节调休 Spring Festival make-up day\n", -1, NULL));
+  g_assert_true (kefu_calendar_import_file (t->db, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM outbox"), ==, outbox0 + 2);
+  cal = kefu_calendar_get_for_db (t->db, &error);
+  g_assert_false (workday (cal, 2027, 2, 9));
+  g_assert_true (workday (cal, 2027, 2, 20));
+
+  g_assert_true (g_file_set_contents (path, "[holidays]\nnot-a-date=x\n", -1, NULL));
+  g_assert_false (kefu_calendar_import_file (t->db, path, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_PARSE);
+  kefu_test_rm_rf (dir);
+}
+
+static void
 check_policy (KefuDb     *db,
               const char *kind,
               const char *segment,
@@ -478,6 +510,7 @@ main (int   argc,
   g_test_add_func ("/sla/calendar/seeded-into-database", test_seeded_into_database);
   g_test_add_func ("/sla/calendar/edit", test_edit_calendar);
   g_test_add_func ("/sla/calendar/reseed-changed-file", test_reseed_changed_file);
+  g_test_add_func ("/sla/calendar/import-official-schedule", test_import_official_schedule);
   g_test_add_func ("/sla/policy/defaults-for-every-kind", test_policy_defaults);
   g_test_add_func ("/sla/policy/most-specific", test_policy_most_specific);
   g_test_add_func ("/sla/policy/edit-and-validate", test_policy_edit);

@@ -19,6 +19,7 @@ struct _KefuApplication
   KefuDb         *db;
   GSettings      *settings;
   char           *database_path;
+  char           *pending_call;     /* --incoming-call, for after the first activate */
   gboolean        measure_startup;
 };
 
@@ -29,6 +30,8 @@ static gint64 start_time;
 static const GOptionEntry option_entries[] = {
   { "database", 'd', 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Use the database file at PATH"), N_("PATH") },
+  { "incoming-call", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Screen pop: open intake with the caller NUMBER looked up (in the running instance, if there is one)"), N_("NUMBER") },
   { "measure-startup", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the time to the first frame and the memory used, then quit"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
@@ -85,7 +88,45 @@ window_mapped_cb (GtkWidget       *window,
   g_signal_connect (clock, "after-paint", G_CALLBACK (after_first_frame_cb), self);
 }
 
+static KefuWindow *
+find_main_window (KefuApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (KEFU_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
 /* --- actions --------------------------------------------------------- */
+
+/* The screen pop (来电弹屏): a phone system reports a call, over D-Bus
+ * (org.gtk.Actions) or through kefu --incoming-call NUMBER. */
+static void
+incoming_call_action (GSimpleAction *action,
+                      GVariant      *param,
+                      gpointer       user_data)
+{
+  KefuApplication *self = user_data;
+  g_autofree char *number = g_strstrip (g_strdup (g_variant_get_string (param, NULL)));
+  KefuWindow *window;
+
+  if (*number == '\0')
+    {
+      g_warning ("An incoming call without a number was ignored");
+      return;
+    }
+  window = find_main_window (self);
+  if (window == NULL)
+    {
+      g_application_activate (G_APPLICATION (self));
+      window = find_main_window (self);
+    }
+  /* No window: the database could not be opened, and that is shown. */
+  if (window == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (window));
+  kefu_window_open_intake (window, number);
+}
 
 static void
 quit_action (GSimpleAction *action,
@@ -142,6 +183,7 @@ static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "preferences", preferences_action },
   { "about", about_action },
+  { "incoming-call", incoming_call_action, "s" },
 };
 
 /* --- GApplication ---------------------------------------------------- */
@@ -152,6 +194,7 @@ kefu_application_handle_local_options (GApplication *app,
 {
   KefuApplication *self = KEFU_APPLICATION (app);
   const char *path = NULL;
+  const char *number = NULL;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -165,6 +208,32 @@ kefu_application_handle_local_options (GApplication *app,
   if (self->measure_startup)
     g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
 
+  if (g_variant_dict_lookup (options, "incoming-call", "&s", &number))
+    {
+      g_autofree char *clean = g_strstrip (g_strdup (number));
+      g_autoptr(GError) error = NULL;
+
+      if (*clean == '\0')
+        {
+          g_printerr ("%s\n", _("kefu: --incoming-call needs the caller’s phone number."));
+          return 1;
+        }
+      if (!g_application_register (app, NULL, &error))
+        {
+          g_printerr ("kefu: %s\n", error->message);
+          return 1;
+        }
+      /* A running instance takes the call; this process is done. */
+      if (g_application_get_is_remote (app))
+        {
+          g_action_group_activate_action (G_ACTION_GROUP (app), "incoming-call", g_variant_new_string (clean));
+          return 0;
+        }
+      /* The first instance: once its window is up (see activate). */
+      g_free (self->pending_call);
+      self->pending_call = g_steal_pointer (&clean);
+    }
+
   return G_APPLICATION_CLASS (kefu_application_parent_class)->handle_local_options (app, options);
 }
 
@@ -174,12 +243,15 @@ kefu_application_startup (GApplication *app)
   KefuApplication *self = KEFU_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *prefs_accels[] = { "<Control>comma", NULL };
+  static const char *intake_accels[] = { "<Control>i", NULL };
 
   G_APPLICATION_CLASS (kefu_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+  /* Intake from anywhere in the application (the action of each window). */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.intake", intake_accels);
 
   self->settings = g_settings_new (APPLICATION_ID);
   kefu_preferences_apply_color_scheme (self->settings);
@@ -225,6 +297,13 @@ kefu_application_activate (GApplication *app)
   if (self->measure_startup)
     g_signal_connect (window, "map", G_CALLBACK (window_mapped_cb), self);
   gtk_window_present (window);
+
+  if (self->pending_call != NULL)
+    {
+      g_autofree char *number = g_steal_pointer (&self->pending_call);
+
+      g_action_group_activate_action (G_ACTION_GROUP (self), "incoming-call", g_variant_new_string (number));
+    }
 }
 
 /* --- GObject --------------------------------------------------------- */
@@ -237,6 +316,7 @@ kefu_application_finalize (GObject *object)
   g_clear_object (&self->db);
   g_clear_object (&self->settings);
   g_free (self->database_path);
+  g_free (self->pending_call);
 
   G_OBJECT_CLASS (kefu_application_parent_class)->finalize (object);
 }

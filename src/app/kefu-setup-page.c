@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "kefu-org.h"
+#include "kefu-sample-cases.h"
 #include "kefu-sample.h"
 #include "kefu-setup-page.h"
 
@@ -43,6 +44,7 @@ static const char *roles[] = { "admin", "supervisor", "agent", "trainer" };
 
 /* --- sample data in a thread ----------------------------------------- */
 
+/* Customers take the first half of the bar, their cases the second. */
 static void
 sample_progress_cb (double   fraction,
                     gpointer user_data)
@@ -50,7 +52,16 @@ sample_progress_cb (double   fraction,
   KefuSetupPage *self = user_data;
 
   /* Read by the main loop's timeout; a double store is good enough. */
-  self->fraction = fraction;
+  self->fraction = fraction / 2;
+}
+
+static void
+sample_cases_progress_cb (double   fraction,
+                          gpointer user_data)
+{
+  KefuSetupPage *self = user_data;
+
+  self->fraction = 0.5 + fraction / 2;
 }
 
 static void
@@ -65,7 +76,10 @@ generate_thread (GTask        *task,
   g_autoptr(KefuDb) db = kefu_db_open (path, &error);
   KefuSampleOptions opts = kefu_sample_default_options ();
 
-  if (db == NULL || !kefu_sample_generate (db, &opts, sample_progress_cb, self, &error))
+  if (db == NULL ||
+      !kefu_sample_generate (db, &opts, sample_progress_cb, self, &error) ||
+      !kefu_sample_generate_cases (db, opts.seed, opts.n_customers * 3 / 2,
+                                   sample_cases_progress_cb, self, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);

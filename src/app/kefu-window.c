@@ -5,9 +5,11 @@
 
 #include <glib/gi18n.h>
 
+#include "kefu-cases-view.h"
 #include "kefu-cases.h"
 #include "kefu-categories-dialog.h"
 #include "kefu-customers-view.h"
+#include "kefu-intake-window.h"
 #include "kefu-notifications-button.h"
 #include "kefu-notifications.h"
 #include "kefu-org.h"
@@ -34,7 +36,9 @@ struct _KefuWindow
   KefuDb               *db;
   GSettings            *settings;
   char                 *role;
+  KefuCasesView        *cases_view;
   KefuCustomersView    *customers_view;
+  GtkWindow            *intake;           /* weak: the intake opened last */
   guint                 sla_check_id;
   GHashTable           *seen_notifications;   /* ids the user was told about */
 };
@@ -138,11 +142,34 @@ sla_check_cb (gpointer user_data)
 }
 
 static void
+on_case_customer_activated_cb (KefuWindow *self,
+                               const char *customer_id)
+{
+  if (self->customers_view == NULL)
+    return;
+  kefu_customers_view_show_customer (self->customers_view, customer_id);
+  adw_view_stack_set_visible_child_name (self->view_stack, "customers");
+}
+
+static void
 build_views (KefuWindow *self)
 {
   AdwViewStackPage *page;
 
   update_user (self);
+
+  /* Cases come first: the view agents work in all day. */
+  if (self->cases_view == NULL)
+    {
+      self->cases_view = kefu_cases_view_new (self->db);
+      g_signal_connect_object (self->cases_view, "customer-activated",
+                               G_CALLBACK (on_case_customer_activated_cb), self, G_CONNECT_SWAPPED);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->cases_view),
+                                        "cases", _("Cases"));
+      adw_view_stack_page_set_icon_name (page, "view-list-symbolic");
+    }
+  else
+    kefu_cases_view_reload (self->cases_view);
 
   if (self->customers_view == NULL)
     {
@@ -176,9 +203,17 @@ static void
 user_switched_cb (KefuWindow *self)
 {
   update_user (self);
+  kefu_cases_view_reload (self->cases_view);
   kefu_customers_view_reload (self->customers_view);
   mark_notifications_seen (self);
   kefu_notifications_button_refresh (self->notifications_button);
+}
+
+static void
+intake_open_case_cb (KefuWindow *self,
+                     const char *case_id)
+{
+  kefu_window_show_case (self, case_id);
 }
 
 static void
@@ -188,8 +223,32 @@ on_notification_case_activated_cb (KefuWindow *self,
   kefu_window_show_case (self, case_id);
 }
 
+static void
+categories_dialog_destroyed_cb (KefuWindow *self)
+{
+  /* The Cases view's category filter. */
+  if (self->cases_view != NULL)
+    kefu_cases_view_reload (self->cases_view);
+}
+
+static void
+intake_case_created_cb (KefuWindow *self,
+                        const char *case_id)
+{
+  /* The customer's last contact changed, or a new file was made. */
+  if (self->customers_view)
+    kefu_customers_view_reload (self->customers_view);
+}
 
 /* --- actions --------------------------------------------------------- */
+
+static void
+intake_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  kefu_window_open_intake (KEFU_WINDOW (widget), NULL);
+}
 
 static void
 switch_user_action (GtkWidget  *widget,
@@ -224,10 +283,13 @@ categories_action (GtkWidget  *widget,
                    GVariant   *param)
 {
   KefuWindow *self = KEFU_WINDOW (widget);
+  GtkWindow *dialog;
 
   if (!kefu_window_may (widget, "categories"))
     return;
-  gtk_window_present (kefu_categories_dialog_new (GTK_WINDOW (self), self->db));
+  dialog = kefu_categories_dialog_new (GTK_WINDOW (self), self->db);
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (categories_dialog_destroyed_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (dialog);
 }
 
 static void
@@ -252,8 +314,12 @@ focus_search_action (GtkWidget  *widget,
                      GVariant   *param)
 {
   KefuWindow *self = KEFU_WINDOW (widget);
+  const char *visible = adw_view_stack_get_visible_child_name (self->view_stack);
 
-  if (self->customers_view)
+  /* The search of the view in front. */
+  if (self->cases_view && g_strcmp0 (visible, "cases") == 0)
+    kefu_cases_view_focus_search (self->cases_view);
+  else if (self->customers_view)
     {
       adw_view_stack_set_visible_child_name (self->view_stack, "customers");
       kefu_customers_view_focus_search (self->customers_view);
@@ -278,6 +344,7 @@ kefu_window_dispose (GObject *object)
       g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
     }
   g_clear_object (&self->settings);
+  g_clear_weak_pointer (&self->intake);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KEFU_TYPE_WINDOW);
   G_OBJECT_CLASS (kefu_window_parent_class)->dispose (object);
@@ -318,6 +385,9 @@ kefu_window_class_init (KefuWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.switch-user", NULL, switch_user_action);
   gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
+  /* Ctrl+I is an application accelerator (kefu-application.c), so that it
+   * works from every window of the application. */
+  gtk_widget_class_install_action (widget_class, "win.intake", NULL, intake_action);
   gtk_widget_class_install_action (widget_class, "win.sla", NULL, sla_action);
   gtk_widget_class_install_action (widget_class, "win.categories", NULL, categories_action);
   gtk_widget_class_install_action (widget_class, "win.show-case", "s", show_case_action);
@@ -385,11 +455,69 @@ kefu_window_get_customers_view (KefuWindow *self)
   return GTK_WIDGET (self->customers_view);
 }
 
+GtkWidget *
+kefu_window_get_cases_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->cases_view);
+}
+
+/**
+ * kefu_window_show_case:
+ * @id: a case id
+ *
+ * Brings the Cases view to the front with the case open.
+ */
+void
+kefu_window_show_case (KefuWindow *self,
+                       const char *id)
+{
+  g_return_if_fail (KEFU_IS_WINDOW (self));
+
+  if (self->cases_view == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (self));
+  adw_view_stack_set_visible_child_name (self->view_stack, "cases");
+  kefu_cases_view_show_case (self->cases_view, id);
+}
+
 void
 kefu_window_show_view (KefuWindow *self,
                        const char *name)
 {
   adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+void
+kefu_window_open_intake (KefuWindow *self,
+                         const char *caller)
+{
+  g_autofree char *text = g_strstrip (g_strdup (caller ? caller : ""));
+  GtkWindow *intake;
+
+  g_return_if_fail (KEFU_IS_WINDOW (self));
+
+  intake = self->intake;
+
+  if (!kefu_org_is_set_up (self->db))
+    {
+      kefu_toast (GTK_WIDGET (self), _("Set up the office first: cases are taken by its staff."));
+      return;
+    }
+  /* A new call must not wipe out the story of the one before. */
+  if (intake != NULL && *text != '\0' && kefu_intake_window_has_unsaved (KEFU_INTAKE_WINDOW (intake)))
+    intake = NULL;
+  if (intake == NULL)
+    {
+      intake = kefu_intake_window_new (GTK_WINDOW (self), self->db);
+      g_signal_connect_object (intake, "open-case", G_CALLBACK (intake_open_case_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (intake, "case-created", G_CALLBACK (intake_case_created_cb), self, G_CONNECT_SWAPPED);
+      g_set_weak_pointer (&self->intake, intake);
+    }
+  if (*text != '\0')
+    kefu_intake_window_set_caller (KEFU_INTAKE_WINDOW (intake), text);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (intake), "win.intake", NULL);
+  gtk_window_present (intake);
 }
 
 void
@@ -455,44 +583,22 @@ kefu_window_check_sla (KefuWindow *self)
 {
   g_autoptr(GError) error = NULL;
   guint warn_percent;
+  guint n_warned = 0, n_escalated = 0;
 
   g_return_if_fail (KEFU_IS_WINDOW (self));
 
   if (self->db == NULL || self->role == NULL)
     return;
   warn_percent = (guint) g_settings_get_int (self->settings, "sla-warn-percent");
-  if (!kefu_cases_check_sla (self->db, kefu_cases_get_now (self->db), warn_percent, NULL, NULL, &error))
+  if (!kefu_cases_check_sla (self->db, kefu_cases_get_now (self->db), warn_percent,
+                             &n_warned, &n_escalated, &error))
     /* Most likely another program holds the database; the next round
      * catches up. */
     g_message ("Service standards not checked: %s", error->message);
+  /* Flags and queue counts changed. */
+  if (n_warned + n_escalated > 0 && self->cases_view != NULL)
+    kefu_cases_view_reload (self->cases_view);
   update_notifications (self);
-}
-
-/**
- * kefu_window_show_case:
- * @case_id: a case id
- *
- * Brings the case forward. Until the Cases view is there, a toast names
- * the case.
- */
-void
-kefu_window_show_case (KefuWindow *self,
-                       const char *case_id)
-{
-  g_autoptr(KefuCase) c = NULL;
-  g_autofree char *text = NULL;
-
-  g_return_if_fail (KEFU_IS_WINDOW (self));
-
-  c = kefu_cases_get (self->db, case_id, NULL);
-  if (c == NULL)
-    {
-      kefu_window_add_toast (self, adw_toast_new (_("This case does not exist or has been deleted.")));
-      return;
-    }
-  /* Translators: case number: subject */
-  text = g_strdup_printf (_("Case %s: %s"), c->number, c->subject);
-  kefu_window_add_toast (self, adw_toast_new (text));
 }
 
 /* Returns: (transfer none): the header bar's bell */

@@ -16,8 +16,21 @@ const char *kefu_window_get_role      (KefuWindow      *self);
 void        kefu_window_add_toast     (KefuWindow      *self,
                                        AdwToast        *toast);
 GtkWidget  *kefu_window_get_customers_view (KefuWindow *self);
+GtkWidget  *kefu_window_get_cases_view (KefuWindow *self);
+/* Switches to the Cases view and opens the case. */
+void        kefu_window_show_case     (KefuWindow      *self,
+                                       const char      *id);
 void        kefu_window_show_view     (KefuWindow      *self,
                                        const char      *name);
+
+/* Intake (受理): opens the intake window, or brings the open one forward.
+ * With @caller (a phone number in any form, a name, a tracking or case
+ * number) the caller is looked up at once, as the screen pop does; a call
+ * that comes in while another intake holds unsaved text gets a window of
+ * its own. */
+void        kefu_window_open_intake   (KefuWindow      *self,
+                                       const char      *caller);
+
 
 /* Shows @message as a toast in the window that holds @widget. */
 void        kefu_toast                (GtkWidget       *widget,
@@ -30,9 +43,6 @@ void        kefu_toast_error          (GtkWidget       *widget,
 gboolean    kefu_window_may           (GtkWidget       *widget,
                                        const char      *what);
 
-/* Brings the case @case_id forward (the Cases view; a toast until then). */
-void        kefu_window_show_case     (KefuWindow      *self,
-                                       const char      *case_id);
 /* Runs the service-standards check now and refreshes the notifications. */
 void        kefu_window_check_sla     (KefuWindow      *self);
 GtkWidget  *kefu_window_get_notifications_button (KefuWindow *self);

@@ -80,6 +80,16 @@ gboolean   _kefu_cases_touch_customer   (KefuDb          *db,
                                          gint64           at,
                                          gboolean         new_complaint,
                                          GError         **error);
+/* The general form: last contact at least @at, complaints_12m increased
+ * by @add_complaints and at least @min_complaints; @rules the segment
+ * rules (NULL: read them). */
+gboolean   _kefu_cases_customer_activity (KefuDb         *db,
+                                          const char     *customer_id,
+                                          gint64          at,
+                                          gint64          add_complaints,
+                                          gint64          min_complaints,
+                                          GPtrArray      *rules,
+                                          GError        **error);
 /* Active supervisors of @branch_id (administrators when it has none),
  * with an authorization limit of at least @min_limit_cents. Falls back to
  * any such supervisor or administrator in the database.

@@ -22,8 +22,6 @@
 #define MAX_AHEAD_MS      (G_GINT64_CONSTANT (5) * 60 * 1000)
 #define MAX_SUBJECT_CHARS 200
 #define MAX_TEXT_CHARS    20000
-/* Searches stop counting here: refine the search beyond. */
-#define SEARCH_COUNT_CAP  10000
 #define LOOKUP_MAX        10
 
 G_DEFINE_BOXED_TYPE (KefuCase, kefu_case, kefu_case_copy, kefu_case_free)
@@ -127,8 +125,9 @@ kefu_case_priority_label (const char *priority)
 const char *
 kefu_case_status_label (const char *status)
 {
+  /* Not the "New" of customer segments (新客户). */
   if (g_strcmp0 (status, "new") == 0)
-    return _("New");
+    return C_("case status", "New");
   if (g_strcmp0 (status, "assigned") == 0)
     return _("Assigned");
   if (g_strcmp0 (status, "in_progress") == 0)
@@ -1068,16 +1067,18 @@ fail:
 /* --- customers, numbers, staff --------------------------------------- */
 
 gboolean
-_kefu_cases_touch_customer (KefuDb      *db,
-                            const char  *customer_id,
-                            gint64       at,
-                            gboolean     new_complaint,
-                            GError     **error)
+_kefu_cases_customer_activity (KefuDb      *db,
+                               const char  *customer_id,
+                               gint64       at,
+                               gint64       add_complaints,
+                               gint64       min_complaints,
+                               GPtrArray   *rules,
+                               GError     **error)
 {
   g_autoptr(KefuCustomer) old = NULL;
   g_autoptr(KefuCustomer) c = NULL;
   g_autoptr(KefuChangeSet) cs = NULL;
-  g_autoptr(GPtrArray) rules = NULL;
+  g_autoptr(GPtrArray) own_rules = NULL;
   sqlite3_stmt *stmt;
 
   if ((old = kefu_customers_get (db, customer_id, error)) == NULL)
@@ -1085,15 +1086,18 @@ _kefu_cases_touch_customer (KefuDb      *db,
   c = kefu_customer_copy (old);
   if (at > c->last_contact_at)
     c->last_contact_at = at;
-  if (new_complaint)
-    c->complaints_12m++;
+  c->complaints_12m = MAX (c->complaints_12m + add_complaints, min_complaints);
   if (!c->segment_manual)
     {
       g_autofree char *reason = NULL;
       const char *segment;
 
-      if ((rules = kefu_segment_rules_list (db, error)) == NULL)
-        return FALSE;
+      if (rules == NULL)
+        {
+          if ((own_rules = kefu_segment_rules_list (db, error)) == NULL)
+            return FALSE;
+          rules = own_rules;
+        }
       segment = kefu_segment_evaluate (rules, c, kefu_cases_get_now (db), &reason);
       kefu_set_str (&c->segment, segment);
       g_free (c->segment_reason);
@@ -1135,6 +1139,16 @@ _kefu_cases_touch_customer (KefuDb      *db,
       return FALSE;
     }
   return kefu_db_record_change (db, cs, error);
+}
+
+gboolean
+_kefu_cases_touch_customer (KefuDb      *db,
+                            const char  *customer_id,
+                            gint64       at,
+                            gboolean     new_complaint,
+                            GError     **error)
+{
+  return _kefu_cases_customer_activity (db, customer_id, at, new_complaint ? 1 : 0, 0, NULL, error);
 }
 
 char *
@@ -1389,10 +1403,10 @@ resume_clock (KefuDb    *db,
 
   c->paused_total += paused;
   why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                      "The clock stood still for %" G_GINT64_FORMAT " business minute while waiting on the customer.",
-                                      "The clock stood still for %" G_GINT64_FORMAT " business minutes while waiting on the customer.",
+                                      "The clock stood still for %d business minute while waiting on the customer.",
+                                      "The clock stood still for %d business minutes while waiting on the customer.",
                                       (gulong) paused),
-                         paused);
+                         (int) MIN (paused, G_MAXINT));
   if (c->first_response_at == 0 && c->first_response_due != 0)
     {
       gint64 due = kefu_calendar_add_minutes (cal, c->first_response_due, paused);
@@ -1831,6 +1845,15 @@ start_action (KefuDb    *db,
     return invalid (error, _("Work on this case has already started."));
   if (g_strcmp0 (c->status, "resolved") == 0 || g_strcmp0 (c->status, "closed") == 0)
     return invalid (error, _("Reopen the case to work on it again."));
+  /* Someone else's assigned case is theirs to start (a case waiting on
+   * the customer may be resumed by whoever the customer reaches). */
+  if (g_strcmp0 (c->status, "assigned") == 0 && c->assignee_id != NULL && g_strcmp0 (c->assignee_id, actor) != 0)
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                   _("This case is assigned to %s. Ask them or a supervisor to transfer it to you."),
+                   c->assignee_name ? c->assignee_name : "?");
+      return FALSE;
+    }
   /* A case sent to a department is picked up by whoever starts it. */
   if (c->assignee_id == NULL && actor != NULL)
     {
@@ -2354,6 +2377,28 @@ sla_action (KefuDb    *db,
   return TRUE;
 }
 
+/* The ids of cases given by rowid: the scans below read the index only. */
+static gboolean
+add_id_of_rowid (KefuDb     *db,
+                 GPtrArray  *ids,
+                 gint64      rowid,
+                 GError    **error)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (db, "SELECT id FROM kcase WHERE rowid = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    g_ptr_array_add (ids, kefu_stmt_dup (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return kefu_db_set_error (db, error);
+  return TRUE;
+}
+
 static GPtrArray *
 collect_ids (KefuDb      *db,
              const char  *sql,
@@ -2361,6 +2406,7 @@ collect_ids (KefuDb      *db,
              GError     **error)
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt = kefu_db_prepare (db, sql, error);
   int rc;
 
@@ -2368,13 +2414,69 @@ collect_ids (KefuDb      *db,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, now);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ids, kefu_stmt_dup (stmt, 0));
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (rowids, rowid);
+    }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
       kefu_db_set_error (db, error);
       return NULL;
     }
+  for (guint i = 0; i < rowids->len; i++)
+    if (!add_id_of_rowid (db, ids, g_array_index (rowids, gint64, i), error))
+      return NULL;
+  return g_steal_pointer (&ids);
+}
+
+/* Running cases that have used @warn_percent of their time, found from
+ * one scan of the next_due index and the calendar, before any write. */
+static GPtrArray *
+collect_warnings (KefuDb   *db,
+                  gint64    now,
+                  guint     warn_percent,
+                  GError  **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  KefuCalendar *cal = kefu_calendar_get_for_db (db, error);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (cal == NULL)
+    return NULL;
+  stmt = kefu_db_prepare (db,
+                          "SELECT rowid, created_at, next_due, paused_total FROM kcase INDEXED BY kcase_by_next_due"
+                          " WHERE deleted = 0 AND next_due IS NOT NULL AND next_due > ?"
+                          " AND warned = 0 AND escalated = 0 ORDER BY next_due", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, now);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 created = sqlite3_column_int64 (stmt, 1);
+      gint64 due = sqlite3_column_int64 (stmt, 2);
+      gint64 total = kefu_calendar_minutes_between (cal, created, due) - sqlite3_column_int64 (stmt, 3);
+      gint64 remaining = kefu_calendar_minutes_between (cal, now, due);
+
+      if (total <= 0 || (total - remaining) * 100 >= (gint64) warn_percent * total)
+        {
+          gint64 rowid = sqlite3_column_int64 (stmt, 0);
+
+          g_array_append_val (rowids, rowid);
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      kefu_db_set_error (db, error);
+      return NULL;
+    }
+  for (guint i = 0; i < rowids->len; i++)
+    if (!add_id_of_rowid (db, ids, g_array_index (rowids, gint64, i), error))
+      return NULL;
   return g_steal_pointer (&ids);
 }
 
@@ -2384,7 +2486,8 @@ collect_ids (KefuDb      *db,
  * @warn_percent: share of the time limit (in business minutes) after
  *   which a case is flagged, e.g. 80; 0 turns warnings off
  *
- * Meant to run every few minutes. One transaction.
+ * Meant to run every few minutes. The cases to change are found by
+ * reading alone; only they are written, in one short transaction.
  */
 gboolean
 kefu_cases_check_sla (KefuDb   *db,
@@ -2406,18 +2509,15 @@ kefu_cases_check_sla (KefuDb   *db,
   /* Both lists come from the partial index on next_due. Named, because
    * without statistics the planner prefers kcase_by_created for
    * "deleted = 0" and reads every case (2 s at a million). */
-  due = collect_ids (db, "SELECT id FROM kcase INDEXED BY kcase_by_next_due"
+  due = collect_ids (db, "SELECT rowid FROM kcase INDEXED BY kcase_by_next_due"
                          " WHERE deleted = 0 AND next_due IS NOT NULL AND next_due <= ?"
                          " AND escalated = 0 ORDER BY next_due", now_ms, error);
   if (due == NULL)
     return FALSE;
-  running = collect_ids (db, "SELECT id FROM kcase INDEXED BY kcase_by_next_due"
-                             " WHERE deleted = 0 AND next_due IS NOT NULL AND next_due > ?"
-                             " AND warned = 0 AND escalated = 0 ORDER BY next_due", now_ms, error);
-  if (running == NULL)
-    return FALSE;
   if (warn_percent == 0 || warn_percent >= 100)
-    g_ptr_array_set_size (running, 0);
+    running = g_ptr_array_new_with_free_func (g_free);
+  else if ((running = collect_warnings (db, now_ms, warn_percent, error)) == NULL)
+    return FALSE;
   if (due->len == 0 && running->len == 0)
     goto done;
 
@@ -2839,6 +2939,8 @@ build_query (KefuDb              *db,
         p->from = g_string_new ("kcase k INDEXED BY kcase_by_customer");
       else if (q->status)
         p->from = g_string_new ("kcase k INDEXED BY kcase_by_status");
+      else if (q->kind)
+        p->from = g_string_new ("kcase k INDEXED BY kcase_by_kind");
       else
         p->from = g_string_new ("kcase k INDEXED BY kcase_by_created");
       break;
@@ -2912,10 +3014,21 @@ bind_query (sqlite3_stmt        *stmt,
   bind_named_int (stmt, ":eod", p->end_of_day);
 }
 
+static gboolean
+has_case_filters (const KefuCaseQuery *q,
+                  const QueryParts    *p)
+{
+  return q->status != NULL || q->kind != NULL || q->channel != NULL || q->category_id != NULL ||
+         q->assignee_id != NULL || q->customer_id != NULL || q->created_from != 0 || q->created_to != 0 ||
+         p->branch != NULL;
+}
+
 /**
  * kefu_cases_count:
  *
- * Searches count at most 10,000 matches.
+ * Counts at most %KEFU_CASE_COUNT_CAP cases (%KEFU_CASE_SEARCH_COUNT_CAP
+ * matches of a search): a list longer than that is a list to narrow down,
+ * and counting a million rows would cost more than the first page.
  */
 gboolean
 kefu_cases_count (KefuDb               *db,
@@ -2935,11 +3048,21 @@ kefu_cases_count (KefuDb               *db,
   *n_items = 0;
   if (p.empty)
     return TRUE;
-  if (p.match)
-    sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d)",
-                           p.from->str, p.where->str, SEARCH_COUNT_CAP);
+  /* A plain search counts in the full-text index alone, and the
+   * follow-ups queue in its own table, without a lookup of each case:
+   * both hold live cases only (a future case deletion must remove the
+   * case's kcase_fts row and cancel its follow-ups). */
+  if (p.fts_driven && !has_case_filters (q, &p))
+    sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM kcase_fts WHERE kcase_fts MATCH :match LIMIT %d)",
+                           KEFU_CASE_SEARCH_COUNT_CAP);
+  else if (q->queue == KEFU_CASE_QUEUE_FOLLOW_UPS_DUE && p.match == NULL && !has_case_filters (q, &p))
+    sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM follow_up fu INDEXED BY follow_up_open_due"
+                           " WHERE fu.deleted = 0 AND fu.status = 'open' AND fu.due_at < :eod%s LIMIT %d)",
+                           q->staff_id ? " AND fu.assignee_id = :me" : "", KEFU_CASE_COUNT_CAP);
   else
-    sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE %s", p.from->str, p.where->str);
+    sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d)",
+                           p.from->str, p.where->str,
+                           p.match ? KEFU_CASE_SEARCH_COUNT_CAP : KEFU_CASE_COUNT_CAP);
   stmt = kefu_db_prepare (db, sql, error);
   if (stmt == NULL)
     return FALSE;
@@ -3003,6 +3126,12 @@ static char *
 page_sql (const KefuCaseQuery *q,
           const QueryParts    *p)
 {
+  /* "Mine" sorts its set: sort rowids first, then read and name only the
+   * page (a sort would otherwise look up every name of every row). */
+  if (q->queue == KEFU_CASE_QUEUE_MINE)
+    return g_strdup_printf ("SELECT " SUMMARY_COLUMNS " FROM kcase k WHERE k.rowid IN"
+                            " (SELECT k.rowid FROM %s WHERE %s ORDER BY %s LIMIT :limit OFFSET :offset)"
+                            " ORDER BY %s", p->from->str, p->where->str, p->order, p->order);
   return g_strdup_printf ("SELECT " SUMMARY_COLUMNS "%s FROM %s WHERE %s ORDER BY %s LIMIT :limit OFFSET :offset",
                           q->queue == KEFU_CASE_QUEUE_FOLLOW_UPS_DUE ? ", fu.id, fu.kind, fu.due_at" : "",
                           p->from->str, p->where->str, p->order);

@@ -22,6 +22,11 @@ G_BEGIN_DECLS
  * Every write is one transaction (or joins the caller's) and appends the
  * audit and outbox entries of each row it changes. */
 
+/* kefu_cases_count() stops here; show "10,000+" (or "1,000+" for a
+ * search) and ask for a filter or more words. */
+#define KEFU_CASE_COUNT_CAP        10000
+#define KEFU_CASE_SEARCH_COUNT_CAP 1000
+
 /* The largest amount a claim may have: 1,000,000 yuan. */
 #define KEFU_CLAIM_MAX_CENTS G_GINT64_CONSTANT (100000000)
 
@@ -271,8 +276,9 @@ gboolean     kefu_cases_assign             (KefuDb        *db,
                                             const char    *assignee_id,
                                             const char    *note,
                                             GError       **error);
-/* assigned → in progress, or waiting → in progress (the clock runs
- * again; the deadlines move by the business time spent waiting). */
+/* assigned → in progress (by its assignee, or by anyone when it went to
+ * a department only), or waiting → in progress (the clock runs again;
+ * the deadlines move by the business time spent waiting). */
 gboolean     kefu_cases_start              (KefuDb        *db,
                                             const char    *case_id,
                                             GError       **error);
@@ -357,6 +363,8 @@ KefuCase    *kefu_cases_get_by_number      (KefuDb        *db,
 GPtrArray   *kefu_cases_timeline           (KefuDb        *db,
                                             const char    *case_id,
                                             GError       **error);
+/* Counts at most KEFU_CASE_COUNT_CAP cases, KEFU_CASE_SEARCH_COUNT_CAP
+ * when @q has search text. */
 gboolean     kefu_cases_count              (KefuDb              *db,
                                             const KefuCaseQuery *q,
                                             guint               *n_items,

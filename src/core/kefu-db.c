@@ -59,6 +59,27 @@ op_name (KefuChangeOp op)
     }
 }
 
+/* Appends @v in decimal; g_string_append_printf() showed up in
+ * bulk-import profiles (several integer fields per change set). */
+static void
+append_int64 (GString *out,
+              gint64   v)
+{
+  char buf[24];
+  char *p = buf + sizeof buf;
+  guint64 u = v < 0 ? (guint64) 0 - (guint64) v : (guint64) v;
+
+  do
+    {
+      *--p = (char) ('0' + u % 10);
+      u /= 10;
+    }
+  while (u > 0);
+  if (v < 0)
+    *--p = '-';
+  g_string_append_len (out, p, buf + sizeof buf - p);
+}
+
 void
 kefu_json_escape_append (GString    *out,
                          const char *text)
@@ -70,10 +91,20 @@ kefu_json_escape_append (GString    *out,
     }
 
   g_string_append_c (out, '"');
-  for (const char *p = text; *p; p++)
+  for (const char *p = text; *p;)
     {
-      guchar c = (guchar) *p;
+      const char *run = p;
+      guchar c;
 
+      /* Copy the stretch that needs no escaping in one go. */
+      while ((guchar) *p >= 0x20 && *p != '"' && *p != '\\')
+        p++;
+      if (p > run)
+        g_string_append_len (out, run, p - run);
+      if (*p == '\0')
+        break;
+
+      c = (guchar) *p++;
       switch (c)
         {
         case '"':  g_string_append (out, "\\\""); break;
@@ -82,10 +113,7 @@ kefu_json_escape_append (GString    *out,
         case '\r': g_string_append (out, "\\r"); break;
         case '\t': g_string_append (out, "\\t"); break;
         default:
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char) c);
+          g_string_append_printf (out, "\\u%04x", c);
         }
     }
   g_string_append_c (out, '"');
@@ -593,8 +621,30 @@ kefu_db_next_hlc (KefuDb *self)
   else
     self->hlc_counter++;
 
-  return g_strdup_printf ("%013" G_GINT64_FORMAT ":%05u:%s", self->hlc_ms,
-                          self->hlc_counter, self->device_id ? self->device_id : "");
+  /* "%013" G_GINT64_FORMAT ":%05u:%s", written out by hand because every
+   * write makes one or more stamps. */
+  {
+    const char *device = self->device_id ? self->device_id : "";
+    gsize device_len = strlen (device);
+    char *out = g_malloc (13 + 1 + 5 + 1 + device_len + 1);
+    gint64 ms = MAX (self->hlc_ms, 0);
+    guint counter = self->hlc_counter;
+
+    if (ms > G_GINT64_CONSTANT (9999999999999) || counter > 99999)
+      {
+        g_free (out);
+        return g_strdup_printf ("%013" G_GINT64_FORMAT ":%05u:%s", self->hlc_ms,
+                                self->hlc_counter, device);
+      }
+    for (int i = 12; i >= 0; i--, ms /= 10)
+      out[i] = (char) ('0' + ms % 10);
+    out[13] = ':';
+    for (int i = 18; i >= 14; i--, counter /= 10)
+      out[i] = (char) ('0' + counter % 10);
+    out[19] = ':';
+    memcpy (out + 20, device, device_len + 1);
+    return out;
+  }
 }
 
 char *
@@ -711,11 +761,13 @@ kefu_change_set_int (KefuChangeSet *cs,
 
   change_set_open_field (cs, field);
   if (had_old)
-    g_string_append_printf (cs->changes, "%" G_GINT64_FORMAT, old_value);
+    append_int64 (cs->changes, old_value);
   else
     g_string_append (cs->changes, "null");
-  g_string_append_printf (cs->changes, ",\"new\":%" G_GINT64_FORMAT "}", new_value);
-  g_string_append_printf (cs->fields, "%" G_GINT64_FORMAT, new_value);
+  g_string_append (cs->changes, ",\"new\":");
+  append_int64 (cs->changes, new_value);
+  g_string_append_c (cs->changes, '}');
+  append_int64 (cs->fields, new_value);
 }
 
 void

@@ -11,6 +11,19 @@
 #include "kefu-text.h"
 #include "kefu-uuid.h"
 
+/* The descriptions of the rules migration 2 ships, so that they are in the
+ * translation template; the UI shows stored reasons through gettext. */
+static const char *default_rule_descriptions[] G_GNUC_UNUSED = {
+  N_("Three or more complaints in twelve months"),
+  N_("No contact for half a year"),
+  N_("Spends 50,000 yuan or more a month"),
+  N_("Sends 2,000 parcels or more a month"),
+  N_("Spends 5,000 yuan or more a month"),
+  N_("Customer for less than 90 days"),
+  N_("No rule applies"),
+  N_("Imported"),
+};
+
 static const char *rule_fields[] = {
   "monthly_volume", "monthly_spend", "complaints_12m", "industry", "age_days", "days_since_contact", NULL
 };

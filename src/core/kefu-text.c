@@ -222,21 +222,54 @@ kefu_search_build_match (const char *query)
 
 /* --- sorting and money ----------------------------------------------- */
 
+/* Opening a converter costs more than converting a name, so each thread
+ * keeps one (GIConv is not safe to share between threads). */
+static void
+close_converter (gpointer data)
+{
+  g_iconv_close ((GIConv) data);
+}
+
+static GPrivate sort_converter = G_PRIVATE_INIT (close_converter);
+
+static GIConv
+get_sort_converter (void)
+{
+  GIConv conv = g_private_get (&sort_converter);
+
+  if (conv == NULL)
+    {
+      conv = g_iconv_open ("GB18030", "UTF-8");
+      if (conv == (GIConv) -1)
+        return (GIConv) -1;
+      g_private_set (&sort_converter, conv);
+    }
+  return conv;
+}
+
 GBytes *
 kefu_sort_key_for (const char *name)
 {
   g_autofree char *folded = NULL;
-  g_autofree char *gb = NULL;
+  char *gb = NULL;
   gsize len = 0;
+  GIConv conv;
 
   if (name == NULL)
     return g_bytes_new (NULL, 0);
 
   folded = g_utf8_casefold (name, -1);
-  gb = g_convert_with_fallback (folded, -1, "GB18030", "UTF-8", "?", NULL, &len, NULL);
+  /* GB18030 encodes every Unicode character, so a conversion only fails
+   * on invalid input; then the folded bytes are the key. */
+  conv = get_sort_converter ();
+  if (conv != (GIConv) -1)
+    {
+      g_iconv (conv, NULL, NULL, NULL, NULL);   /* a clean state, whatever came before */
+      gb = g_convert_with_iconv (folded, -1, conv, NULL, &len, NULL);
+    }
   if (gb == NULL)
     return g_bytes_new (folded, strlen (folded));
-  return g_bytes_new (gb, len);
+  return g_bytes_new_take (gb, len);
 }
 
 char *

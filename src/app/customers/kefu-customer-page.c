@@ -133,6 +133,29 @@ contact_kind_label (const char *kind)
   return kind;
 }
 
+/* Contact labels are free text; the usual ones are stored as English keys
+ * (by the sample data and the editor's suggestions) and shown translated. */
+const char *
+_kefu_contact_label_text (const char *label)
+{
+  static const struct { const char *key; const char *text; } labels[] = {
+    { "mobile", N_("mobile") },
+    { "office", N_("office") },
+    { "home", N_("home") },
+    { "work", N_("work") },
+    { "personal", N_("personal") },
+    { "warehouse", N_("warehouse") },
+    { "shop", N_("shop") },
+    { "fax", N_("fax") },
+    { "billing", N_("billing") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (labels[i].key, label) == 0)
+      return _(labels[i].text);
+  return label;
+}
+
 static char *
 list_labels (const char  *csv,
              const char *(*label) (const char *))
@@ -154,6 +177,12 @@ list_labels (const char  *csv,
 }
 
 static const char *
+kind_label (const char *kind)
+{
+  return g_strcmp0 (kind, "enterprise") == 0 ? _("Enterprise") : _("Person");
+}
+
+static const char *
 field_label (const char *field)
 {
   static const struct { const char *key; const char *label; } labels[] = {
@@ -165,7 +194,7 @@ field_label (const char *field)
     { "segment", N_("Segment") },
     { "segment_reason", N_("Segment reason") },
     { "segment_manual", N_("Segment set by hand") },
-    { "preferences", N_("Preferences") },
+    { "preferences", N_("What matters to them") },
     { "tags", N_("Tags") },
     { "monthly_volume", N_("Parcels a month") },
     { "monthly_spend_cents", N_("Spending a month") },
@@ -247,6 +276,27 @@ describe_changes (const char *json,
           json_node_get_value_type (json_object_get_member (change, "old")) == G_TYPE_STRING)
         old_text = json_object_get_string_member (change, "old");
 
+      if (g_strcmp0 (field, "kind") == 0)
+        {
+          new_text = new_text ? kind_label (new_text) : NULL;
+          old_text = old_text ? kind_label (old_text) : NULL;
+        }
+      if (g_strcmp0 (field, "segment_reason") == 0)
+        {
+          new_text = new_text ? _(new_text) : NULL;
+          old_text = old_text ? _(old_text) : NULL;
+        }
+      if (g_strcmp0 (field, "preferences") == 0)
+        {
+          g_autofree char *n = list_labels (new_text, kefu_preference_label);
+          g_autofree char *o = list_labels (old_text, kefu_preference_label);
+
+          if (new_text && old_text)
+            g_string_append_printf (out, _(": %s → %s"), o, n);
+          else if (new_text)
+            g_string_append_printf (out, _(": %s"), n);
+          continue;
+        }
       if (g_strcmp0 (field, "segment") == 0)
         {
           new_text = new_text ? kefu_segment_label (new_text) : NULL;
@@ -548,7 +598,9 @@ fill (KefuCustomerPage *self)
       g_autofree char *title = NULL;
 
       if (contact->label && *contact->label)
-        title = g_strdup_printf ("%s (%s)", contact_kind_label (contact->kind), contact->label);
+        /* Translators: contact kind and its label, e.g. "Phone (mobile)" */
+        title = g_strdup_printf (_("%s (%s)"), contact_kind_label (contact->kind),
+                                 _kefu_contact_label_text (contact->label));
       else
         title = g_strdup (contact_kind_label (contact->kind));
       add_row (group, title, contact->value, TRUE);
@@ -564,8 +616,10 @@ fill (KefuCustomerPage *self)
     segment_text = g_strdup_printf (_("%s — set by hand: %s"), kefu_segment_label (c->segment),
                                     c->segment_reason ? c->segment_reason : "");
   else
+    /* The default rules' descriptions are stored in English and translated
+     * here; an admin's own descriptions pass through unchanged. */
     segment_text = g_strdup_printf (_("%s — by rule: %s"), kefu_segment_label (c->segment),
-                                    c->segment_reason ? c->segment_reason : "");
+                                    c->segment_reason ? _(c->segment_reason) : "");
   add_row (group, _("Segment"), segment_text, FALSE);
   add_row (group, _("Parcels a month"), volume, FALSE);
   add_row (group, _("Spending a month"), spend_text, FALSE);

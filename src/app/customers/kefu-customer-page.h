@@ -23,5 +23,8 @@ void        _kefu_segment_badge_set            (GtkWidget        *badge,
                                                 const char       *segment);
 char       *_kefu_format_date                  (gint64            unix_ms,
                                                 gboolean          with_time);
+/* A contact's label ("mobile", "office"…) translated when it is one of
+ * the usual ones. Transfer none. */
+const char *_kefu_contact_label_text           (const char       *label);
 
 G_END_DECLS
