@@ -7,21 +7,11 @@
 #include <string.h>
 
 #include "kefu-categories-admin.h"
+#include "kefu-categories.h"
 #include "kefu-uuid.h"
 
 #define ENTRY_COLUMNS "id, parent_id, scope, code, name, position, version"
 #define POSITION_STEP 10
-
-/* The categories migration 2 ships, by code, with their names as stored. */
-static const struct { const char *code; const char *name; } shipped[] = {
-  { "delay", NC_("case category", "Delivery delay") },
-  { "damage", NC_("case category", "Damaged parcel") },
-  { "loss", NC_("case category", "Lost parcel") },
-  { "attitude", NC_("case category", "Staff attitude") },
-  { "billing", NC_("case category", "Charges and billing") },
-  { "pickup", NC_("case category", "Pick-up service") },
-  { "other", NC_("case category", "Other") },
-};
 
 /* --- helpers --------------------------------------------------------- */
 
@@ -66,6 +56,18 @@ clean_name (const char  *name,
       return NULL;
     }
   return g_steal_pointer (&clean);
+}
+
+/* The name shown, as kefu_category_label() gives it. */
+static const char *
+entry_label (const KefuCategoryEntry *e)
+{
+  KefuCategory c = { 0 };
+
+  c.scope = e->scope;
+  c.code = e->code;
+  c.name = e->name;
+  return kefu_category_label (&c);
 }
 
 static KefuCategoryEntry *
@@ -131,7 +133,7 @@ name_taken (KefuDb      *db,
     {
       KefuCategoryEntry *e = entries->pdata[i];
       g_autofree char *other = g_utf8_casefold (e->name, -1);
-      g_autofree char *shown = g_utf8_casefold (kefu_category_display_name (e->code, e->name), -1);
+      g_autofree char *shown = g_utf8_casefold (entry_label (e), -1);
 
       if (g_strcmp0 (e->id, except_id) != 0 && (g_str_equal (folded, other) || g_str_equal (folded, shown)))
         *taken = TRUE;
@@ -277,7 +279,7 @@ set_deleted (KefuDb      *db,
         {
           g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
                        _("“%s” has subcategories; delete or move them first."),
-                       kefu_category_display_name (e->code, e->name));
+                       entry_label (e));
           goto fail;
         }
     }
@@ -292,7 +294,7 @@ set_deleted (KefuDb      *db,
         {
           g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
                        _("There already is a category named “%s”."),
-                       kefu_category_display_name (e->code, e->name));
+                       entry_label (e));
           goto fail;
         }
       /* Back where it was, unless that place was taken meanwhile. */
@@ -343,16 +345,6 @@ kefu_category_entry_free (KefuCategoryEntry *entry)
   g_free (entry->code);
   g_free (entry->name);
   g_free (entry);
-}
-
-const char *
-kefu_category_display_name (const char *code,
-                            const char *name)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (shipped); i++)
-    if (g_strcmp0 (code, shipped[i].code) == 0 && g_strcmp0 (name, shipped[i].name) == 0)
-      return g_dpgettext2 (GETTEXT_PACKAGE, "case category", shipped[i].name);
-  return name;
 }
 
 /**
@@ -513,7 +505,7 @@ kefu_categories_rename (KefuDb      *db,
     goto fail;
   /* Typing the shown (translated) name of a shipped category again
    * changes nothing. */
-  if (g_str_equal (clean, kefu_category_display_name (e->code, e->name)))
+  if (g_str_equal (clean, entry_label (e)))
     {
       kefu_db_rollback (db);
       return TRUE;
@@ -570,6 +562,10 @@ kefu_categories_move (KefuDb      *db,
     goto fail;
   if ((live = kefu_categories_list_entries (db, e->scope, error)) == NULL)
     goto fail;
+  /* Only the siblings: children keep their place under their parent. */
+  for (guint i = live->len; i > 0; i--)
+    if (g_strcmp0 (((KefuCategoryEntry *) live->pdata[i - 1])->parent_id, e->parent_id) != 0)
+      g_ptr_array_remove_index (live, i - 1);
   for (guint i = 0; i < live->len; i++)
     if (g_str_equal (((KefuCategoryEntry *) live->pdata[i])->id, id))
       {

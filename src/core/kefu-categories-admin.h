@@ -24,14 +24,9 @@ typedef struct
 
 void               kefu_category_entry_free      (KefuCategoryEntry *entry);
 
-/* The name to show: the shipped categories ("Delivery delay" …) are
- * translated as long as nobody renamed them; other names are shown as
- * typed. Returns: (transfer none) */
-const char        *kefu_category_display_name    (const char  *code,
-                                                  const char  *name);
-
-/* Live categories of @scope in their order (position, then name).
- * Element type KefuCategoryEntry. */
+/* Live categories of @scope by position, then name, flat (for the tree
+ * with translated names, see kefu_categories_list()). Names are compared
+ * as kefu_category_label() shows them. Element type KefuCategoryEntry. */
 GPtrArray         *kefu_categories_list_entries  (KefuDb      *db,
                                                   const char  *scope,
                                                   GError     **error);
@@ -49,8 +44,9 @@ gboolean           kefu_categories_rename        (KefuDb      *db,
                                                   const char  *id,
                                                   const char  *name,
                                                   GError     **error);
-/* Moves the category to @index (0-based) among the live categories of
- * its scope and renumbers the positions 10, 20, 30 … */
+/* Moves the category to @index (0-based) among its live siblings (the
+ * categories with the same parent) and renumbers their positions 10,
+ * 20, 30 … */
 gboolean           kefu_categories_move          (KefuDb      *db,
                                                   const char  *id,
                                                   guint        index,

@@ -7,6 +7,7 @@
 
 #include "kefu-categories-admin.h"
 #include "kefu-categories-dialog.h"
+#include "kefu-categories.h"
 
 /* The case taxonomy, one editable row per category: the name is edited
  * in place, the arrows move it, the bin deletes it (with Undo). Every
@@ -115,7 +116,7 @@ move (KefuCategoriesDialog *self,
 
   if (row == NULL || id == NULL)
     return;
-  index = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)) + delta;
+  index = (int) GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "sibling-index")) + delta;
   if (index < 0)
     return;
   if (!kefu_categories_move (self->db, id, (guint) index, &error))
@@ -157,24 +158,24 @@ delete_clicked_cb (GtkWidget            *button,
                    KefuCategoriesDialog *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(KefuCategoryEntry) e = NULL;
   g_autofree char *message = NULL;
-  const char *id = row_id (button);
+  g_autofree char *id = g_strdup (row_id (button));
+  GtkWidget *row = gtk_widget_get_ancestor (button, ADW_TYPE_ENTRY_ROW);
   UndoData *u;
   AdwToast *t;
 
-  if (id == NULL || (e = kefu_categories_get_entry (self->db, id, &error)) == NULL ||
-      !kefu_categories_delete (self->db, id, &error))
+  if (id == NULL || row == NULL)
+    return;
+  if (!kefu_categories_delete (self->db, id, &error))
     {
-      if (error)
-        toast_error (self, error);
+      toast_error (self, error);
       return;
     }
   /* Translators: %s is a category name */
-  message = g_strdup_printf (_("“%s” deleted"), kefu_category_display_name (e->code, e->name));
+  message = g_strdup_printf (_("“%s” deleted"), (const char *) g_object_get_data (G_OBJECT (row), "shown-name"));
   u = g_new0 (UndoData, 1);
   u->self = g_object_ref (self);
-  u->id = g_strdup (e->id);
+  u->id = g_steal_pointer (&id);
   load (self, NULL, FOCUS_NAME);
   /* Not another name: typing would replace it. */
   gtk_widget_grab_focus (GTK_WIDGET (self->new_row));
@@ -208,32 +209,37 @@ on_new_apply_cb (KefuCategoriesDialog *self)
 
 /* --- rows ------------------------------------------------------------ */
 
+/* @number is "3" for the third category, "3.1" for its first child;
+ * @first and @last say where it is among its siblings. */
 static GtkWidget *
-create_row (KefuCategoriesDialog    *self,
-            const KefuCategoryEntry *e,
-            guint                    index,
-            guint                    n)
+create_row (KefuCategoriesDialog *self,
+            const KefuCategory   *c,
+            const char           *number,
+            gboolean              first,
+            gboolean              last)
 {
   GtkWidget *row = adw_entry_row_new ();
   GtkWidget *up = create_icon_button ("go-up-symbolic", _("Move Up"));
   GtkWidget *down = create_icon_button ("go-down-symbolic", _("Move Down"));
   GtkWidget *delete_button = create_icon_button ("user-trash-symbolic", _("Delete Category"));
-  const char *shown = kefu_category_display_name (e->code, e->name);
-  g_autofree char *title = g_strdup_printf ("%u", index + 1);
+  const char *shown = kefu_category_label (c);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), number);
+  /* Children sit under their parent, indented. */
+  if (c->depth > 0)
+    gtk_widget_add_css_class (row, "category-child");
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   gtk_editable_set_text (GTK_EDITABLE (row), shown);
   adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
-  gtk_widget_set_sensitive (up, index > 0);
-  gtk_widget_set_sensitive (down, index + 1 < n);
+  gtk_widget_set_sensitive (up, !first);
+  gtk_widget_set_sensitive (down, !last);
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), up);
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), down);
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), delete_button);
 
   g_object_set_data (G_OBJECT (row), "up-button", up);
   g_object_set_data (G_OBJECT (row), "down-button", down);
-  g_object_set_data_full (G_OBJECT (row), "category-id", g_strdup (e->id), g_free);
+  g_object_set_data_full (G_OBJECT (row), "category-id", g_strdup (c->id), g_free);
   g_object_set_data_full (G_OBJECT (row), "shown-name", g_strdup (shown), g_free);
   g_signal_connect_object (row, "apply", G_CALLBACK (row_apply_cb), self, 0);
   g_signal_connect_object (row, "entry-activated", G_CALLBACK (row_apply_cb), self, 0);
@@ -249,27 +255,59 @@ load (KefuCategoriesDialog *self,
       const char           *focus_id,
       FocusPart             part)
 {
-  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) numbers = g_ptr_array_new_with_free_func (g_free);
   GtkWidget *child;
   GtkWidget *focus = NULL;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->categories_list))))
     gtk_list_box_remove (self->categories_list, child);
 
-  entries = kefu_categories_list_entries (self->db, SCOPE, &error);
-  if (entries == NULL)
+  /* Tree order: each parent followed by its children. */
+  list = kefu_categories_list (self->db, SCOPE, &error);
+  if (list == NULL)
     {
       toast_error (self, error);
       return;
     }
-  for (guint i = 0; i < entries->len; i++)
+  for (guint i = 0; i < list->len; i++)
     {
-      KefuCategoryEntry *e = entries->pdata[i];
-      GtkWidget *row = create_row (self, e, i, entries->len);
+      KefuCategory *c = list->pdata[i];
+      gboolean first = TRUE, last = TRUE;
+      guint n_before = 0;
+      g_autoptr(GString) number = g_string_new (NULL);
+      GtkWidget *row;
 
+      /* Siblings: the same depth and parent, before and after. */
+      for (guint j = 0; j < list->len; j++)
+        {
+          KefuCategory *o = list->pdata[j];
+
+          if (g_strcmp0 (o->parent_id, c->parent_id) != 0 || o == c)
+            continue;
+          if (j < i)
+            {
+              first = FALSE;
+              n_before++;
+            }
+          else
+            last = FALSE;
+        }
+      /* "3.1": the parent's number, then the place among siblings. */
+      for (guint j = i; j > 0 && c->depth > 0; j--)
+        if (g_strcmp0 (((KefuCategory *) list->pdata[j - 1])->id, c->parent_id) == 0)
+          {
+            g_string_append_printf (number, "%s.", (const char *) numbers->pdata[j - 1]);
+            break;
+          }
+      g_string_append_printf (number, "%u", n_before + 1);
+      g_ptr_array_add (numbers, g_strdup (number->str));
+
+      row = create_row (self, c, number->str, first, last);
+      g_object_set_data (G_OBJECT (row), "sibling-index", GUINT_TO_POINTER (n_before));
       gtk_list_box_append (self->categories_list, row);
-      if (g_strcmp0 (e->id, focus_id) == 0)
+      if (g_strcmp0 (c->id, focus_id) == 0)
         focus = row;
     }
   if (focus)
