@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "kefu-application.h"
+#include "kefu-case-common.h"
 #include "kefu-cases.h"
 #include "kefu-customer-editor.h"
 #include "kefu-customer-page.h"
@@ -429,7 +430,7 @@ add_cases (KefuCustomerPage *self)
     {
       KefuCaseSummary *c = &g_array_index (rows, KefuCaseSummary, i);
       GtkWidget *row = adw_action_row_new ();
-      GtkWidget *status = gtk_label_new (kefu_case_status_label (c->status));
+      GtkWidget *status = _kefu_case_badge_new ();
       g_autofree char *date = _kefu_format_date (c->created_at, FALSE);
       /* Translators: under a case's subject: number · kind · date received */
       g_autofree char *sub = g_strdup_printf (_("%s · %s · %s"), c->number, kefu_case_kind_label (c->kind), date);
@@ -439,15 +440,13 @@ add_cases (KefuCustomerPage *self)
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
       adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
       gtk_widget_set_valign (status, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (status, "case-status");
-      gtk_widget_add_css_class (status, kefu_case_status_is_open (c->status) ? "case-open" : "case-done");
+      _kefu_case_badge_set (status, "status", c->status, kefu_case_status_label (c->status));
       if (c->escalated && kefu_case_status_is_open (c->status))
         {
-          GtkWidget *overdue = gtk_label_new (_("Overdue"));
+          GtkWidget *overdue = _kefu_case_badge_new ();
 
           gtk_widget_set_valign (overdue, GTK_ALIGN_CENTER);
-          gtk_widget_add_css_class (overdue, "case-status");
-          gtk_widget_add_css_class (overdue, "case-escalated");
+          _kefu_case_badge_set (overdue, "sla", "escalated", _("Overdue"));
           gtk_widget_set_tooltip_text (overdue, _("Past its time limit and escalated"));
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), overdue);
         }
