@@ -796,7 +796,9 @@ static void
 kefu_sla_dialog_init (KefuSlaDialog *self)
 {
   const char *headers[N_COLUMNS] = {
-    _("Kind"), _("Segment"), _("Priority"), _("First response"), _("Resolution"),
+    _("Kind"), _("Segment"), _("Priority"),
+    /* Translators: column titles: the time limits of a service standard */
+    C_("time limit", "First response"), C_("time limit", "Resolution"),
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
