@@ -62,6 +62,18 @@ test_pages_on_demand (void)
   kefu_customer_list_set_query (list, &q);
   g_assert_cmpuint (n_signals, ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1250);
+  /* More hits than are worth sorting: newest first, straight from the
+   * index, whatever order was asked for. */
+  q.text = (char *) "客户";
+  q.sort = KEFU_CUSTOMER_SORT_NAME;
+  kefu_customer_list_set_query (list, &q);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2500);
+  g_assert_true (kefu_customers_search_is_large (t->db, &q));
+  {
+    g_autoptr(KefuCustomerItem) first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+
+    g_assert_cmpstr (kefu_customer_item_get_summary (first)->name, ==, "客户02499");
+  }
   q.text = (char *) "客户0249";
   kefu_customer_list_set_query (list, &q);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 10);

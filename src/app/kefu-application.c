@@ -21,6 +21,7 @@ struct _KefuApplication
   char           *database_path;
   char           *pending_call;     /* --incoming-call, for after the first activate */
   gboolean        measure_startup;
+  guint           checkpoint_id;
 };
 
 G_DEFINE_FINAL_TYPE (KefuApplication, kefu_application, ADW_TYPE_APPLICATION)
@@ -237,6 +238,18 @@ kefu_application_handle_local_options (GApplication *app,
   return G_APPLICATION_CLASS (kefu_application_parent_class)->handle_local_options (app, options);
 }
 
+/* Keeps the write-ahead log short between saves, so the checkpoint does
+ * not land on a save at the counter. */
+static gboolean
+checkpoint_cb (gpointer user_data)
+{
+  KefuApplication *self = user_data;
+
+  if (self->db != NULL)
+    kefu_db_checkpoint (self->db);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 kefu_application_startup (GApplication *app)
 {
@@ -255,6 +268,7 @@ kefu_application_startup (GApplication *app)
 
   self->settings = g_settings_new (APPLICATION_ID);
   kefu_preferences_apply_color_scheme (self->settings);
+  self->checkpoint_id = g_timeout_add_seconds (20, checkpoint_cb, self);
 }
 
 static void
@@ -313,6 +327,7 @@ kefu_application_finalize (GObject *object)
 {
   KefuApplication *self = (KefuApplication *) object;
 
+  g_clear_handle_id (&self->checkpoint_id, g_source_remove);
   g_clear_object (&self->db);
   g_clear_object (&self->settings);
   g_free (self->database_path);

@@ -1855,15 +1855,56 @@ kefu_customers_count (KefuDb                  *db,
   return TRUE;
 }
 
+/* Whether a text search hits more files than are worth sorting: then
+ * pages come newest file first, straight from the index, instead of
+ * sorting hundreds of thousands of hits for each page. */
+static gboolean
+search_is_large (KefuDb     *db,
+                 const char *match)
+{
+  sqlite3_stmt *stmt;
+  gboolean large = FALSE;
+
+  if (match == NULL)
+    return FALSE;
+  stmt = kefu_db_prepare (db,
+                          "SELECT count(*) FROM (SELECT 1 FROM customer_fts WHERE customer_fts MATCH ?"
+                          " LIMIT " G_STRINGIFY (KEFU_CUSTOMER_SORTED_SEARCH_MAX) " + 1)", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    large = sqlite3_column_int (stmt, 0) > KEFU_CUSTOMER_SORTED_SEARCH_MAX;
+  sqlite3_reset (stmt);
+  return large;
+}
+
+/**
+ * kefu_customers_search_is_large:
+ *
+ * Returns: whether @q searches text with more than
+ *   %KEFU_CUSTOMER_SORTED_SEARCH_MAX hits, so that its pages come newest
+ *   file first whatever sort order it asks for
+ */
+gboolean
+kefu_customers_search_is_large (KefuDb                  *db,
+                                const KefuCustomerQuery *q)
+{
+  g_autofree char *match = q->text ? kefu_search_build_match (q->text) : NULL;
+
+  return search_is_large (db, match);
+}
+
 static char *
 build_select (const KefuCustomerQuery *q,
               const char              *match,
               const char              *where,
-              gboolean                 paged)
+              gboolean                 paged,
+              gboolean                 newest_first)
 {
   const char *order;
 
-  switch (q->sort)
+  switch (newest_first ? -1 : (int) q->sort)
     {
     case KEFU_CUSTOMER_SORT_LAST_CONTACT:
       order = "c.last_contact_at DESC, c.rowid DESC";
@@ -1872,8 +1913,11 @@ build_select (const KefuCustomerQuery *q,
       order = "c.monthly_spend_cents DESC, c.rowid DESC";
       break;
     case KEFU_CUSTOMER_SORT_NAME:
-    default:
       order = "c.sort_key, c.rowid";
+      break;
+    default:
+      /* The FTS index hands its rowids out in descending order itself. */
+      order = "f.rowid DESC";
       break;
     }
 
@@ -1889,7 +1933,8 @@ build_select (const KefuCustomerQuery *q,
                             "       LIMIT :limit OFFSET :offset) p"
                             " CROSS JOIN customer c ON c.rowid = p.rid"
                             " LEFT JOIN staff s ON s.id = c.manager_id"
-                            " ORDER BY %s", build_from (match), where, order, order);
+                            " ORDER BY %s", build_from (match), where, order,
+                            newest_first ? "c.rowid DESC" : order);
 
   return g_strdup_printf ("SELECT c.rowid, c.id, c.number, c.kind, c.name, c.company,"
                           " (SELECT k.value FROM customer_contact k WHERE k.customer_id = c.id"
@@ -1935,7 +1980,7 @@ kefu_customers_page (KefuDb                  *db,
   if (q->text && *q->text && match == NULL)
     return TRUE;
 
-  sql = build_select (q, match, where, TRUE);
+  sql = build_select (q, match, where, TRUE, search_is_large (db, match));
   stmt = kefu_db_prepare (db, sql, error);
   if (stmt == NULL)
     return FALSE;
@@ -1982,7 +2027,7 @@ kefu_customers_foreach (KefuDb                  *db,
   if (q->text && *q->text && match == NULL)
     return TRUE;
 
-  sql = build_select (q, match, where, FALSE);
+  sql = build_select (q, match, where, FALSE, FALSE);
   /* Not from the statement cache: the loop may be long, and nothing else
    * may reset this statement meanwhile. */
   if (sqlite3_prepare_v2 (kefu_db_get_handle (db), sql, -1, &stmt, NULL) != SQLITE_OK)

@@ -205,6 +205,13 @@ gboolean       kefu_customers_page          (KefuDb                  *db,
                                              GArray                  *rows,
                                              GError                 **error);
 
+/* Text searches with more hits than this are paged newest file first,
+ * whatever the sort order: sorting them all for every page would cost
+ * hundreds of milliseconds at a million customers. */
+#define KEFU_CUSTOMER_SORTED_SEARCH_MAX 2000
+gboolean       kefu_customers_search_is_large (KefuDb                  *db,
+                                               const KefuCustomerQuery *q);
+
 typedef gboolean (*KefuCustomerFunc) (const KefuCustomerSummary *summary,
                                       gpointer                   user_data,
                                       GError                   **error);

@@ -336,6 +336,10 @@ open_internal (const char  *path,
                      "PRAGMA synchronous = NORMAL;"
                      "PRAGMA foreign_keys = ON;"
                      "PRAGMA temp_store = MEMORY;"
+                     /* Checkpoints run from idle (kefu_db_checkpoint());
+                      * the automatic one is only a backstop, so that a
+                      * save at the counter rarely pays for it. */
+                     "PRAGMA wal_autocheckpoint = 10000;"
                      "PRAGMA cache_size = -32000;",
                      error))
     {
@@ -645,6 +649,21 @@ kefu_db_next_hlc (KefuDb *self)
     memcpy (out + 20, device, device_len + 1);
     return out;
   }
+}
+
+/**
+ * kefu_db_checkpoint:
+ *
+ * Copies what the write-ahead log holds into the database file without
+ * waiting for readers (a passive checkpoint). The app calls it when idle.
+ */
+void
+kefu_db_checkpoint (KefuDb *self)
+{
+  g_return_if_fail (KEFU_IS_DB (self));
+
+  if (self->depth == 0)
+    sqlite3_wal_checkpoint_v2 (self->handle, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
 char *

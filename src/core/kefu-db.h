@@ -62,6 +62,7 @@ const char  *kefu_db_get_actor           (KefuDb       *self);
 const char  *kefu_db_get_device_id       (KefuDb       *self);
 char        *kefu_db_next_hlc            (KefuDb       *self);
 
+void         kefu_db_checkpoint          (KefuDb       *self);
 char        *kefu_db_get_meta            (KefuDb       *self,
                                           const char   *key);
 gboolean     kefu_db_set_meta            (KefuDb       *self,

@@ -10,6 +10,7 @@
 #include "kefu-case-page.h"
 #include "kefu-cases-view.h"
 #include "kefu-claims.h"
+#include "kefu-list-proxy.h"
 #include "kefu-sla.h"
 #include "kefu-window.h"
 
@@ -82,6 +83,7 @@ struct _KefuCasesView
 
   KefuDb             *db;
   KefuCaseList       *list;
+  KefuListProxy      *proxy;      /* the list as the list view sees it */
   GtkSingleSelection *selection;
   KefuCaseQueue       queue;
   GtkWidget          *queue_rows[G_N_ELEMENTS (queues)];
@@ -205,6 +207,8 @@ update_count (KefuCasesView *self)
 static void
 refresh_counts (KefuCasesView *self)
 {
+  gint64 start = g_get_monotonic_time ();
+
   for (guint i = 0; i < G_N_ELEMENTS (queues); i++)
     {
       KefuCaseQuery q = { 0 };
@@ -223,6 +227,7 @@ refresh_counts (KefuCasesView *self)
       else
         gtk_widget_remove_css_class (self->queue_counts[i], "queue-count-alert");
     }
+  g_debug ("Queues counted in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
 }
 
 static void
@@ -231,6 +236,7 @@ apply_query (KefuCasesView *self)
   KefuCaseQuery q = { 0 };
   gint64 now = kefu_cases_get_now (self->db);
   gint64 today = kefu_local_day_start (now);
+  gint64 start;
 
   q.queue = self->queue;
   q.text = (char *) gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
@@ -255,11 +261,17 @@ apply_query (KefuCasesView *self)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->filter_button), "accent");
 
+  start = g_get_monotonic_time ();
   self->updating = TRUE;
-  kefu_case_list_set_query (self->list, &q);
+  /* Unselect first: GtkSingleSelection looks for a selected item that
+   * the change removes among all the new items, which would read every
+   * page of the list. */
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  kefu_case_list_set_query (self->list, &q);
   self->updating = FALSE;
   update_count (self);
+  g_debug ("Queue %d, text “%s”: %u cases counted in %.1f ms", q.queue, q.text,
+           g_list_model_get_n_items (G_LIST_MODEL (self->list)), (g_get_monotonic_time () - start) / 1000.0);
 }
 
 /* Reloads the list after a write, keeping the open case selected when
@@ -272,6 +284,8 @@ reload_list (KefuCasesView *self)
   guint found = GTK_INVALID_LIST_POSITION;
 
   self->updating = TRUE;
+  /* Unselected while the list changes (see apply_query()). */
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   kefu_case_list_reload (self->list);
   if (id != NULL && pos != GTK_INVALID_LIST_POSITION &&
       pos < g_list_model_get_n_items (G_LIST_MODEL (self->list)))
@@ -652,6 +666,7 @@ kefu_cases_view_dispose (GObject *object)
       gtk_widget_unparent (child);
   }
   g_clear_object (&self->selection);
+  g_clear_object (&self->proxy);
   g_clear_object (&self->list);
   g_clear_object (&self->db);
   g_clear_pointer (&self->staff, g_ptr_array_unref);
@@ -755,7 +770,8 @@ kefu_cases_view_new (KefuDb *db)
   self->updating = FALSE;
 
   self->list = kefu_case_list_new (db);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
+  self->proxy = kefu_list_proxy_new (G_LIST_MODEL (self->list));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->proxy)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -814,6 +830,7 @@ kefu_cases_view_show_case (KefuCasesView *self,
    * list holds (GTK 4.8 cannot scroll a list view to a row). */
   refresh_counts (self);
   self->updating = TRUE;
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   kefu_case_list_reload (self->list);
   if (g_list_model_get_n_items (G_LIST_MODEL (self->list)) > 0)
     {

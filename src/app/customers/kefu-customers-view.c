@@ -11,6 +11,7 @@
 #include "kefu-customers-view.h"
 #include "dialogs/kefu-dialogs.h"
 #include "kefu-export.h"
+#include "kefu-list-proxy.h"
 #include "kefu-org.h"
 #include "kefu-window.h"
 
@@ -34,6 +35,7 @@ struct _KefuCustomersView
 
   KefuDb             *db;
   KefuCustomerList   *list;
+  KefuListProxy      *proxy;
   GtkSingleSelection *selection;
   GPtrArray          *manager_ids;   /* parallel to manager_dropdown items 2.. */
   gboolean            updating_filters;
@@ -51,7 +53,11 @@ update_count (KefuCustomersView *self)
   g_autofree char *text = NULL;
   g_autofree char *number = g_strdup_printf ("%'u", n);
 
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s customer", "%s customers", n), number);
+  if (q->text && *q->text && kefu_customers_search_is_large (self->db, q))
+    /* Translators: many search hits are listed newest first, not sorted */
+    text = g_strdup_printf (_("%s customers, newest first — type more to sort them"), number);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s customer", "%s customers", n), number);
   gtk_label_set_label (self->count_label, text);
 
   if (n == 0)
@@ -101,6 +107,9 @@ apply_query (KefuCustomersView *self)
     default: q.sort = KEFU_CUSTOMER_SORT_NAME; break;
     }
 
+  /* A selected row would make the list view look for it among the new
+   * rows; the open file stays on the right anyway. */
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   kefu_customer_list_set_query (self->list, &q);
   update_count (self);
 }
@@ -439,6 +448,7 @@ kefu_customers_view_dispose (GObject *object)
       gtk_widget_unparent (child);
   }
   g_clear_object (&self->selection);
+  g_clear_object (&self->proxy);
   g_clear_object (&self->list);
   g_clear_object (&self->db);
   g_clear_pointer (&self->manager_ids, g_ptr_array_unref);
@@ -521,7 +531,10 @@ kefu_customers_view_new (KefuDb *db)
 
   self->db = g_object_ref (db);
   self->list = kefu_customer_list_new (db);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
+  /* See kefu-list-proxy.h: without it a new search at a million rows reads
+   * every page of the list. */
+  self->proxy = kefu_list_proxy_new (G_LIST_MODEL (self->list));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->proxy)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
