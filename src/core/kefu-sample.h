@@ -38,8 +38,9 @@ gboolean     kefu_sample_generate        (KefuDb                  *db,
 /* The same steps one at a time, for the benchmark: kefu_sample_new()
  * sets up the office and the organisation; kefu_sample_next_customers()
  * builds the next @n customers in memory without writing them;
- * kefu_sample_write_customers() writes them (and a few notes) in one
- * transaction through kefu_customers_create_many(). */
+ * kefu_sample_write_customers() writes them through
+ * kefu_customers_create_many() (one transaction) and adds a note to a few
+ * of them (a second one); call it outside any transaction. */
 KefuSample  *kefu_sample_new             (KefuDb                  *db,
                                           const KefuSampleOptions *opts,
                                           GError                 **error);
