@@ -49,6 +49,23 @@ search_count (KefuDb     *db,
   return n;
 }
 
+/* The per-segment counts kept by triggers agree with the table. */
+static void
+assert_segment_counts (KefuDb *db)
+{
+  const char **keys = kefu_segment_keys ();
+
+  for (guint i = 0; keys[i]; i++)
+    {
+      KefuCustomerQuery q = { .segment = (char *) keys[i] };
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM customer WHERE deleted = 0 AND segment = '%s'", keys[i]);
+      guint n = G_MAXUINT;
+
+      g_assert_true (kefu_customers_count (db, &q, &n, NULL));
+      g_assert_cmpint ((int) n, ==, kefu_test_count (db, sql));
+    }
+}
+
 static void
 test_create_writes_audit_and_outbox (void)
 {
@@ -158,9 +175,11 @@ test_delete_and_restore (void)
   /* A tombstone, not a hole. */
   g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM customer WHERE deleted = 1"), ==, 1);
 
+  assert_segment_counts (t->db);
   g_assert_true (kefu_customers_restore (t->db, id, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (search_count (t->db, "赵磊"), ==, 1);
+  assert_segment_counts (t->db);
 }
 
 static void
@@ -262,6 +281,7 @@ test_segmentation_rules (void)
   g_ptr_array_add (rules, kefu_segment_rule_new ("key", "industry", "=", "电子商务"));
   g_assert_true (kefu_segment_rules_save (t->db, rules, &changed, &error));
   g_assert_no_error (error);
+  assert_segment_counts (t->db);
   g_clear_pointer (&got, kefu_customer_free);
   got = kefu_customers_get (t->db, c->id, NULL);
   g_assert_cmpstr (got->segment, ==, "regular");
@@ -354,6 +374,7 @@ test_duplicates_and_merge (void)
 
   g_assert_true (kefu_customers_merge (t->db, a, b, &error));
   g_assert_no_error (error);
+  assert_segment_counts (t->db);
 
   kept = kefu_customers_get (t->db, a, NULL);
   g_assert_cmpuint (kept->contacts->len, ==, 2); /* the shared phone once, plus the e-mail */

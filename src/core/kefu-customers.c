@@ -1832,6 +1832,9 @@ kefu_customers_count (KefuDb                  *db,
                       " - (SELECT count(*) FROM customer c WHERE c.deleted = 1 AND EXISTS"
                       "    (SELECT 1 FROM customer_fts f WHERE f.customer_fts MATCH :match AND f.rowid = c.rowid))");
     }
+  else if (match == NULL && q->segment != NULL && q->manager_id == NULL)
+    /* Kept by triggers (migration 4). */
+    sql = g_strdup ("SELECT coalesce ((SELECT n FROM customer_segment_count WHERE segment = :segment), 0)");
   else if (match == NULL && q->segment == NULL && q->manager_id == NULL)
     {
       /* The whole list: a bare count(*) counts the cells of the smallest
