@@ -4,14 +4,12 @@
 #include "config.h"
 
 #include "kefu-case-list.h"
+#include "kefu-page-cache.h"
 
 /* A GListModel over a case queue that never holds one object per row:
  * the count comes from SQL, rows are fetched a page at a time as the view
  * asks for them, a few pages stay cached, and an item object exists only
  * while a row widget holds it. Searches count at most 10,000 matches. */
-
-#define PAGE_SIZE 200
-#define MAX_PAGES 12
 
 struct _KefuCaseItem
 {
@@ -26,8 +24,7 @@ struct _KefuCaseList
   KefuDb        *db;
   KefuCaseQuery  query;
   guint          n_items;
-  GHashTable    *pages;    /* page index → GArray of KefuCaseSummary */
-  GQueue         lru;      /* page indexes, most recent first */
+  KefuPageCache     *cache;
 };
 
 static void kefu_case_list_model_init (GListModelInterface *iface);
@@ -74,43 +71,23 @@ kefu_case_item_get_id (KefuCaseItem *self)
 
 /* --- list helpers ---------------------------------------------------- */
 
-static void
-page_free (gpointer data)
+static gboolean
+load_rows_cb (gpointer   user_data,
+              guint      offset,
+              guint      limit,
+              GArray    *rows,
+              GError   **error)
 {
-  g_array_unref (data);
+  KefuCaseList *self = user_data;
+
+  return kefu_cases_page (self->db, &self->query, offset, limit, rows, error);
 }
 
-static void
-drop_pages (KefuCaseList *self)
+static gboolean
+row_has_id (gconstpointer row,
+            gconstpointer id)
 {
-  g_hash_table_remove_all (self->pages);
-  g_queue_clear (&self->lru);
-}
-
-static GArray *
-load_page (KefuCaseList *self,
-           guint         page)
-{
-  g_autoptr(GError) error = NULL;
-  GArray *rows = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
-
-  if (rows != NULL)
-    {
-      g_queue_remove (&self->lru, GUINT_TO_POINTER (page));
-      g_queue_push_head (&self->lru, GUINT_TO_POINTER (page));
-      return rows;
-    }
-
-  rows = g_array_new (FALSE, TRUE, sizeof (KefuCaseSummary));
-  g_array_set_clear_func (rows, (GDestroyNotify) kefu_case_summary_clear);
-  if (!kefu_cases_page (self->db, &self->query, page * PAGE_SIZE, PAGE_SIZE, rows, &error))
-    g_warning ("Could not load cases: %s", error->message);
-
-  while (g_queue_get_length (&self->lru) >= MAX_PAGES)
-    g_hash_table_remove (self->pages, g_queue_pop_tail (&self->lru));
-  g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), rows);
-  g_queue_push_head (&self->lru, GUINT_TO_POINTER (page));
-  return rows;
+  return g_strcmp0 (((const KefuCaseSummary *) row)->id, id) == 0;
 }
 
 static guint
@@ -143,19 +120,16 @@ kefu_case_list_get_item (GListModel *model,
                          guint       position)
 {
   KefuCaseList *self = KEFU_CASE_LIST (model);
+  const KefuCaseSummary *src;
   KefuCaseItem *item;
-  GArray *rows;
-  guint offset = position % PAGE_SIZE;
 
   if (position >= self->n_items)
     return NULL;
-
-  rows = load_page (self, position / PAGE_SIZE);
-  if (offset >= rows->len)
-    return NULL; /* the table shrank under us; the next reload fixes it */
+  if ((src = kefu_page_cache_get (self->cache, position)) == NULL)
+    return NULL;
 
   item = g_object_new (KEFU_TYPE_CASE_ITEM, NULL);
-  kefu_case_summary_copy_into (&g_array_index (rows, KefuCaseSummary, offset), &item->summary);
+  kefu_case_summary_copy_into (src, &item->summary);
   return item;
 }
 
@@ -174,8 +148,7 @@ kefu_case_list_finalize (GObject *object)
 {
   KefuCaseList *self = (KefuCaseList *) object;
 
-  g_queue_clear (&self->lru);
-  g_clear_pointer (&self->pages, g_hash_table_unref);
+  g_clear_pointer (&self->cache, kefu_page_cache_free);
   kefu_case_query_clear (&self->query);
   g_clear_object (&self->db);
   G_OBJECT_CLASS (kefu_case_list_parent_class)->finalize (object);
@@ -190,8 +163,8 @@ kefu_case_list_class_init (KefuCaseListClass *klass)
 static void
 kefu_case_list_init (KefuCaseList *self)
 {
-  self->pages = g_hash_table_new_full (NULL, NULL, NULL, page_free);
-  g_queue_init (&self->lru);
+  self->cache = kefu_page_cache_new (sizeof (KefuCaseSummary), (GDestroyNotify) kefu_case_summary_clear,
+                                     load_rows_cb, self);
 }
 
 /* --- public API ------------------------------------------------------ */
@@ -245,7 +218,7 @@ kefu_case_list_reload (KefuCaseList *self)
   g_return_if_fail (KEFU_IS_CASE_LIST (self));
 
   old = self->n_items;
-  drop_pages (self);
+  kefu_page_cache_clear (self->cache);
   self->n_items = count_items (self);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
 }
@@ -256,26 +229,14 @@ guint
 kefu_case_list_find (KefuCaseList *self,
                      const char   *id)
 {
-  GHashTableIter iter;
-  gpointer key, value;
-
   g_return_val_if_fail (KEFU_IS_CASE_LIST (self), G_MAXUINT);
 
-  g_hash_table_iter_init (&iter, self->pages);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      GArray *rows = value;
-
-      for (guint i = 0; i < rows->len; i++)
-        if (g_strcmp0 (g_array_index (rows, KefuCaseSummary, i).id, id) == 0)
-          return GPOINTER_TO_UINT (key) * PAGE_SIZE + i;
-    }
-  return G_MAXUINT;
+  return kefu_page_cache_find (self->cache, row_has_id, id);
 }
 
 guint
 kefu_case_list_get_n_pages_loaded (KefuCaseList *self)
 {
   g_return_val_if_fail (KEFU_IS_CASE_LIST (self), 0);
-  return g_hash_table_size (self->pages);
+  return kefu_page_cache_get_n_pages (self->cache);
 }

@@ -4,14 +4,12 @@
 #include "config.h"
 
 #include "kefu-customer-list.h"
+#include "kefu-page-cache.h"
 
 /* A GListModel over the customer table that never holds one object per
  * row: the count comes from SQL, rows are fetched a page at a time as the
  * view asks for them, a few pages stay cached, and an item object exists
  * only while a row widget holds it. */
-
-#define PAGE_SIZE 200
-#define MAX_PAGES 12
 
 struct _KefuCustomerItem
 {
@@ -26,8 +24,7 @@ struct _KefuCustomerList
   KefuDb            *db;
   KefuCustomerQuery  query;
   guint              n_items;
-  GHashTable        *pages;    /* page index → GArray of KefuCustomerSummary */
-  GQueue             lru;      /* page indexes, most recent first */
+  KefuPageCache     *cache;
 };
 
 static void kefu_customer_list_model_init (GListModelInterface *iface);
@@ -74,47 +71,23 @@ kefu_customer_item_get_id (KefuCustomerItem *self)
 
 /* --- list helpers ---------------------------------------------------- */
 
-static void
-page_free (gpointer data)
+static gboolean
+load_rows_cb (gpointer   user_data,
+              guint      offset,
+              guint      limit,
+              GArray    *rows,
+              GError   **error)
 {
-  g_array_unref (data);
+  KefuCustomerList *self = user_data;
+
+  return kefu_customers_page (self->db, &self->query, offset, limit, rows, error);
 }
 
-static void
-drop_pages (KefuCustomerList *self)
+static gboolean
+row_has_id (gconstpointer row,
+            gconstpointer id)
 {
-  g_hash_table_remove_all (self->pages);
-  g_queue_clear (&self->lru);
-}
-
-static GArray *
-load_page (KefuCustomerList *self,
-           guint             page)
-{
-  g_autoptr(GError) error = NULL;
-  GArray *rows = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
-
-  if (rows != NULL)
-    {
-      g_queue_remove (&self->lru, GUINT_TO_POINTER (page));
-      g_queue_push_head (&self->lru, GUINT_TO_POINTER (page));
-      return rows;
-    }
-
-  rows = g_array_new (FALSE, TRUE, sizeof (KefuCustomerSummary));
-  g_array_set_clear_func (rows, (GDestroyNotify) kefu_customer_summary_clear);
-  if (!kefu_customers_page (self->db, &self->query, page * PAGE_SIZE, PAGE_SIZE, rows, &error))
-    g_warning ("Could not load customers: %s", error->message);
-
-  while (g_queue_get_length (&self->lru) >= MAX_PAGES)
-    {
-      gpointer old = g_queue_pop_tail (&self->lru);
-
-      g_hash_table_remove (self->pages, old);
-    }
-  g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), rows);
-  g_queue_push_head (&self->lru, GUINT_TO_POINTER (page));
-  return rows;
+  return g_strcmp0 (((const KefuCustomerSummary *) row)->id, id) == 0;
 }
 
 static guint
@@ -147,19 +120,14 @@ kefu_customer_list_get_item (GListModel *model,
                              guint       position)
 {
   KefuCustomerList *self = KEFU_CUSTOMER_LIST (model);
-  KefuCustomerItem *item;
   const KefuCustomerSummary *src;
-  GArray *rows;
-  guint offset = position % PAGE_SIZE;
+  KefuCustomerItem *item;
 
   if (position >= self->n_items)
     return NULL;
+  if ((src = kefu_page_cache_get (self->cache, position)) == NULL)
+    return NULL;
 
-  rows = load_page (self, position / PAGE_SIZE);
-  if (offset >= rows->len)
-    return NULL; /* the table shrank under us; the next reload fixes it */
-
-  src = &g_array_index (rows, KefuCustomerSummary, offset);
   item = g_object_new (KEFU_TYPE_CUSTOMER_ITEM, NULL);
   item->summary.rowid = src->rowid;
   item->summary.id = g_strdup (src->id);
@@ -190,8 +158,7 @@ kefu_customer_list_finalize (GObject *object)
 {
   KefuCustomerList *self = (KefuCustomerList *) object;
 
-  g_queue_clear (&self->lru);
-  g_clear_pointer (&self->pages, g_hash_table_unref);
+  g_clear_pointer (&self->cache, kefu_page_cache_free);
   kefu_customer_query_clear (&self->query);
   g_clear_object (&self->db);
   G_OBJECT_CLASS (kefu_customer_list_parent_class)->finalize (object);
@@ -206,8 +173,8 @@ kefu_customer_list_class_init (KefuCustomerListClass *klass)
 static void
 kefu_customer_list_init (KefuCustomerList *self)
 {
-  self->pages = g_hash_table_new_full (NULL, NULL, NULL, page_free);
-  g_queue_init (&self->lru);
+  self->cache = kefu_page_cache_new (sizeof (KefuCustomerSummary), (GDestroyNotify) kefu_customer_summary_clear,
+                                     load_rows_cb, self);
 }
 
 /* --- public API ------------------------------------------------------ */
@@ -260,7 +227,7 @@ kefu_customer_list_reload (KefuCustomerList *self)
 
   g_return_if_fail (KEFU_IS_CUSTOMER_LIST (self));
 
-  drop_pages (self);
+  kefu_page_cache_clear (self->cache);
   self->n_items = count_items (self);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
 }
@@ -271,23 +238,11 @@ guint
 kefu_customer_list_find (KefuCustomerList *self,
                          const char       *id)
 {
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, self->pages);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      GArray *rows = value;
-
-      for (guint i = 0; i < rows->len; i++)
-        if (g_strcmp0 (g_array_index (rows, KefuCustomerSummary, i).id, id) == 0)
-          return GPOINTER_TO_UINT (key) * PAGE_SIZE + i;
-    }
-  return G_MAXUINT;
+  return kefu_page_cache_find (self->cache, row_has_id, id);
 }
 
 guint
 kefu_customer_list_get_n_pages_loaded (KefuCustomerList *self)
 {
-  return g_hash_table_size (self->pages);
+  return kefu_page_cache_get_n_pages (self->cache);
 }
