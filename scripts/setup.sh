@@ -41,6 +41,15 @@ packages=(
   libsoup-3.0-dev
   libcsv-dev
   libxlsxwriter-dev
+  libsodium-dev
+  libpq-dev
+  postgresql
+  libsecret-1-dev
+  gnome-keyring
+  libgtksourceview-5-dev
+  libmd4c-dev
+  clang
+  poppler-utils
   desktop-file-utils
   appstream
   xvfb
