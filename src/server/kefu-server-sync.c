@@ -377,6 +377,51 @@ write_conflict (PushContext      *ctx,
                                       "conflict", "conflict", id, fields, error);
 }
 
+/* Branch rows that name other branch rows beside the one that decides
+ * their scope: each named row must lie in the writer's scopes too, so that
+ * no one can hang a case on another office's customer. */
+static const struct
+{
+  const char *entity;
+  const char *field;
+  const char *target;
+} references[] = {
+  { "attachment", "customer_id", "customer" },
+  { "follow_up", "customer_id", "customer" },
+  { "kcase", "customer_id", "customer" },
+  { "survey_answer", "case_id", "kcase" },
+};
+
+static gboolean
+check_references (PushContext       *ctx,
+                  const KefuSyncOp  *op,
+                  gboolean          *ok,
+                  GError           **error)
+{
+  KefuStore *store = ctx->self->store;
+
+  *ok = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (references); i++)
+    {
+      const char *id;
+      g_autoptr(KefuStoreRow) target = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (strcmp (references[i].entity, op->entity) != 0
+          || (id = object_string (op->fields, references[i].field)) == NULL)
+        continue;
+      target = store->vtable->row_get (store, references[i].target, id, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (target == NULL || !_kefu_identity_has_scope (ctx->identity, target->scope))
+        *ok = FALSE;
+    }
+  return TRUE;
+}
+
 /* Works out the scope an op writes into, from the server's own rows;
  * FALSE with @outcome set when the op must be rejected. @fields may gain
  * the branch_id of an insert that did not name one. */
@@ -545,6 +590,16 @@ apply_op (PushContext      *ctx,
           return FALSE;
         }
       return TRUE;
+    }
+
+  if (entity->scope_class == KEFU_SYNC_SCOPE_CLASS_BRANCH)
+    {
+      gboolean ok;
+
+      if (!check_references (ctx, op, &ok, error))
+        return FALSE;
+      if (!ok)
+        return reject (outcome, existing != NULL ? existing->version : 0, "parent not found");
     }
 
   if (existing == NULL)
