@@ -637,6 +637,29 @@ test_kb_versions (void)
   kefu_test_server_free (t);
 }
 
+static void
+test_new_branch_same_batch (void)
+{
+  KefuTestServer *t = kefu_test_server_new ();
+  g_autofree char *hq = NULL;
+  g_autofree char *token = admin_login (t, &hq);
+  g_autoptr(Device) d = device_new (token);
+  g_autofree char *branch = new_id ();
+  g_autofree char *customer = new_id ();
+  g_autofree char *unit = g_strdup_printf ("{\"code\":\"NB\",\"name\":\"新网点\",\"level\":\"branch\",\"parent_id\":\"%s\"}", hq);
+  g_autofree char *cf = customer_fields (branch, "新");
+  g_autoptr(JsonObject) reply = NULL;
+
+  /* The admin opens a branch and files its first customer in one batch. */
+  device_op (d, "org_unit", branch, "insert", 0, unit);
+  device_op (d, "customer", customer, "insert", 0, cf);
+  reply = device_push (t, d);
+  g_assert_cmpstr (status_at (reply, 0), ==, "applied");
+  g_assert_cmpstr (status_at (reply, 1), ==, "applied");
+
+  kefu_test_server_free (t);
+}
+
 /* --- pull, horizon, epoch, snapshot, verify --------------------------------- */
 
 static void
@@ -1220,6 +1243,7 @@ main (int   argc,
   g_test_add_func ("/server/push/case-conflict", test_case_conflict);
   g_test_add_func ("/server/push/customer-merge", test_customer_merge);
   g_test_add_func ("/server/push/kb-versions", test_kb_versions);
+  g_test_add_func ("/server/push/new-branch-same-batch", test_new_branch_same_batch);
   g_test_add_func ("/server/pull/paging", test_pull_paging);
   g_test_add_func ("/server/pull/horizon-gone", test_horizon_gone);
   g_test_add_func ("/server/epoch/change", test_epoch_change);

@@ -9,9 +9,12 @@
 #include "kefu-store.h"
 #include "kefu-test-pg.h"
 
-/* The storage contract of kefu-store.h, run against one backend: the
- * embedded SQLite store by default, the PostgreSQL store when
- * KEFU_TEST_STORE=postgres (under tests/kefu-test-pg.sh). */
+/* The parts of the storage contract (kefu-store.h) that test-store.c does
+ * not reach: hostile text and scopes in snapshot scans, reads larger than one fetch
+ * with callbacks that use the store, rollback, two connections writing the
+ * same scope or row, reopening; and for PostgreSQL schema versions and
+ * reconnecting. Runs on the embedded SQLite store by default, on
+ * PostgreSQL when KEFU_TEST_STORE=postgres (under tests/kefu-test-pg.sh). */
 
 #define HOSTILE "'; DROP TABLE kefu_row; -- \\ \" 李娜"
 
@@ -110,156 +113,6 @@ put_row (KefuStore  *store,
   return row.seq;
 }
 
-/* --- meta, users, tokens, devices ------------------------------------------ */
-
-static void
-test_meta (Fixture       *f,
-           gconstpointer  data)
-{
-  KefuStore *s = f->store;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *unset = s->vtable->meta_get (s, "epoch", &error);
-  g_autofree char *first = NULL;
-  g_autofree char *second = NULL;
-
-  g_assert_no_error (error);
-  g_assert_null (unset);
-  g_assert_true (s->vtable->meta_set (s, "epoch", HOSTILE, &error));
-  first = s->vtable->meta_get (s, "epoch", &error);
-  g_assert_cmpstr (first, ==, HOSTILE);
-  g_assert_true (s->vtable->meta_set (s, "epoch", "two", &error));
-  second = s->vtable->meta_get (s, "epoch", &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (second, ==, "two");
-}
-
-static void
-test_users (Fixture       *f,
-            gconstpointer  data)
-{
-  KefuStore *s = f->store;
-  g_autoptr(GError) error = NULL;
-  KefuStoreUser zhang = { (char *) "u-2", (char *) "zhang", (char *) "$argon2id$x", (char *) "agent",
-                          (char *) "unit-1", NULL, TRUE, 10, 11 };
-  KefuStoreUser li = { (char *) "u-1", (char *) HOSTILE, (char *) "$argon2id$y", (char *) "admin",
-                       (char *) "unit-0", (char *) "staff-1", TRUE, 20, 21 };
-  KefuStoreUser clash = zhang;
-  g_autoptr(KefuStoreUser) by_id = NULL;
-  g_autoptr(KefuStoreUser) by_name = NULL;
-  g_autoptr(KefuStoreUser) missing = NULL;
-  g_autoptr(GPtrArray) list = NULL;
-
-  g_assert_true (s->vtable->user_insert (s, &zhang, &error));
-  g_assert_true (s->vtable->user_insert (s, &li, &error));
-  g_assert_no_error (error);
-
-  clash.id = (char *) "u-3";
-  g_assert_false (s->vtable->user_insert (s, &clash, &error));
-  g_assert_error (error, KEFU_STORE_ERROR, KEFU_STORE_ERROR_EXISTS);
-  g_clear_error (&error);
-
-  by_name = s->vtable->user_get (s, NULL, HOSTILE, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (by_name);
-  g_assert_cmpstr (by_name->id, ==, "u-1");
-  g_assert_cmpstr (by_name->staff_id, ==, "staff-1");
-  g_assert_true (by_name->active);
-  g_assert_cmpint (by_name->created_at, ==, 20);
-
-  zhang.active = FALSE;
-  zhang.role = (char *) "supervisor";
-  zhang.updated_at = G_GINT64_CONSTANT (1764800000000);
-  g_assert_true (s->vtable->user_update (s, &zhang, &error));
-  by_id = s->vtable->user_get (s, "u-2", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (by_id->role, ==, "supervisor");
-  g_assert_false (by_id->active);
-  g_assert_null (by_id->staff_id);
-  g_assert_cmpint (by_id->updated_at, ==, G_GINT64_CONSTANT (1764800000000));
-
-  missing = s->vtable->user_get (s, "u-404", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_null (missing);
-
-  /* Byte order: "'" sorts before "z". */
-  list = s->vtable->user_list (s, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (list->len, ==, 2);
-  g_assert_cmpstr (((KefuStoreUser *) list->pdata[0])->username, ==, HOSTILE);
-  g_assert_cmpstr (((KefuStoreUser *) list->pdata[1])->username, ==, "zhang");
-}
-
-static void
-test_tokens (Fixture       *f,
-             gconstpointer  data)
-{
-  KefuStore *s = f->store;
-  g_autoptr(GError) error = NULL;
-  char *user;
-
-  g_assert_true (s->vtable->token_insert (s, "hash-a", "u-1", 100, &error));
-  g_assert_true (s->vtable->token_insert (s, "hash-b", "u-1", 500, &error));
-  g_assert_true (s->vtable->token_insert (s, "hash-c", "u-2", 500, &error));
-  g_assert_no_error (error);
-
-  user = s->vtable->token_lookup (s, "hash-a", 99, &error);
-  g_assert_cmpstr (user, ==, "u-1");
-  g_free (user);
-  user = s->vtable->token_lookup (s, "hash-a", 100, &error);
-  g_assert_no_error (error);
-  g_assert_null (user);
-
-  g_assert_true (s->vtable->token_delete (s, "hash-c", &error));
-  user = s->vtable->token_lookup (s, "hash-c", 0, &error);
-  g_assert_null (user);
-
-  /* Purging at 200 drops hash-a (expired); with u-1 also hash-b. */
-  g_assert_true (s->vtable->token_purge (s, 200, NULL, &error));
-  user = s->vtable->token_lookup (s, "hash-b", 200, &error);
-  g_assert_cmpstr (user, ==, "u-1");
-  g_free (user);
-  g_assert_true (s->vtable->token_purge (s, 200, "u-1", &error));
-  user = s->vtable->token_lookup (s, "hash-b", 200, &error);
-  g_assert_no_error (error);
-  g_assert_null (user);
-}
-
-static void
-test_devices (Fixture       *f,
-              gconstpointer  data)
-{
-  KefuStore *s = f->store;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *unit = NULL;
-  g_autofree char *result = NULL;
-  g_autofree char *none = NULL;
-  gboolean found = TRUE;
-  gint64 last_seq = -1;
-
-  g_assert_true (s->vtable->device_get (s, "dev-1", &found, &unit, &last_seq, &error));
-  g_assert_false (found);
-  g_assert_null (unit);
-  g_assert_cmpint (last_seq, ==, 0);
-
-  g_assert_true (s->vtable->device_set (s, "dev-1", "unit-1", 41, &error));
-  g_assert_true (s->vtable->device_set (s, "dev-1", "unit-1", 42, &error));
-  g_assert_true (s->vtable->device_get (s, "dev-1", &found, &unit, &last_seq, &error));
-  g_assert_no_error (error);
-  g_assert_true (found);
-  g_assert_cmpstr (unit, ==, "unit-1");
-  g_assert_cmpint (last_seq, ==, 42);
-
-  g_assert_true (s->vtable->push_result_put (s, "dev-1", 42, "{\"status\":\"applied\"}", &error));
-  g_assert_false (s->vtable->push_result_put (s, "dev-1", 42, "{}", &error));
-  g_assert_error (error, KEFU_STORE_ERROR, KEFU_STORE_ERROR_EXISTS);
-  g_clear_error (&error);
-  result = s->vtable->push_result_get (s, "dev-1", 42, &error);
-  g_assert_cmpstr (result, ==, "{\"status\":\"applied\"}");
-  none = s->vtable->push_result_get (s, "dev-1", 43, &error);
-  g_assert_no_error (error);
-  g_assert_null (none);
-}
-
 /* --- rows ----------------------------------------------------------------- */
 
 typedef struct
@@ -287,77 +140,7 @@ collect_cb (const KefuStoreRow *row,
   return c->stop_after == 0 || c->rows->len < c->stop_after;
 }
 
-static GPtrArray *
-changed (KefuStore  *s,
-         const char *scope,
-         gint64      after,
-         guint       limit)
-{
-  g_autoptr(GError) error = NULL;
-  Collect c = { g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_store_row_free), 0, NULL };
-
-  g_assert_true (s->vtable->rows_changed (s, scope, after, limit, collect_cb, &c, &error));
-  g_assert_no_error (error);
-  return c.rows;
-}
-
 #define ROW(a, i) ((KefuStoreRow *) g_ptr_array_index ((a), (i)))
-
-static void
-test_rows_sequence (Fixture       *f,
-                    gconstpointer  data)
-{
-  KefuStore *s = f->store;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) all = NULL;
-  g_autoptr(GPtrArray) page = NULL;
-  g_autoptr(KefuStoreRow) before = NULL;
-  g_autoptr(KefuStoreRow) after = NULL;
-  g_autoptr(KefuStoreRow) gone = NULL;
-  KefuStoreRow tomb;
-  gint64 last_seq, horizon;
-
-  g_assert_cmpint (put_row (s, "customer", "c1", "branch:a", 1, "{\"name\":\"" HOSTILE "\"}"), ==, 1);
-  g_assert_cmpint (put_row (s, "customer", "c2", "branch:a", 1, "{}"), ==, 2);
-  g_assert_cmpint (put_row (s, "org_unit", "o1", "org", 1, "{}"), ==, 1);
-  g_assert_cmpint (put_row (s, "kcase", "k1", "branch:a", 1, "{}"), ==, 3);
-
-  before = s->vtable->row_get (s, "customer", "c1", &error);
-  g_assert_cmpstr (before->data, ==, "{\"name\":\"" HOSTILE "\"}");
-  g_assert_cmpstr (before->scope, ==, "branch:a");
-
-  /* An update moves the row to the scope's next number, same key. */
-  g_assert_cmpint (put_row (s, "customer", "c1", "branch:a", 2, "{\"name\":\"Li\"}"), ==, 4);
-  after = s->vtable->row_get (s, "customer", "c1", &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (after->version, ==, 2);
-  g_assert_cmpint (after->seq, ==, 4);
-  g_assert_cmpint (after->key, ==, before->key);
-
-  tomb = make_row ("customer", "c2", "branch:a", 2, TRUE, 2000, "{}");
-  g_assert_true (s->vtable->row_put (s, &tomb, &error));
-  g_assert_cmpint (tomb.seq, ==, 5);
-  gone = s->vtable->row_get (s, "customer", "c2", &error);
-  g_assert_true (gone->deleted);
-
-  g_assert_true (s->vtable->scope_get (s, "branch:a", &last_seq, &horizon, &error));
-  g_assert_cmpint (last_seq, ==, 5);
-  g_assert_cmpint (horizon, ==, 0);
-  g_assert_true (s->vtable->scope_get (s, "branch:never", &last_seq, &horizon, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (last_seq, ==, 0);
-
-  /* Each row once, at its latest change, ascending. */
-  all = changed (s, "branch:a", 0, 1000);
-  g_assert_cmpuint (all->len, ==, 3);
-  g_assert_cmpstr (ROW (all, 0)->row_id, ==, "k1");
-  g_assert_cmpstr (ROW (all, 1)->row_id, ==, "c1");
-  g_assert_cmpstr (ROW (all, 2)->row_id, ==, "c2");
-  g_assert_true (ROW (all, 2)->deleted);
-  page = changed (s, "branch:a", 3, 1);
-  g_assert_cmpuint (page->len, ==, 1);
-  g_assert_cmpint (ROW (page, 0)->seq, ==, 4);
-}
 
 static void
 test_rows_scan (Fixture       *f,
@@ -375,7 +158,7 @@ test_rows_scan (Fixture       *f,
 
   put_row (s, "org_unit", "o1", "org", 1, "{}");
   put_row (s, "customer", "c1", "branch:other", 1, "{}");
-  put_row (s, "customer", "c2", odd_scope, 1, "{}");
+  put_row (s, "customer", "c2", odd_scope, 1, "{\"name\":\"" HOSTILE "\"}");
   put_row (s, "org_unit", "o2", "org", 1, "{}");
 
   /* Two pages of one row each, then the rest. */
@@ -389,6 +172,7 @@ test_rows_scan (Fixture       *f,
   g_assert_cmpstr (ROW (c.rows, 0)->row_id, ==, "o1");
   g_assert_cmpstr (ROW (c.rows, 1)->row_id, ==, "c2");
   g_assert_cmpstr (ROW (c.rows, 1)->scope, ==, odd_scope);
+  g_assert_cmpstr (ROW (c.rows, 1)->data, ==, "{\"name\":\"" HOSTILE "\"}");
   g_assert_cmpstr (ROW (c.rows, 2)->row_id, ==, "o2");
   g_assert_cmpint (ROW (c.rows, 0)->key, <, ROW (c.rows, 1)->key);
 
@@ -494,61 +278,6 @@ test_rollback (Fixture       *f,
   kefu_store_rollback (s);
   g_assert_null (s->vtable->push_result_get (s, "dev", 1, &error));
   g_assert_cmpint (put_row (s, "customer", "c2", "branch:a", 1, "{}"), ==, 2);
-  g_assert_no_error (error);
-}
-
-/* --- purge and audit -------------------------------------------------------- */
-
-static void
-test_purge (Fixture       *f,
-            gconstpointer  data)
-{
-  KefuStore *s = f->store;
-  g_autoptr(GError) error = NULL;
-  KefuStoreRow old_tomb = make_row ("customer", "c1", "branch:a", 2, TRUE, 100, "{}");
-  KefuStoreRow new_tomb = make_row ("customer", "c2", "branch:a", 2, TRUE, 900, "{}");
-  KefuStoreRow other = make_row ("kcase", "k1", "branch:b", 2, TRUE, 50, "{}");
-  g_autoptr(KefuStoreRow) purged = NULL;
-  g_autoptr(KefuStoreRow) kept = NULL;
-  gint64 last_seq, horizon;
-  guint n = 0;
-
-  put_row (s, "customer", "c0", "branch:a", 1, "{}");
-  g_assert_true (s->vtable->row_put (s, &old_tomb, &error));
-  g_assert_true (s->vtable->row_put (s, &new_tomb, &error));
-  g_assert_true (s->vtable->row_put (s, &other, &error));
-  put_row (s, "customer", "c3", "branch:a", 1, "{}");
-
-  g_assert_true (s->vtable->purge_tombstones (s, 500, &n, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (n, ==, 2);
-
-  purged = s->vtable->row_get (s, "customer", "c1", &error);
-  g_assert_null (purged);
-  kept = s->vtable->row_get (s, "customer", "c2", &error);
-  g_assert_nonnull (kept);
-  g_assert_true (s->vtable->scope_get (s, "branch:a", &last_seq, &horizon, &error));
-  g_assert_cmpint (last_seq, ==, 4);
-  g_assert_cmpint (horizon, ==, old_tomb.seq);
-  g_assert_true (s->vtable->scope_get (s, "branch:b", &last_seq, &horizon, &error));
-  g_assert_cmpint (horizon, ==, 1);
-
-  g_assert_true (s->vtable->purge_tombstones (s, 500, &n, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (n, ==, 0);
-}
-
-static void
-test_audit (Fixture       *f,
-            gconstpointer  data)
-{
-  KefuStore *s = f->store;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (s->vtable->audit_count (s, &error), ==, 0);
-  g_assert_true (s->vtable->audit_append (s, 5, "u-1", "dev", "push", "kcase", "k1", "{\"a\":\"" HOSTILE "\"}", &error));
-  g_assert_true (s->vtable->audit_append (s, 6, NULL, NULL, "login", NULL, NULL, NULL, &error));
-  g_assert_cmpint (s->vtable->audit_count (s, &error), ==, 2);
   g_assert_no_error (error);
 }
 
@@ -739,16 +468,9 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add ("/store/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
-  ADD ("meta", test_meta);
-  ADD ("users", test_users);
-  ADD ("tokens", test_tokens);
-  ADD ("devices", test_devices);
-  ADD ("rows/sequence", test_rows_sequence);
   ADD ("rows/scan", test_rows_scan);
   ADD ("rows/large", test_rows_large);
   ADD ("transactions/rollback", test_rollback);
-  ADD ("purge", test_purge);
-  ADD ("audit", test_audit);
   ADD ("concurrent/scope-order", test_concurrent_scope);
   ADD ("concurrent/same-row", test_concurrent_row);
   ADD ("reopen", test_reopen);

@@ -100,33 +100,22 @@ _kefu_server_load_org (KefuServer  *self,
   return TRUE;
 }
 
-/**
- * _kefu_identity_new:
- * @user: (transfer full): the authenticated user
- * Returns: (transfer full): the user with the org units it may see.
- */
-KefuIdentity *
-_kefu_identity_new (KefuServer    *self,
-                    KefuStoreUser *user)
+/* The user's units: its own and every unit below it (a walk of the tree
+ * that visits each unit once, so a cycle cannot loop). */
+static void
+refresh_units (KefuServer   *self,
+               KefuIdentity *identity)
 {
-  KefuIdentity *identity = g_new0 (KefuIdentity, 1);
   g_autoptr(GPtrArray) queue = g_ptr_array_new ();
+  const char *home = identity->user->org_unit_id;
 
-  if (self->org_dirty || self->org_children == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      if (!_kefu_server_load_org (self, &error))
-        g_warning ("Cannot read the org tree: %s", error->message);
-    }
-
-  identity->user = user;
-  identity->units = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_remove_all (identity->units);
   identity->at_hq = self->org_level != NULL
-                    && g_strcmp0 (g_hash_table_lookup (self->org_level, user->org_unit_id), "hq") == 0;
-  if (self->org_level == NULL || !g_hash_table_contains (self->org_level, user->org_unit_id))
-    return identity;   /* a user of an unknown unit sees nothing but org and kb */
+                    && g_strcmp0 (g_hash_table_lookup (self->org_level, home), "hq") == 0;
+  if (self->org_level == NULL || !g_hash_table_contains (self->org_level, home))
+    return;   /* a user of an unknown unit reads org and kb only */
 
-  g_ptr_array_add (queue, user->org_unit_id);
+  g_ptr_array_add (queue, (gpointer) home);
   for (guint i = 0; i < queue->len; i++)
     {
       const char *unit = g_ptr_array_index (queue, i);
@@ -139,6 +128,29 @@ _kefu_identity_new (KefuServer    *self,
         for (guint j = 0; j < children->len; j++)
           g_ptr_array_add (queue, g_ptr_array_index (children, j));
     }
+}
+
+/**
+ * _kefu_identity_new:
+ * @user: (transfer full): the authenticated user
+ * Returns: (transfer full): the user with the org units it may see.
+ */
+KefuIdentity *
+_kefu_identity_new (KefuServer    *self,
+                    KefuStoreUser *user)
+{
+  KefuIdentity *identity = g_new0 (KefuIdentity, 1);
+
+  if (self->org_dirty || self->org_children == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      if (!_kefu_server_load_org (self, &error))
+        g_warning ("Cannot read the org tree: %s", error->message);
+    }
+
+  identity->user = user;
+  identity->units = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  refresh_units (self, identity);
   return identity;
 }
 
@@ -699,7 +711,15 @@ apply_op (PushContext      *ctx,
     return FALSE;
   outcome->version = new_version;
   if (g_strcmp0 (op->entity, "org_unit") == 0)
-    ctx->self->org_dirty = TRUE;
+    {
+      /* Later ops of the batch may write into the new or moved unit: read
+       * the tree again (inside this transaction) and widen the writer's
+       * units; a rollback reloads it once more. */
+      ctx->self->org_dirty = TRUE;
+      if (!_kefu_server_load_org (ctx->self, error))
+        return FALSE;
+      refresh_units (ctx->self, ctx->identity);
+    }
 
   {
     g_autofree char *detail = kefu_sync_fields_encode (op->fields);
