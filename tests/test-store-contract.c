@@ -248,6 +248,7 @@ test_rollback (Fixture       *f,
   g_autoptr(KefuStoreUser) user = NULL;
   KefuStoreUser zhang = { (char *) "u-2", (char *) "zhang", (char *) "h", (char *) "agent",
                           (char *) "unit-1", NULL, TRUE, 10, 11 };
+  g_autofree char *result = NULL;
   gint64 last_seq, horizon;
 
   put_row (s, "customer", "c0", "branch:a", 1, "{}");
@@ -256,7 +257,15 @@ test_rollback (Fixture       *f,
   put_row (s, "customer", "c1", "branch:a", 1, "{}");
   g_assert_true (s->vtable->user_insert (s, &zhang, &error));
   g_assert_true (s->vtable->audit_append (s, 1, "u-2", NULL, "push", "customer", "c1", "{}", &error));
+  g_assert_true (s->vtable->push_result_put (s, "dev", 1, "{\"seq\":1}", &error));
   g_assert_no_error (error);
+  /* The transaction reads its own writes. */
+  g_assert_cmpint (s->vtable->audit_count (s, &error), ==, 1);
+  result = s->vtable->push_result_get (s, "dev", 1, &error);
+  g_assert_cmpstr (result, ==, "{\"seq\":1}");
+  g_assert_true (s->vtable->scope_get (s, "branch:a", &last_seq, &horizon, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (last_seq, ==, 2);
   kefu_store_rollback (s);
 
   row = s->vtable->row_get (s, "customer", "c1", &error);
@@ -268,11 +277,14 @@ test_rollback (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (last_seq, ==, 1);
 
-  /* After a failed statement the server rolls back; the store goes on. */
+  /* A write that breaks a unique key fails the transaction: at once, or
+   * at commit for writes a backend collects (PostgreSQL's push results and
+   * audit entries). Nothing of it stays, and the store goes on. */
   g_assert_true (kefu_store_begin (s, &error));
   put_row (s, "customer", "c2", "branch:a", 1, "{}");
-  g_assert_true (s->vtable->push_result_put (s, "dev", 1, "{}", &error));
-  g_assert_false (s->vtable->push_result_put (s, "dev", 1, "{}", &error));
+  g_assert_false (s->vtable->push_result_put (s, "dev", 1, "{}", &error)
+                  && s->vtable->push_result_put (s, "dev", 1, "{}", &error)
+                  && kefu_store_commit (s, &error));
   g_assert_error (error, KEFU_STORE_ERROR, KEFU_STORE_ERROR_EXISTS);
   g_clear_error (&error);
   kefu_store_rollback (s);

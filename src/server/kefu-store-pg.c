@@ -19,14 +19,30 @@
  * queries inside it.
  *
  * Concurrency (several server processes on one database, READ COMMITTED):
- * - row_put bumps the scope counter with INSERT .. ON CONFLICT DO UPDATE,
- *   which keeps the counter row locked until commit, so a second writer of
- *   the scope waits and its sequence numbers commit after the first's;
- * - inside a write transaction, row_get and device_get first take a
- *   transaction-scoped advisory lock on the row or device (as a statement
- *   of its own, so the read that follows sees the other writer's commit),
- *   so two pushes never both build on the same version of a row nor apply
- *   the same device seq twice. */
+ * - the first row_put of a scope in a write transaction locks the scope's
+ *   counter row (INSERT .. ON CONFLICT DO UPDATE) until commit, so a second
+ *   writer of the scope waits and its sequence numbers commit after the
+ *   first's; numbers are counted in memory and the counter written once at
+ *   commit, and (scope, seq) is unique as a last guard;
+ * - inside a write transaction, row_get and device_get take a
+ *   transaction-scoped advisory lock on the row or device before reading
+ *   it in a fresh snapshot, so two pushes never both build on the same
+ *   version of a row nor apply the same device seq twice.
+ *
+ * Round trips: a push op costs two (the locked read, the upsert); audit
+ * entries and push results are collected and inserted with one statement
+ * per table at commit or before the table is read (so a unique-key error
+ * there fails the commit). */
+
+/* The collected rows of one table (audit, push results) in a write
+ * transaction: one array literal per column. */
+typedef struct
+{
+  const char *insert;     /* INSERT .. SELECT FROM unnest ($1 .. $n) */
+  guint       n_columns;
+  guint       n_rows;
+  GString    *columns[7];
+} Deferred;
 
 typedef struct
 {
@@ -35,6 +51,9 @@ typedef struct
   GHashTable *prepared;       /* SQL text (static) -> statement name */
   gboolean    writing;        /* inside kefu_store_begin/commit */
   guint       n_cursors;
+  Deferred    audit;
+  Deferred    push_results;
+  GHashTable *counters;       /* scope -> gint64 * last seq, in a write transaction */
 } KefuStorePg;
 
 #define SELF(s) ((KefuStorePg *) (s))
@@ -69,11 +88,20 @@ static const char * const migrations[] = {
   "  version bigint NOT NULL, seq bigint NOT NULL, deleted boolean NOT NULL,"
   "  updated_at bigint NOT NULL, data text NOT NULL, field_versions text NOT NULL,"
   "  UNIQUE (entity, row_id));"
-  "CREATE INDEX kefu_row_by_scope_seq ON kefu_row (scope, seq);"
+  "CREATE UNIQUE INDEX kefu_row_by_scope_seq ON kefu_row (scope, seq);"
   "CREATE INDEX kefu_row_tombstones ON kefu_row (updated_at) WHERE deleted;"
   "CREATE TABLE kefu_audit ("
   "  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at bigint NOT NULL,"
-  "  user_id text, device_id text, action text NOT NULL, entity text, row_id text, detail text);",
+  "  user_id text, device_id text, action text NOT NULL, entity text, row_id text, detail text);"
+  /* row_get in a write transaction: the row's advisory lock, then the read
+   * in a fresh snapshot (a volatile function takes one per statement), in
+   * one round trip. */
+  "CREATE FUNCTION kefu_row_get_locked (p_entity text, p_row_id text) RETURNS SETOF kefu_row"
+  " LANGUAGE plpgsql VOLATILE AS $$"
+  " BEGIN"
+  "   PERFORM pg_advisory_xact_lock (hashtextextended ('row' || E'\\n' || p_entity || E'\\n' || p_row_id, 0));"
+  "   RETURN QUERY SELECT * FROM kefu_row WHERE entity = p_entity AND row_id = p_row_id;"
+  " END $$;",
 };
 
 #define ROW_COLUMNS "row_key, entity, row_id, scope, version, seq, deleted, updated_at, data, field_versions"
@@ -278,28 +306,77 @@ get_bool (const PGresult *result,
   return PQgetvalue (result, row, col)[0] == 't';
 }
 
-/* Quotes @values as a PostgreSQL array literal, passed as one parameter
- * value (never spliced into SQL). */
+/* Appends @value (NULL = SQL NULL) as one element of a PostgreSQL array
+ * literal; the literal is passed as a parameter value, never spliced into
+ * SQL. */
+static void
+append_element (GString    *array,
+                const char *value)
+{
+  if (array->len > 1)
+    g_string_append_c (array, ',');
+  if (value == NULL)
+    {
+      g_string_append (array, "NULL");
+      return;
+    }
+  g_string_append_c (array, '"');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (array, '\\');
+      g_string_append_c (array, *p);
+    }
+  g_string_append_c (array, '"');
+}
+
 static char *
 array_literal (const char * const *values)
 {
   GString *text = g_string_new ("{");
 
   for (guint i = 0; values[i] != NULL; i++)
-    {
-      if (i > 0)
-        g_string_append_c (text, ',');
-      g_string_append_c (text, '"');
-      for (const char *p = values[i]; *p != '\0'; p++)
-        {
-          if (*p == '"' || *p == '\\')
-            g_string_append_c (text, '\\');
-          g_string_append_c (text, *p);
-        }
-      g_string_append_c (text, '"');
-    }
+    append_element (text, values[i]);
   g_string_append_c (text, '}');
   return g_string_free (text, FALSE);
+}
+
+static void
+deferred_init (Deferred   *deferred,
+               const char *insert,
+               guint       n_columns)
+{
+  g_assert (n_columns <= G_N_ELEMENTS (deferred->columns));
+  deferred->insert = insert;
+  deferred->n_columns = n_columns;
+  deferred->n_rows = 0;
+  for (guint i = 0; i < n_columns; i++)
+    deferred->columns[i] = g_string_new ("{");
+}
+
+static void
+deferred_clear (Deferred *deferred)
+{
+  deferred->n_rows = 0;
+  for (guint i = 0; i < deferred->n_columns; i++)
+    g_string_assign (deferred->columns[i], "{");
+}
+
+static void
+deferred_free (Deferred *deferred)
+{
+  for (guint i = 0; i < deferred->n_columns; i++)
+    if (deferred->columns[i] != NULL)
+      g_string_free (deferred->columns[i], TRUE);
+}
+
+static void
+deferred_add (Deferred           *deferred,
+              const char * const *values)
+{
+  for (guint i = 0; i < deferred->n_columns; i++)
+    append_element (deferred->columns[i], values[i]);
+  deferred->n_rows++;
 }
 
 /* Takes the transaction-scoped advisory lock named @kind/@a/@b when inside
@@ -321,6 +398,38 @@ lock_for_write (KefuStorePg  *self,
   return run (self, "SELECT pg_advisory_xact_lock (hashtextextended ($1::text, 0))", 1, params, error);
 }
 
+/* Inserts the collected rows of @deferred (see Deferred). */
+static gboolean
+flush (KefuStorePg  *self,
+       Deferred     *deferred,
+       GError      **error)
+{
+  const char *params[G_N_ELEMENTS (deferred->columns)];
+  gboolean ok;
+
+  if (deferred->n_rows == 0)
+    return TRUE;
+  for (guint i = 0; i < deferred->n_columns; i++)
+    {
+      g_string_append_c (deferred->columns[i], '}');
+      params[i] = deferred->columns[i]->str;
+    }
+  ok = run (self, deferred->insert, deferred->n_columns, params, error);
+  deferred_clear (deferred);
+  return ok;
+}
+
+static gboolean flush_counters (KefuStorePg  *self,
+                                GError      **error);
+
+static gboolean
+flush_all (KefuStorePg  *self,
+           GError      **error)
+{
+  return flush (self, &self->audit, error) && flush (self, &self->push_results, error)
+         && flush_counters (self, error);
+}
+
 /* --- transactions and meta ------------------------------------------------ */
 
 static void
@@ -330,6 +439,9 @@ store_close (KefuStore *store)
 
   g_clear_pointer (&self->prepared, g_hash_table_unref);
   g_clear_pointer (&self->conn, PQfinish);
+  deferred_free (&self->audit);
+  deferred_free (&self->push_results);
+  g_clear_pointer (&self->counters, g_hash_table_unref);
   g_free (self);
 }
 
@@ -343,6 +455,9 @@ store_begin (KefuStore  *store,
 
   /* A connection that broke while idle is reset here, before any work. */
   self->writing = FALSE;
+  deferred_clear (&self->audit);
+  deferred_clear (&self->push_results);
+  g_hash_table_remove_all (self->counters);
   result = PQexec (self->conn, "BEGIN");
   if (!result_ok (result) && reconnect_after_failure (self, PQTRANS_IDLE))
     {
@@ -360,6 +475,20 @@ store_begin (KefuStore  *store,
   return TRUE;
 }
 
+static void
+store_rollback (KefuStore *store)
+{
+  KefuStorePg *self = SELF (store);
+  PGTransactionStatusType status = PQtransactionStatus (self->conn);
+
+  self->writing = FALSE;
+  deferred_clear (&self->audit);
+  deferred_clear (&self->push_results);
+  g_hash_table_remove_all (self->counters);
+  if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR)
+    command (self, "ROLLBACK", NULL);
+}
+
 static gboolean
 store_commit (KefuStore  *store,
               GError    **error)
@@ -368,6 +497,11 @@ store_commit (KefuStore  *store,
   PGresult *result;
   gboolean ok;
 
+  if (PQtransactionStatus (self->conn) == PQTRANS_INTRANS && !flush_all (self, error))
+    {
+      store_rollback (store);
+      return FALSE;
+    }
   /* COMMIT of a failed transaction answers "ROLLBACK" without an error. */
   if (PQtransactionStatus (self->conn) != PQTRANS_INTRANS)
     {
@@ -391,17 +525,6 @@ store_commit (KefuStore  *store,
   PQclear (result);
   self->writing = FALSE;
   return ok;
-}
-
-static void
-store_rollback (KefuStore *store)
-{
-  KefuStorePg *self = SELF (store);
-  PGTransactionStatusType status = PQtransactionStatus (self->conn);
-
-  self->writing = FALSE;
-  if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR)
-    command (self, "ROLLBACK", NULL);
 }
 
 static char *
@@ -628,11 +751,12 @@ store_push_result_put (KefuStore   *store,
                        const char  *result_json,
                        GError     **error)
 {
+  KefuStorePg *self = SELF (store);
   Int64Text seq_text;
-  const char *params[] = { device_id, int64_text (&seq_text, seq), result_json };
+  const char *values[] = { device_id, int64_text (&seq_text, seq), result_json };
 
-  return run (SELF (store), "INSERT INTO kefu_push_result (device_id, seq, result) VALUES ($1, $2, $3)",
-              3, params, error);
+  deferred_add (&self->push_results, values);
+  return self->writing || flush (self, &self->push_results, error);
 }
 
 static char *
@@ -644,6 +768,8 @@ store_push_result_get (KefuStore   *store,
   Int64Text seq_text;
   const char *params[] = { device_id, int64_text (&seq_text, seq) };
 
+  if (!flush (SELF (store), &SELF (store)->push_results, error))
+    return NULL;
   return query_value (SELF (store), "SELECT result FROM kefu_push_result WHERE device_id = $1 AND seq = $2",
                       2, params, error);
 }
@@ -765,10 +891,11 @@ store_row_get (KefuStore   *store,
   KefuStoreRow *row = NULL;
   PGresult *result;
 
-  if (!lock_for_write (self, "row", entity, row_id, error))
-    return NULL;
-  result = query (self, "SELECT " ROW_COLUMNS " FROM kefu_row WHERE entity = $1 AND row_id = $2",
-                  2, params, error);
+  if (self->writing)
+    result = query (self, "SELECT " ROW_COLUMNS " FROM kefu_row_get_locked ($1, $2)", 2, params, error);
+  else
+    result = query (self, "SELECT " ROW_COLUMNS " FROM kefu_row WHERE entity = $1 AND row_id = $2",
+                    2, params, error);
   if (result == NULL)
     return NULL;
   if (PQntuples (result) > 0)
@@ -782,35 +909,116 @@ store_row_get (KefuStore   *store,
   return row;
 }
 
+/* The next seq of @scope in the current write transaction. The first use
+ * of a scope locks its counter row (until commit) and reads it; later
+ * numbers are counted here and the counter is written once, at commit:
+ * updating one row hundreds of times in a transaction would leave a chain
+ * of row versions that every later update walks. */
+static gboolean
+next_seq (KefuStorePg  *self,
+          const char   *scope,
+          gint64       *seq,
+          GError      **error)
+{
+  gint64 *last = g_hash_table_lookup (self->counters, scope);
+
+  if (last == NULL)
+    {
+      const char *params[] = { scope };
+      g_autofree char *value = query_value (self,
+                                            "INSERT INTO kefu_scope (scope, last_seq) VALUES ($1, 0)"
+                                            " ON CONFLICT (scope) DO UPDATE SET last_seq = kefu_scope.last_seq"
+                                            " RETURNING last_seq", 1, params, error);
+
+      if (value == NULL)
+        return FALSE;
+      last = g_new (gint64, 1);
+      *last = g_ascii_strtoll (value, NULL, 10);
+      g_hash_table_insert (self->counters, g_strdup (scope), last);
+    }
+  *seq = ++*last;
+  return TRUE;
+}
+
+/* Writes the counters of the scopes this transaction numbered. */
+static gboolean
+flush_counters (KefuStorePg  *self,
+                GError      **error)
+{
+  g_autoptr(GString) scopes = g_string_new ("{");
+  g_autoptr(GString) seqs = g_string_new ("{");
+  const char *params[2];
+  GHashTableIter iter;
+  gpointer scope, last;
+
+  if (g_hash_table_size (self->counters) == 0)
+    return TRUE;
+  g_hash_table_iter_init (&iter, self->counters);
+  while (g_hash_table_iter_next (&iter, &scope, &last))
+    {
+      Int64Text text;
+
+      append_element (scopes, scope);
+      append_element (seqs, int64_text (&text, *(gint64 *) last));
+    }
+  g_string_append_c (scopes, '}');
+  g_string_append_c (seqs, '}');
+  params[0] = scopes->str;
+  params[1] = seqs->str;
+  g_hash_table_remove_all (self->counters);
+  return run (self,
+              "UPDATE kefu_scope SET last_seq = t.last_seq"
+              " FROM unnest ($1::text[], $2::bigint[]) AS t (scope, last_seq)"
+              " WHERE kefu_scope.scope = t.scope", 2, params, error);
+}
+
 static gboolean
 store_row_put (KefuStore     *store,
                KefuStoreRow  *row,
                GError       **error)
 {
-  Int64Text version, updated;
+  KefuStorePg *self = SELF (store);
+  Int64Text version, updated, seq;
   const char *params[] = {
     row->entity, row->row_id, row->scope, int64_text (&version, row->version),
     row->deleted ? "true" : "false", int64_text (&updated, row->updated_at),
-    row->data, row->field_versions != NULL ? row->field_versions : "{}",
+    row->data, row->field_versions != NULL ? row->field_versions : "{}", NULL,
   };
-  /* One round trip: the counter bump (which holds the scope's row lock to
-   * commit) and the upsert that takes its number. */
-  PGresult *result = query (SELF (store),
-                            "WITH counter AS ("
-                            "  INSERT INTO kefu_scope (scope, last_seq) VALUES ($3::text, 1)"
-                            "  ON CONFLICT (scope) DO UPDATE SET last_seq = kefu_scope.last_seq + 1"
-                            "  RETURNING last_seq)"
-                            " INSERT INTO kefu_row (entity, row_id, scope, version, seq, deleted,"
-                            "   updated_at, data, field_versions)"
-                            " SELECT $1::text, $2::text, $3::text, $4::bigint, counter.last_seq,"
-                            "   $5::boolean, $6::bigint, $7::text, $8::text FROM counter"
-                            " ON CONFLICT (entity, row_id) DO UPDATE SET scope = excluded.scope,"
-                            "   version = excluded.version, seq = excluded.seq, deleted = excluded.deleted,"
-                            "   updated_at = excluded.updated_at, data = excluded.data,"
-                            "   field_versions = excluded.field_versions"
-                            " RETURNING seq",
-                            G_N_ELEMENTS (params), params, error);
+  PGresult *result;
 
+  if (self->writing)
+    {
+      if (!next_seq (self, row->scope, &row->seq, error))
+        return FALSE;
+      params[8] = int64_text (&seq, row->seq);
+      return run (self,
+                  "INSERT INTO kefu_row (entity, row_id, scope, version, seq, deleted,"
+                  "   updated_at, data, field_versions)"
+                  " VALUES ($1, $2, $3, $4, $9, $5, $6, $7, $8)"
+                  " ON CONFLICT (entity, row_id) DO UPDATE SET scope = excluded.scope,"
+                  "   version = excluded.version, seq = excluded.seq, deleted = excluded.deleted,"
+                  "   updated_at = excluded.updated_at, data = excluded.data,"
+                  "   field_versions = excluded.field_versions",
+                  G_N_ELEMENTS (params), params, error);
+    }
+
+  /* Outside a transaction, one statement: the counter bump and the upsert
+   * that takes its number. */
+  result = query (self,
+                  "WITH counter AS ("
+                  "  INSERT INTO kefu_scope (scope, last_seq) VALUES ($3::text, 1)"
+                  "  ON CONFLICT (scope) DO UPDATE SET last_seq = kefu_scope.last_seq + 1"
+                  "  RETURNING last_seq)"
+                  " INSERT INTO kefu_row (entity, row_id, scope, version, seq, deleted,"
+                  "   updated_at, data, field_versions)"
+                  " SELECT $1::text, $2::text, $3::text, $4::bigint, counter.last_seq,"
+                  "   $5::boolean, $6::bigint, $7::text, $8::text FROM counter"
+                  " ON CONFLICT (entity, row_id) DO UPDATE SET scope = excluded.scope,"
+                  "   version = excluded.version, seq = excluded.seq, deleted = excluded.deleted,"
+                  "   updated_at = excluded.updated_at, data = excluded.data,"
+                  "   field_versions = excluded.field_versions"
+                  " RETURNING seq",
+                  G_N_ELEMENTS (params) - 1, params, error);
   if (result == NULL)
     return FALSE;
   row->seq = get_int64 (result, 0, 0);
@@ -829,6 +1037,8 @@ store_scope_get (KefuStore   *store,
   PGresult *result = query (SELF (store), "SELECT last_seq, horizon FROM kefu_scope WHERE scope = $1",
                             1, params, error);
 
+  gint64 *counted = g_hash_table_lookup (SELF (store)->counters, scope);
+
   *last_seq = 0;
   *horizon = 0;
   if (result == NULL)
@@ -839,6 +1049,8 @@ store_scope_get (KefuStore   *store,
       *horizon = get_int64 (result, 0, 1);
     }
   PQclear (result);
+  if (counted != NULL)
+    *last_seq = *counted;
   return TRUE;
 }
 
@@ -935,20 +1147,23 @@ store_audit_append (KefuStore   *store,
                     const char  *detail_json,
                     GError     **error)
 {
+  KefuStorePg *self = SELF (store);
   Int64Text at_text;
-  const char *params[] = { int64_text (&at_text, at), user_id, device_id, action, entity, row_id, detail_json };
+  const char *values[] = { int64_text (&at_text, at), user_id, device_id, action, entity, row_id, detail_json };
 
-  return run (SELF (store),
-              "INSERT INTO kefu_audit (at, user_id, device_id, action, entity, row_id, detail)"
-              " VALUES ($1, $2, $3, $4, $5, $6, $7)", G_N_ELEMENTS (params), params, error);
+  deferred_add (&self->audit, values);
+  return self->writing || flush (self, &self->audit, error);
 }
 
 static gint64
 store_audit_count (KefuStore  *store,
                    GError    **error)
 {
-  g_autofree char *n = query_value (SELF (store), "SELECT count(*) FROM kefu_audit", 0, NULL, error);
+  g_autofree char *n = NULL;
 
+  if (!flush (SELF (store), &SELF (store)->audit, error))
+    return -1;
+  n = query_value (SELF (store), "SELECT count(*) FROM kefu_audit", 0, NULL, error);
   return n != NULL ? g_ascii_strtoll (n, NULL, 10) : -1;
 }
 
@@ -1060,6 +1275,15 @@ kefu_store_pg_open (const char  *conninfo,
   self = g_new0 (KefuStorePg, 1);
   self->parent.vtable = &pg_vtable;
   self->prepared = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  self->counters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  deferred_init (&self->audit,
+                 "INSERT INTO kefu_audit (at, user_id, device_id, action, entity, row_id, detail)"
+                 " SELECT at, user_id, device_id, action, entity, row_id, detail"
+                 " FROM unnest ($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])"
+                 " WITH ORDINALITY AS t (at, user_id, device_id, action, entity, row_id, detail, n) ORDER BY n", 7);
+  deferred_init (&self->push_results,
+                 "INSERT INTO kefu_push_result (device_id, seq, result)"
+                 " SELECT * FROM unnest ($1::text[], $2::bigint[], $3::text[])", 3);
   self->conn = PQconnectdbParams (keywords, values, 1);
   if (self->conn == NULL || PQstatus (self->conn) != CONNECTION_OK)
     {
