@@ -644,8 +644,8 @@ apply_op (PushContext      *ctx,
         base = 0;
     }
 
-  json_object_iter_init (&iter, op->fields);
-  while (json_object_iter_next (&iter, &name, &value))
+  json_object_iter_init_ordered (&iter, op->fields);
+  while (json_object_iter_next_ordered (&iter, &name, &value))
     {
       JsonNode *current = json_object_get_member (data, name);
       gboolean guarded = existing != NULL
