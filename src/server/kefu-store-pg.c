@@ -774,6 +774,47 @@ store_push_result_get (KefuStore   *store,
                       2, params, error);
 }
 
+/* A run of results is stored under its first seq, beside single results. */
+static gboolean
+store_push_results_put (KefuStore   *store,
+                        const char  *device_id,
+                        gint64       first_seq,
+                        const char  *results,
+                        GError     **error)
+{
+  return store_push_result_put (store, device_id, first_seq, results, error);
+}
+
+static char *
+store_push_results_get (KefuStore   *store,
+                        const char  *device_id,
+                        gint64       seq,
+                        gint64      *first_seq,
+                        GError     **error)
+{
+  KefuStorePg *self = SELF (store);
+  Int64Text seq_text;
+  const char *params[] = { device_id, int64_text (&seq_text, seq) };
+  PGresult *result;
+  char *value = NULL;
+
+  *first_seq = 0;
+  if (!flush (self, &self->push_results, error))
+    return NULL;
+  result = query (self,
+                  "SELECT seq, result FROM kefu_push_result WHERE device_id = $1 AND seq <= $2"
+                  " ORDER BY seq DESC LIMIT 1", 2, params, error);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) > 0)
+    {
+      *first_seq = get_int64 (result, 0, 0);
+      value = dup_text (result, 0, 1);
+    }
+  PQclear (result);
+  return value;
+}
+
 /* --- rows ----------------------------------------------------------------- */
 
 /* Fills @row from row @i of @result (ROW_COLUMNS), borrowing its text. */
@@ -1195,6 +1236,8 @@ static const KefuStoreVTable pg_vtable = {
   .purge_tombstones = store_purge_tombstones,
   .audit_append = store_audit_append,
   .audit_count = store_audit_count,
+  .push_results_put = store_push_results_put,
+  .push_results_get = store_push_results_get,
 };
 
 /* --- schema --------------------------------------------------------------- */
