@@ -18,9 +18,9 @@
  *   bench-store [--rows N]                      the embedded SQLite store
  *   tests/kefu-test-pg.sh bench-store [--rows N]  PostgreSQL (KEFU_TEST_STORE=postgres)
  *
- * Push: batches of 500 ops in one transaction each, per op as the server
- * does it: row_get, row_put, audit_append, push_result_put, then
- * device_set. Inserts first, then an update of every row. Pull: pages of
+ * Push: batches of 500 ops in one transaction each, as the server does
+ * it: per op row_get and row_put, per batch one run of push results, one
+ * audit entry and the device's last seq. Inserts first, then an update of every row. Pull: pages of
  * 1,000 rows through rows_changed. Yardstick: prepared INSERTs of the same
  * rows into a bare table, 500 per transaction. */
 
@@ -49,6 +49,8 @@ push (KefuStore *store,
   for (guint i = 0; i < n; i += BATCH)
     {
       g_autofree char *unit = NULL;
+      g_autoptr(GString) results = g_string_new (NULL);
+      g_autoptr(GString) audit = g_string_new (NULL);
       gboolean found;
       gint64 last_seq;
 
@@ -70,13 +72,18 @@ push (KefuStore *store,
 
           if (error != NULL
               || (version > 1) != (old != NULL)
-              || !store->vtable->row_put (store, &row, &error)
-              || !store->vtable->audit_append (store, row.updated_at, "user", "device", "push.insert",
-                                               "kcase", id, data, &error)
-              || !store->vtable->push_result_put (store, "0190a000-0000-7000-8000-0000000000de",
-                                                  ++device_seq, "{\"status\":\"applied\"}", &error))
+              || !store->vtable->row_put (store, &row, &error))
             g_error ("op %u: %s", j, error != NULL ? error->message : "wrong version");
+          g_string_append_printf (results, "applied\t%" G_GINT64_FORMAT "\t", version);
+          g_string_append_printf (audit, "%s\"%s\"", j > i ? "," : "[", id);
         }
+      g_string_append_c (audit, ']');
+      if (!store->vtable->push_results_put (store, "0190a000-0000-7000-8000-0000000000de", device_seq + 1,
+                                            results->str, &error)
+          || !store->vtable->audit_append (store, g_get_real_time () / 1000, "user", "device", "push",
+                                           NULL, NULL, audit->str, &error))
+        g_error ("%s", error->message);
+      device_seq += MIN (n, i + BATCH) - i;
       if (!store->vtable->device_set (store, "0190a000-0000-7000-8000-0000000000de", "unit",
                                       device_seq, &error)
           || !kefu_store_commit (store, &error))
