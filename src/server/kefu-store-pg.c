@@ -445,24 +445,18 @@ store_close (KefuStore *store)
   g_free (self);
 }
 
+/* BEGIN, resetting a connection that broke while idle first. */
 static gboolean
-store_begin (KefuStore  *store,
-             GError    **error)
+begin_transaction (KefuStorePg  *self,
+                   const char   *sql,
+                   GError      **error)
 {
-  KefuStorePg *self = SELF (store);
+  PGresult *result = PQexec (self->conn, sql);
 
-  PGresult *result;
-
-  /* A connection that broke while idle is reset here, before any work. */
-  self->writing = FALSE;
-  deferred_clear (&self->audit);
-  deferred_clear (&self->push_results);
-  g_hash_table_remove_all (self->counters);
-  result = PQexec (self->conn, "BEGIN");
   if (!result_ok (result) && reconnect_after_failure (self, PQTRANS_IDLE))
     {
       PQclear (result);
-      result = PQexec (self->conn, "BEGIN");
+      result = PQexec (self->conn, sql);
     }
   if (!result_ok (result))
     {
@@ -471,6 +465,21 @@ store_begin (KefuStore  *store,
       return FALSE;
     }
   PQclear (result);
+  return TRUE;
+}
+
+static gboolean
+store_begin (KefuStore  *store,
+             GError    **error)
+{
+  KefuStorePg *self = SELF (store);
+
+  self->writing = FALSE;
+  deferred_clear (&self->audit);
+  deferred_clear (&self->push_results);
+  g_hash_table_remove_all (self->counters);
+  if (!begin_transaction (self, "BEGIN", error))
+    return FALSE;
   self->writing = TRUE;
   return TRUE;
 }
@@ -884,7 +893,7 @@ each_row (KefuStorePg        *self,
     }
 
   own_snapshot = PQtransactionStatus (self->conn) == PQTRANS_IDLE;
-  if (own_snapshot && !command (self, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
+  if (own_snapshot && !begin_transaction (self, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
     return FALSE;
 
   cursor = g_strdup_printf ("kefu_cursor_%u", ++self->n_cursors);
