@@ -58,7 +58,9 @@ else
   }
 fi
 
-tmp="$(mktemp -d -t kefu-pg.XXXXXX)" || die "cannot create a temporary folder"
+# In /tmp, not $TMPDIR: the postgres user must reach it, and a socket path
+# must stay under 108 bytes.
+tmp="$(mktemp -d /tmp/kefu-pg.XXXXXX)" || die "cannot create a temporary folder"
 data="$tmp/data"
 sock="$tmp/sock"
 started=0
@@ -75,7 +77,8 @@ cleanup ()
     printf 'kefu-test-pg.sh: last lines of the PostgreSQL log:\n' >&2
     tail -n 20 "$tmp/server.log" >&2
   fi
-  rm -rf "$tmp"
+  # A server process still exiting may add a file while rm runs.
+  rm -rf "$tmp" 2>/dev/null || { sleep 1; rm -rf "$tmp"; }
   exit "$status"
 }
 trap cleanup EXIT
@@ -87,6 +90,22 @@ if [ "$(id -u)" -eq 0 ]; then
   chown -R postgres: "$tmp"
 fi
 chmod 700 "$tmp"
+
+# The postmaster runs in a session of its own, so a SIGKILL of this script
+# (meson's last resort on a timeout) would leave it running: a watchdog in
+# another session stops it once this script is gone, however it ended.
+setsid bash -c '
+  trap "" INT TERM HUP
+  while kill -0 "$1" 2>/dev/null; do sleep 1; done
+  if [ -f "$3/postmaster.pid" ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+      runuser -u postgres -- "$2/pg_ctl" -D "$3" -m immediate -w stop
+    else
+      "$2/pg_ctl" -D "$3" -m immediate -w stop
+    fi
+  fi
+  rm -rf "$4" 2>/dev/null || { sleep 1; rm -rf "$4"; }
+' kefu-test-pg-watchdog "$$" "$bindir" "$data" "$tmp" </dev/null >/dev/null 2>&1 &
 
 as_pg "$bindir/initdb" -D "$data" --username=kefu --auth=trust --encoding=UTF8 \
   --locale=C --no-sync >"$tmp/initdb.log" 2>&1 \
@@ -103,9 +122,15 @@ fi
 started=1
 as_pg "$bindir/pg_ctl" -D "$data" -l "$tmp/server.log" -o "$options" -w -t 60 start >/dev/null \
   || die "the PostgreSQL server did not start"
+
 as_pg "$bindir/createdb" -h "$sock" -p "$port" -U kefu kefu \
   || die "createdb failed"
 
 export KEFU_TEST_PG="host=$sock port=$port user=kefu dbname=kefu"
 export KEFU_TEST_STORE=postgres
-"$@"
+# In the background, so that a signal runs the cleanup at once.
+"$@" &
+child=$!
+trap 'kill -TERM "$child" 2>/dev/null; exit 130' INT
+trap 'kill -TERM "$child" 2>/dev/null; exit 143' TERM HUP
+wait "$child"
