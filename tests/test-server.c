@@ -460,6 +460,24 @@ test_bad_bodies (void)
       reply = kefu_test_request_full (t, "POST", "push", token, junk, "gzip", &status);
       g_assert_cmpuint (status, ==, 415);
     }
+    /* A small gzip body that inflates beyond the limit is refused too. */
+    {
+      g_autoptr(GZlibCompressor) bomb_gz = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+      g_autofree char *spaces = g_strnfill (t->config.max_body + 1024, ' ');
+      g_autoptr(GBytes) plain_bomb = g_bytes_new_take (g_steal_pointer (&spaces), t->config.max_body + 1024);
+      g_autoptr(GInputStream) bomb_in = g_memory_input_stream_new_from_bytes (plain_bomb);
+      g_autoptr(GInputStream) bomb_zin = g_converter_input_stream_new (bomb_in, G_CONVERTER (bomb_gz));
+      g_autoptr(GOutputStream) bomb_out = g_memory_output_stream_new_resizable ();
+      g_autoptr(GBytes) bomb = NULL;
+
+      g_output_stream_splice (bomb_out, bomb_zin, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error);
+      g_assert_no_error (error);
+      bomb = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (bomb_out));
+      g_assert_cmpuint (g_bytes_get_size (bomb), <, t->config.max_body / 100);
+      g_clear_pointer (&reply, g_free);
+      reply = kefu_test_request_full (t, "POST", "push", token, bomb, "gzip", &status);
+      g_assert_cmpuint (status, ==, 413);
+    }
   }
 
   /* Unknown endpoint and wrong method. */
@@ -693,6 +711,52 @@ test_new_branch_same_batch (void)
   reply = device_push (t, d);
   g_assert_cmpstr (status_at (reply, 0), ==, "applied");
   g_assert_cmpstr (status_at (reply, 1), ==, "applied");
+
+  kefu_test_server_free (t);
+}
+
+static void
+test_device_of_another_office (void)
+{
+  KefuTestServer *t = kefu_test_server_new ();
+  g_autofree char *hq = NULL;
+  g_autofree char *token = admin_login (t, &hq);
+  g_autoptr(Device) admin = device_new (token);
+  g_autofree char *branch = new_id ();
+  g_autofree char *agent = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *reply = NULL;
+  g_autofree char *path = NULL;
+  guint status;
+
+  add_unit (t, admin, branch, "B9", "branch", hq);
+  add_user (t, token, "b9.agent", "agent", branch);
+  agent = user_login (t, "b9.agent");
+
+  /* The admin's device id, used by an agent of another office, is refused
+   * as a whole: its seqs and stored results stay the admin's. */
+  body = g_strdup_printf ("{\"device_id\":\"%s\",\"epoch\":\"%s\",\"ops\":[]}", admin->id, t->epoch);
+  reply = kefu_test_request (t, "POST", "push", agent, body, &status);
+  g_assert_cmpuint (status, ==, 403);
+  g_clear_pointer (&reply, g_free);
+
+  /* A branch admin can neither see nor edit headquarters' admin account. */
+  {
+    g_autofree char *b9_admin = NULL;
+    g_autofree char *me = kefu_test_request (t, "GET", "me", token, NULL, &status);
+    g_autoptr(JsonObject) object = kefu_test_json (me);
+
+    add_user (t, token, "b9.admin", "admin", branch);
+    b9_admin = user_login (t, "b9.admin");
+    path = g_strdup_printf ("users/%s", json_object_get_string_member (object, "id"));
+    reply = kefu_test_request (t, "PATCH", path, b9_admin, "{\"active\":false}", &status);
+    g_assert_cmpuint (status, ==, 404);
+    g_clear_pointer (&reply, g_free);
+    reply = kefu_test_request (t, "GET", "users", b9_admin, NULL, &status);
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_null (strstr (reply, KEFU_TEST_ADMIN "\""));
+    g_assert_nonnull (strstr (reply, "b9.agent"));
+  }
 
   kefu_test_server_free (t);
 }
@@ -1283,6 +1347,7 @@ main (int   argc,
   g_test_add_func ("/server/push/customer-merge", test_customer_merge);
   g_test_add_func ("/server/push/kb-versions", test_kb_versions);
   g_test_add_func ("/server/push/new-branch-same-batch", test_new_branch_same_batch);
+  g_test_add_func ("/server/push/device-of-another-office", test_device_of_another_office);
   g_test_add_func ("/server/pull/paging", test_pull_paging);
   g_test_add_func ("/server/pull/horizon-gone", test_horizon_gone);
   g_test_add_func ("/server/epoch/change", test_epoch_change);
