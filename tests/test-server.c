@@ -1000,6 +1000,121 @@ test_snapshot_verify (void)
   kefu_test_server_free (t);
 }
 
+/* --- the command line ---------------------------------------------------------- */
+
+static int
+run_cli (const char * const *args,
+         const char         *stdin_text,
+         char              **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("KEFU_SERVER_BIN"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                               | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, stdin_text, NULL, &out, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
+}
+
+static gboolean
+has_row_cb (const KefuStoreRow *row,
+            gpointer            user_data)
+{
+  (*(guint *) user_data)++;
+  return TRUE;
+}
+
+static guint
+count_entity (const char *dir,
+              const char *entity)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spec = g_strconcat ("sqlite:", dir, NULL);
+  g_autoptr(KefuStore) store = kefu_store_open (spec, &error);
+  guint n = 0;
+
+  g_assert_no_error (error);
+  store->vtable->rows_of_entity (store, entity, has_row_cb, &n, &error);
+  g_assert_no_error (error);
+  return n;
+}
+
+static char *
+epoch_of (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spec = g_strconcat ("sqlite:", dir, NULL);
+  g_autoptr(KefuStore) store = kefu_store_open (spec, &error);
+
+  g_assert_no_error (error);
+  return store->vtable->meta_get (store, "epoch", &error);
+}
+
+static void
+test_cli_init_backup_restore (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("kefu-server-cli-XXXXXX", &error);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *backup = g_build_filename (dir, "backup.db", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *epoch1 = NULL;
+  g_autofree char *epoch2 = NULL;
+  const char *init[] = { "init", "--data", data, "--admin", "root", NULL };
+  const char *argv_password[] = { "init", "--data", data, "--admin", "root", "--password", "secret-secret", NULL };
+  const char *backup_args[] = { "backup", "--data", data, backup, NULL };
+  const char *restore_args[] = { "restore", "--data", data, backup, NULL };
+
+  /* No password on the command line; from standard input it works once. */
+  g_assert_cmpint (run_cli (argv_password, NULL, &err), ==, 2);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (init, "short\n", &err), ==, 1);
+  g_assert_nonnull (strstr (err, "at least 8"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (init, "a long password\n", &err), ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (init, "a long password\n", &err), ==, 1);
+  g_assert_nonnull (strstr (err, "already initialised"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpuint (count_entity (data, "org_unit"), ==, 1);
+  epoch1 = epoch_of (data);
+
+  /* Back up, change the store, restore: the change is gone and the epoch
+   * is new, so every client resynchronises. */
+  g_assert_cmpint (run_cli (backup_args, NULL, &err), ==, 0);
+  g_clear_pointer (&err, g_free);
+  {
+    g_autofree char *spec = g_strconcat ("sqlite:", data, NULL);
+    g_autoptr(KefuStore) store = kefu_store_open (spec, &error);
+    KefuStoreRow row = { 0 };
+
+    row.entity = (char *) "org_unit";
+    row.row_id = (char *) "01900000-0000-7000-8000-0000000000e1";
+    row.scope = (char *) "org";
+    row.version = 1;
+    row.data = (char *) "{\"code\":\"LATE\"}";
+    store->vtable->row_put (store, &row, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (count_entity (data, "org_unit"), ==, 2);
+  g_assert_cmpint (run_cli (restore_args, NULL, &err), ==, 0);
+  g_assert_cmpuint (count_entity (data, "org_unit"), ==, 1);
+  epoch2 = epoch_of (data);
+  g_assert_nonnull (epoch2);
+  g_assert_cmpstr (epoch2, !=, epoch1);
+
+  kefu_test_server_rm_rf (dir);
+}
+
 /* --- users ------------------------------------------------------------------ */
 
 static void
@@ -1351,6 +1466,7 @@ main (int   argc,
   g_test_add_func ("/server/pull/paging", test_pull_paging);
   g_test_add_func ("/server/pull/horizon-gone", test_horizon_gone);
   g_test_add_func ("/server/epoch/change", test_epoch_change);
+  g_test_add_func ("/server/cli/init-backup-restore", test_cli_init_backup_restore);
   g_test_add_func ("/server/snapshot-verify", test_snapshot_verify);
   g_test_add_func ("/server/users", test_users);
   g_test_add_func ("/server/scope-matrix", test_scope_matrix);
