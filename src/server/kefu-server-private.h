@@ -89,6 +89,9 @@ void          _kefu_server_users           (KefuServer    *self,
                                             GBytes        *body,
                                             KefuReply     *reply);
 
+void          _kefu_server_append_user_members (GString             *out,
+                                                const KefuStoreUser *user);
+
 /* The users endpoints' body parser (fuzzed): a user object with the
  * members allowed for @creating. */
 JsonObject   *_kefu_server_parse_user_body (const char    *data,

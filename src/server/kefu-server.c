@@ -607,19 +607,10 @@ handle_me (KefuServer        *self,
            KefuIdentity      *identity)
 {
   g_autoptr(GPtrArray) scopes = _kefu_identity_scopes (identity);
-  KefuStoreUser *user = identity->user;
-  GString *out = g_string_new ("{\"id\":");
+  GString *out = g_string_new ("{");
   KefuReply reply = { 0 };
 
-  kefu_sync_append_json_string (out, user->id);
-  g_string_append (out, ",\"username\":");
-  kefu_sync_append_json_string (out, user->username);
-  g_string_append (out, ",\"role\":");
-  kefu_sync_append_json_string (out, user->role);
-  g_string_append (out, ",\"org_unit_id\":");
-  kefu_sync_append_json_string (out, user->org_unit_id);
-  g_string_append (out, ",\"staff_id\":");
-  kefu_sync_append_json_string (out, user->staff_id);
+  _kefu_server_append_user_members (out, identity->user);
   g_string_append (out, ",\"epoch\":");
   kefu_sync_append_json_string (out, self->epoch);
   g_string_append (out, ",\"scopes\":[");

@@ -902,6 +902,25 @@ store_audit_count (KefuStore  *store,
   return n;
 }
 
+static gboolean
+store_backup (KefuStore   *store,
+              const char  *path,
+              GError     **error)
+{
+  KefuStoreSqlite *self = SELF (store);
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (self->db, "VACUUM INTO ?", -1, &stmt, NULL) != SQLITE_OK)
+    return set_error (self, error);
+  bind_text (stmt, 1, path);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    set_error (self, error);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
 static const KefuStoreVTable sqlite_vtable = {
   .close = store_close,
   .begin = store_begin,
@@ -932,6 +951,7 @@ static const KefuStoreVTable sqlite_vtable = {
   .audit_count = store_audit_count,
   .push_results_put = store_push_results_put,
   .push_results_get = store_push_results_get,
+  .backup = store_backup,
 };
 
 /**
