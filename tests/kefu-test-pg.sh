@@ -12,6 +12,7 @@
 #
 #   KEFU_TEST_PG      libpq conninfo of that database (superuser "kefu", trust)
 #   KEFU_TEST_STORE   "postgres" (the server tests' backend switch)
+#   KEFU_PG_BINDIR    PostgreSQL's bin folder (psql, pg_restore, ...)
 #
 # then stop the cluster and remove the folder, also when COMMAND fails or the
 # script is interrupted. The exit status is COMMAND's. Nothing is skipped: a
@@ -128,6 +129,7 @@ as_pg "$bindir/createdb" -h "$sock" -p "$port" -U kefu kefu \
 
 export KEFU_TEST_PG="host=$sock port=$port user=kefu dbname=kefu"
 export KEFU_TEST_STORE=postgres
+export KEFU_PG_BINDIR="$bindir"
 # In the background, so that a signal runs the cleanup at once.
 "$@" &
 child=$!

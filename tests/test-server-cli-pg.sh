@@ -117,4 +117,21 @@ pid=""
 # The rows are in PostgreSQL, not in a file.
 "$server" reset-epoch --postgres "$KEFU_TEST_PG" | grep -q 'New epoch' || fail "reset-epoch"
 "$server" purge --postgres "$KEFU_TEST_PG" | grep -q 'Purged 0 tombstones' || fail "purge"
+
+# backup writes a pg_dump (owner-only) that pg_restore puts into another
+# database, where the server's rows and users are back.
+"$server" backup --postgres "$KEFU_TEST_PG" "$work/kefu.dump" | grep -q 'Backed up' || fail "backup"
+[ "$(stat -c %a "$work/kefu.dump")" = 600 ] || fail "the backup is readable by others"
+psql="$KEFU_PG_BINDIR/psql"
+"$psql" -X -q "$KEFU_TEST_PG" -c 'CREATE DATABASE restored' || fail "createdb"
+restored="${KEFU_TEST_PG/dbname=kefu/dbname=restored}"
+"$KEFU_PG_BINDIR/pg_restore" --no-owner -d "$restored" "$work/kefu.dump" || fail "pg_restore"
+count () { "$psql" -X -At "$1" -c "SELECT count(*) FROM kefu_row WHERE entity = 'category'"; }
+[ "$(count "$restored")" = 1 ] || fail "the restored database lacks the pushed row"
+[ "$(count "$restored")" = "$(count "$KEFU_TEST_PG")" ] || fail "the restore differs"
+"$server" reset-epoch --postgres "$restored" | grep -q 'New epoch' || fail "reset-epoch after restore"
+if "$server" backup --postgres "$KEFU_TEST_PG" "$work/no/such/dir/kefu.dump" 2>"$work/backup.err"; then
+  fail "a backup into a missing folder succeeded"
+fi
+grep -q 'Cannot write' "$work/backup.err" || fail "unclear backup message: $(cat "$work/backup.err")"
 echo "kefu-server --postgres: ok"

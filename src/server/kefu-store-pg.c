@@ -3,8 +3,14 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <libpq-fe.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kefu-store-pg.h"
 
@@ -1217,6 +1223,103 @@ store_audit_count (KefuStore  *store,
   return n != NULL ? g_ascii_strtoll (n, NULL, 10) : -1;
 }
 
+/* pg_dump of the same PostgreSQL version family: on PATH (Debian's
+ * wrapper picks the right one), else the newest installed. */
+static char *
+find_pg_dump (void)
+{
+  char *path = g_find_program_in_path ("pg_dump");
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  int newest = 0;
+
+  if (path != NULL)
+    return path;
+  dir = g_dir_open ("/usr/lib/postgresql", 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *candidate = g_build_filename ("/usr/lib/postgresql", name, "bin", "pg_dump", NULL);
+      int version = atoi (name);
+
+      if (version > newest && g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
+        {
+          newest = version;
+          g_free (path);
+          path = g_steal_pointer (&candidate);
+        }
+    }
+  return path;
+}
+
+/* A custom-format pg_dump of the whole database (restore with pg_restore,
+ * then `kefu-server reset-epoch`), taken with this connection's parameters;
+ * the password goes through the environment, never on a command line. */
+static gboolean
+store_backup (KefuStore   *store,
+              const char  *path,
+              GError     **error)
+{
+  KefuStorePg *self = SELF (store);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) dump = NULL;
+  g_autoptr(GString) conninfo = g_string_new (NULL);
+  g_autofree char *pg_dump = find_pg_dump ();
+  g_autofree char *errors = NULL;
+  PQconninfoOption *options;
+  int fd;
+
+  if (pg_dump == NULL)
+    {
+      g_set_error_literal (error, KEFU_STORE_ERROR, KEFU_STORE_ERROR_FAILED,
+                           "Backing up a PostgreSQL store needs pg_dump (package postgresql-client)");
+      return FALSE;
+    }
+  options = PQconninfo (self->conn);
+  for (PQconninfoOption *o = options; o != NULL && o->keyword != NULL; o++)
+    {
+      if (o->val == NULL || *o->val == '\0')
+        continue;
+      if (g_str_equal (o->keyword, "password"))
+        {
+          g_subprocess_launcher_setenv (launcher, "PGPASSWORD", o->val, TRUE);
+          continue;
+        }
+      g_string_append_printf (conninfo, "%s%s='", conninfo->len > 0 ? " " : "", o->keyword);
+      for (const char *p = o->val; *p != '\0'; p++)
+        {
+          if (*p == '\'' || *p == '\\')
+            g_string_append_c (conninfo, '\\');
+          g_string_append_c (conninfo, *p);
+        }
+      g_string_append_c (conninfo, '\'');
+    }
+  PQconninfoFree (options);
+
+  /* The dump holds password hashes: create it for the owner only. */
+  fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, KEFU_STORE_ERROR, KEFU_STORE_ERROR_FAILED,
+                   "Cannot write %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+
+  dump = g_subprocess_launcher_spawn (launcher, error, pg_dump, "--format=custom", "--file", path,
+                                      "--dbname", conninfo->str, NULL);
+  if (dump == NULL || !g_subprocess_communicate_utf8 (dump, NULL, NULL, NULL, &errors, error))
+    return FALSE;
+  if (!g_subprocess_get_if_exited (dump) || g_subprocess_get_exit_status (dump) != 0)
+    {
+      g_set_error (error, KEFU_STORE_ERROR, KEFU_STORE_ERROR_FAILED,
+                   "pg_dump failed: %s", errors != NULL ? g_strstrip (errors) : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static const KefuStoreVTable pg_vtable = {
   .close = store_close,
   .begin = store_begin,
@@ -1247,6 +1350,7 @@ static const KefuStoreVTable pg_vtable = {
   .audit_count = store_audit_count,
   .push_results_put = store_push_results_put,
   .push_results_get = store_push_results_get,
+  .backup = store_backup,
 };
 
 /* --- schema --------------------------------------------------------------- */
