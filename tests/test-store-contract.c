@@ -293,6 +293,41 @@ test_rollback (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* Inside a transaction every read sees the transaction's own row writes
+ * (the PostgreSQL store sends a row write together with the next read). */
+static void
+test_read_own_rows (Fixture       *f,
+                    gconstpointer  data)
+{
+  KefuStore *s = f->store;
+  g_autoptr(GError) error = NULL;
+  Collect c = { g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_store_row_free), 0, NULL };
+  gint64 last_seq, horizon;
+
+  g_assert_true (kefu_store_begin (s, &error));
+  for (gint64 version = 1; version <= 3; version++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"v\":%" G_GINT64_FORMAT "}", version);
+      g_autoptr(KefuStoreRow) row = NULL;
+
+      g_assert_cmpint (put_row (s, "customer", "c1", "branch:a", version, json), ==, version);
+      row = s->vtable->row_get (s, "customer", "c1", &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (row);
+      g_assert_cmpint (row->version, ==, version);
+      g_assert_cmpstr (row->data, ==, json);
+    }
+  put_row (s, "customer", "c2", "branch:a", 1, "{}");
+  g_assert_true (s->vtable->rows_changed (s, "branch:a", 0, 100, collect_cb, &c, &error));
+  g_assert_cmpuint (c.rows->len, ==, 2);
+  g_assert_cmpstr (ROW (c.rows, 1)->row_id, ==, "c2");
+  g_assert_true (kefu_store_commit (s, &error));
+  g_assert_true (s->vtable->scope_get (s, "branch:a", &last_seq, &horizon, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (last_seq, ==, 4);
+  g_ptr_array_unref (c.rows);
+}
+
 /* --- two connections ------------------------------------------------------- */
 
 typedef struct
@@ -471,6 +506,43 @@ test_pg_reconnect (Fixture       *f,
   g_assert_true (kefu_store_commit (s, &error));
 }
 
+/* PostgreSQL only (SQLite stores any bytes): a row write the database
+ * refuses fails the read it travels with, or the commit, and leaves
+ * nothing behind. */
+static void
+test_pg_refused_write (Fixture       *f,
+                       gconstpointer  data)
+{
+  KefuStore *s = f->store;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KefuStoreRow) gone = NULL;
+  g_autoptr(KefuStoreRow) fine = NULL;
+  KefuStoreRow bad = make_row ("customer", "c1", "branch:a", 1, FALSE, 1000, "{\"name\":\"\xff\"}");
+
+  g_assert_true (kefu_store_begin (s, &error));
+  g_assert_true (s->vtable->row_put (s, &bad, &error));
+  g_assert_null (s->vtable->row_get (s, "customer", "c2", &error));
+  g_assert_error (error, KEFU_STORE_ERROR, KEFU_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "UTF8"));
+  g_clear_error (&error);
+  kefu_store_rollback (s);
+
+  g_assert_true (kefu_store_begin (s, &error));
+  put_row (s, "customer", "c2", "branch:a", 1, "{}");
+  g_assert_true (s->vtable->row_put (s, &bad, &error));
+  g_assert_false (kefu_store_commit (s, &error));
+  g_assert_error (error, KEFU_STORE_ERROR, KEFU_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+  kefu_store_rollback (s);
+
+  gone = s->vtable->row_get (s, "customer", "c2", &error);
+  g_assert_no_error (error);
+  g_assert_null (gone);
+  g_assert_cmpint (put_row (s, "customer", "c3", "branch:a", 1, "{}"), ==, 1);
+  fine = s->vtable->row_get (s, "customer", "c3", &error);
+  g_assert_nonnull (fine);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -483,6 +555,7 @@ main (int   argc,
   ADD ("rows/scan", test_rows_scan);
   ADD ("rows/large", test_rows_large);
   ADD ("transactions/rollback", test_rollback);
+  ADD ("transactions/read-own-rows", test_read_own_rows);
   ADD ("concurrent/scope-order", test_concurrent_scope);
   ADD ("concurrent/same-row", test_concurrent_row);
   ADD ("reopen", test_reopen);
@@ -491,6 +564,7 @@ main (int   argc,
     {
       ADD ("pg/newer-schema", test_pg_newer_schema);
       ADD ("pg/reconnect", test_pg_reconnect);
+      ADD ("pg/refused-write", test_pg_refused_write);
     }
 #undef ADD
 

@@ -35,10 +35,12 @@
  *   it in a fresh snapshot, so two pushes never both build on the same
  *   version of a row nor apply the same device seq twice.
  *
- * Round trips: a push op costs two (the locked read, the upsert); audit
- * entries and push results are collected and inserted with one statement
- * per table at commit or before the table is read (so a unique-key error
- * there fails the commit). */
+ * Round trips: in a write transaction a row upsert is held back and sent
+ * together with the next statement (libpq pipeline mode when that is the
+ * next op's locked read), so a push op costs about one; audit entries and
+ * push results are collected and inserted with one statement per table at
+ * commit or before the table is read. An error of a held-back write fails
+ * the call it travels with, or the commit. */
 
 /* The collected rows of one table (audit, push results) in a write
  * transaction: one array literal per column. */
@@ -60,6 +62,7 @@ typedef struct
   Deferred    audit;
   Deferred    push_results;
   GHashTable *counters;       /* scope -> gint64 * last seq, in a write transaction */
+  char      **pending;        /* a write transaction's last row upsert (parameters), not yet sent */
 } KefuStorePg;
 
 #define SELF(s) ((KefuStorePg *) (s))
@@ -112,6 +115,17 @@ static const char * const migrations[] = {
 
 #define ROW_COLUMNS "row_key, entity, row_id, scope, version, seq, deleted, updated_at, data, field_versions"
 #define USER_COLUMNS "id, username, password_hash, role, org_unit_id, staff_id, active, created_at, updated_at"
+
+/* Statements used by pointer (a pending upsert is sent with the next read). */
+#define N_UPSERT_PARAMS 9
+static const char upsert_sql[] =
+  "INSERT INTO kefu_row (entity, row_id, scope, version, seq, deleted, updated_at, data, field_versions)"
+  " VALUES ($1, $2, $3, $4, $9, $5, $6, $7, $8)"
+  " ON CONFLICT (entity, row_id) DO UPDATE SET scope = excluded.scope,"
+  "   version = excluded.version, seq = excluded.seq, deleted = excluded.deleted,"
+  "   updated_at = excluded.updated_at, data = excluded.data,"
+  "   field_versions = excluded.field_versions";
+static const char get_locked_sql[] = "SELECT " ROW_COLUMNS " FROM kefu_row_get_locked ($1, $2)";
 
 /* --- helpers -------------------------------------------------------------- */
 
@@ -169,8 +183,36 @@ reconnect_after_failure (KefuStorePg    *self,
   return PQstatus (self->conn) == CONNECTION_OK;
 }
 
+/* The name of the prepared statement for the static @sql, preparing it on
+ * first use; NULL with *@result set on failure. */
+static const char *
+prepared_name (KefuStorePg  *self,
+               const char   *sql,
+               int           n_params,
+               PGresult    **result)
+{
+  const char *name = g_hash_table_lookup (self->prepared, sql);
+  g_autofree char *new_name = NULL;
+
+  *result = NULL;
+  if (name != NULL)
+    return name;
+  new_name = g_strdup_printf ("kefu_%u", g_hash_table_size (self->prepared) + 1);
+  *result = PQprepare (self->conn, new_name, sql, n_params, NULL);
+  if (!result_ok (*result))
+    return NULL;
+  g_clear_pointer (result, PQclear);
+  name = new_name;
+  g_hash_table_insert (self->prepared, (gpointer) sql, g_steal_pointer (&new_name));
+  return name;
+}
+
+static gboolean flush_pending (KefuStorePg  *self,
+                               GError      **error);
+
 /* Runs the static statement @sql (prepared on first use) with @params
- * (text format, NULL = SQL NULL). Returns: (transfer full): the result. */
+ * (text format, NULL = SQL NULL), after a pending row upsert. Returns:
+ * (transfer full): the result. */
 static PGresult *
 query (KefuStorePg        *self,
        const char         *sql,
@@ -180,26 +222,13 @@ query (KefuStorePg        *self,
 {
   gboolean retried = FALSE;
 
+  if (self->pending != NULL && !flush_pending (self, error))
+    return NULL;
   for (;;)
     {
       PGTransactionStatusType before = PQtransactionStatus (self->conn);
-      const char *name = g_hash_table_lookup (self->prepared, sql);
       PGresult *result;
-
-      if (name == NULL)
-        {
-          g_autofree char *new_name = g_strdup_printf ("kefu_%u", g_hash_table_size (self->prepared) + 1);
-
-          result = PQprepare (self->conn, new_name, sql, n_params, NULL);
-          if (result_ok (result))
-            {
-              PQclear (result);
-              name = new_name;
-              g_hash_table_insert (self->prepared, (gpointer) sql, g_steal_pointer (&new_name));
-            }
-        }
-      else
-        result = NULL;
+      const char *name = prepared_name (self, sql, n_params, &result);
 
       if (name != NULL)
         {
@@ -218,6 +247,93 @@ query (KefuStorePg        *self,
       PQclear (result);
       return NULL;
     }
+}
+
+static void
+pending_free (char **pending)
+{
+  if (pending == NULL)
+    return;
+  for (guint i = 0; i < N_UPSERT_PARAMS; i++)
+    g_free (pending[i]);
+  g_free (pending);
+}
+
+/* Sends the pending row upsert on its own. */
+static gboolean
+flush_pending (KefuStorePg  *self,
+               GError      **error)
+{
+  char **pending = g_steal_pointer (&self->pending);
+  PGresult *result = query (self, upsert_sql, N_UPSERT_PARAMS, (const char * const *) pending, error);
+
+  pending_free (pending);
+  PQclear (result);
+  return result != NULL;
+}
+
+/* Like query(), but the pending row upsert and @sql go in one round trip
+ * (libpq pipeline mode); an error of either fails the call. */
+static PGresult *
+query_after_pending (KefuStorePg        *self,
+                     const char         *sql,
+                     int                 n_params,
+                     const char * const *params,
+                     GError            **error)
+{
+  PGresult *results[2] = { NULL, NULL };
+  PGresult *prepare_error = NULL;
+  const char *upsert = prepared_name (self, upsert_sql, N_UPSERT_PARAMS, &prepare_error);
+  const char *read = upsert != NULL ? prepared_name (self, sql, n_params, &prepare_error) : NULL;
+  const PGresult *failed;
+  char **pending;
+  guint index = 0;
+
+  if (read == NULL || !PQenterPipelineMode (self->conn))
+    {
+      /* One at a time; query() reports the error, if any. */
+      PQclear (prepare_error);
+      return query (self, sql, n_params, params, error);
+    }
+  pending = g_steal_pointer (&self->pending);
+  PQsendQueryPrepared (self->conn, upsert, N_UPSERT_PARAMS, (const char * const *) pending, NULL, NULL, 0);
+  PQsendQueryPrepared (self->conn, read, n_params, params, NULL, NULL, 0);
+  PQpipelineSync (self->conn);
+  /* Each statement's results end with NULL; the sync point ends all. */
+  while (index < 4)
+    {
+      PGresult *result = PQgetResult (self->conn);
+
+      if (result == NULL)
+        {
+          if (PQstatus (self->conn) == CONNECTION_BAD)
+            break;
+          index++;
+          continue;
+        }
+      if (PQresultStatus (result) == PGRES_PIPELINE_SYNC)
+        {
+          PQclear (result);
+          break;
+        }
+      if (index < G_N_ELEMENTS (results) && results[index] == NULL)
+        results[index] = result;
+      else
+        PQclear (result);
+    }
+  PQexitPipelineMode (self->conn);
+  pending_free (pending);
+
+  failed = !result_ok (results[0]) ? results[0] : !result_ok (results[1]) ? results[1] : NULL;
+  if (results[0] == NULL || results[1] == NULL || failed != NULL)
+    {
+      set_result_error (self, failed, error);
+      PQclear (results[0]);
+      PQclear (results[1]);
+      return NULL;
+    }
+  PQclear (results[0]);
+  return results[1];
 }
 
 /* Like query() for statements that return nothing of interest. */
@@ -432,7 +548,8 @@ static gboolean
 flush_all (KefuStorePg  *self,
            GError      **error)
 {
-  return flush (self, &self->audit, error) && flush (self, &self->push_results, error)
+  return (self->pending == NULL || flush_pending (self, error))
+         && flush (self, &self->audit, error) && flush (self, &self->push_results, error)
          && flush_counters (self, error);
 }
 
@@ -448,6 +565,7 @@ store_close (KefuStore *store)
   deferred_free (&self->audit);
   deferred_free (&self->push_results);
   g_clear_pointer (&self->counters, g_hash_table_unref);
+  g_clear_pointer (&self->pending, pending_free);
   g_free (self);
 }
 
@@ -484,6 +602,7 @@ store_begin (KefuStore  *store,
   deferred_clear (&self->audit);
   deferred_clear (&self->push_results);
   g_hash_table_remove_all (self->counters);
+  g_clear_pointer (&self->pending, pending_free);
   if (!begin_transaction (self, "BEGIN", error))
     return FALSE;
   self->writing = TRUE;
@@ -500,6 +619,7 @@ store_rollback (KefuStore *store)
   deferred_clear (&self->audit);
   deferred_clear (&self->push_results);
   g_hash_table_remove_all (self->counters);
+  g_clear_pointer (&self->pending, pending_free);
   if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR)
     command (self, "ROLLBACK", NULL);
 }
@@ -898,6 +1018,8 @@ each_row (KefuStorePg        *self,
       return TRUE;
     }
 
+  if (self->pending != NULL && !flush_pending (self, error))
+    return FALSE;
   own_snapshot = PQtransactionStatus (self->conn) == PQTRANS_IDLE;
   if (own_snapshot && !begin_transaction (self, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
     return FALSE;
@@ -947,8 +1069,10 @@ store_row_get (KefuStore   *store,
   KefuStoreRow *row = NULL;
   PGresult *result;
 
-  if (self->writing)
-    result = query (self, "SELECT " ROW_COLUMNS " FROM kefu_row_get_locked ($1, $2)", 2, params, error);
+  if (self->writing && self->pending != NULL)
+    result = query_after_pending (self, get_locked_sql, 2, params, error);
+  else if (self->writing)
+    result = query (self, get_locked_sql, 2, params, error);
   else
     result = query (self, "SELECT " ROW_COLUMNS " FROM kefu_row WHERE entity = $1 AND row_id = $2",
                     2, params, error);
@@ -1044,18 +1168,16 @@ store_row_put (KefuStore     *store,
 
   if (self->writing)
     {
-      if (!next_seq (self, row->scope, &row->seq, error))
+      /* Sent with the next statement (usually the next op's read), so that
+       * an op costs one round trip less; errors show there or at commit. */
+      if ((self->pending != NULL && !flush_pending (self, error))
+          || !next_seq (self, row->scope, &row->seq, error))
         return FALSE;
       params[8] = int64_text (&seq, row->seq);
-      return run (self,
-                  "INSERT INTO kefu_row (entity, row_id, scope, version, seq, deleted,"
-                  "   updated_at, data, field_versions)"
-                  " VALUES ($1, $2, $3, $4, $9, $5, $6, $7, $8)"
-                  " ON CONFLICT (entity, row_id) DO UPDATE SET scope = excluded.scope,"
-                  "   version = excluded.version, seq = excluded.seq, deleted = excluded.deleted,"
-                  "   updated_at = excluded.updated_at, data = excluded.data,"
-                  "   field_versions = excluded.field_versions",
-                  G_N_ELEMENTS (params), params, error);
+      self->pending = g_new0 (char *, N_UPSERT_PARAMS);
+      for (guint i = 0; i < N_UPSERT_PARAMS; i++)
+        self->pending[i] = g_strdup (params[i]);
+      return TRUE;
     }
 
   /* Outside a transaction, one statement: the counter bump and the upsert
