@@ -278,18 +278,28 @@ kefu_server_purge (KefuServer  *self,
                    GError     **error)
 {
   guint n = 0;
+  g_autofree char *detail = NULL;
 
   if (!kefu_store_begin (self->store, error))
     return 0;
   if (!self->store->vtable->purge_tombstones (self->store, _kefu_server_now (self) - self->config.tombstone_ms,
                                               &n, error)
-      || !self->store->vtable->token_purge (self->store, _kefu_server_now (self), NULL, error)
-      || !kefu_store_commit (self->store, error))
+      || !self->store->vtable->token_purge (self->store, _kefu_server_now (self), NULL, error))
+    goto fail;
+  if (n > 0)
     {
-      kefu_store_rollback (self->store);
-      return 0;
+      detail = g_strdup_printf ("{\"tombstones\":%u}", n);
+      if (!self->store->vtable->audit_append (self->store, _kefu_server_now (self), NULL, NULL,
+                                              "purge", NULL, NULL, detail, error))
+        goto fail;
     }
+  if (!kefu_store_commit (self->store, error))
+    goto fail;
   return n;
+
+fail:
+  kefu_store_rollback (self->store);
+  return 0;
 }
 
 /* --- bodies ---------------------------------------------------------------- */
