@@ -26,6 +26,7 @@ struct _KefuServer
   gint64            clock_offset;
   GHashTable       *login_failures;  /* "username\npeer" -> LoginFailures */
   char             *dummy_hash;      /* verified against for unknown users */
+  GCancellable     *cancellable;     /* cancelled when the server is freed */
 
   /* The org tree, read from the org_unit rows; reloaded after a push
    * writes one. */
