@@ -10,6 +10,7 @@
 #include "kefu-claims.h"
 #include "kefu-org.h"
 #include "kefu-segments.h"
+#include "kefu-sync-private.h"
 #include "kefu-text.h"
 #include "kefu-tracking.h"
 #include "kefu-uuid.h"
@@ -3385,4 +3386,32 @@ kefu_cases_find_open_duplicate (KefuDb      *db,
   if (id == NULL)
     return NULL;
   return _kefu_cases_load (db, id, error);
+}
+
+/* --- for sync (kefu-sync-private.h) ---------------------------------- */
+
+KefuCase *
+_kefu_cases_load_any (KefuDb     *db,
+                      const char *id)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (db, "SELECT " CASE_COLUMNS " FROM kcase k" CASE_JOINS " WHERE k.id = ?", NULL);
+  KefuCase *c = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    c = case_from_row (stmt);
+  sqlite3_reset (stmt);
+  return c;
+}
+
+gboolean
+_kefu_cases_fts_write (KefuDb          *db,
+                       gint64           rowid,
+                       const KefuCase  *old,
+                       const KefuCase  *c,
+                       GError         **error)
+{
+  return fts_write (db, rowid, old, c, error);
 }
