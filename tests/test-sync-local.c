@@ -42,7 +42,7 @@ ack_all (KefuDb *db)
 {
   g_autoptr(GPtrArray) batch = NULL;
 
-  while ((batch = kefu_sync_local_next_batch (db, 500, KEFU_SYNC_BATCH_MAX_BYTES, NULL)) && batch->len > 0)
+  while ((batch = kefu_sync_local_next_batch (db, NULL, 500, KEFU_SYNC_BATCH_MAX_BYTES, NULL)) && batch->len > 0)
     {
       for (guint i = 0; i < batch->len; i++)
         g_assert_true (kefu_sync_local_ack (db, ((KefuOutboxOp *) batch->pdata[i])->op_id,
@@ -73,7 +73,7 @@ test_push_seq_contiguous_after_prune (void)
   g_free (create (t->db, "王芳", "13800001111"));
   max_rowid = kefu_test_count (t->db, "SELECT max(seq) FROM outbox");
   g_assert_cmpint (max_rowid, <=, last);   /* the rowid was reused */
-  batch = kefu_sync_local_next_batch (t->db, 500, KEFU_SYNC_BATCH_MAX_BYTES, &error);
+  batch = kefu_sync_local_next_batch (t->db, NULL, 500, KEFU_SYNC_BATCH_MAX_BYTES, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (batch->len, ==, 2);     /* customer and contact */
   g_assert_cmpint (((KefuOutboxOp *) batch->pdata[0])->push_seq, ==, last + 1);
@@ -82,7 +82,7 @@ test_push_seq_contiguous_after_prune (void)
 
   /* Asking again without an answer returns the same entries, same numbers. */
   g_clear_pointer (&batch, g_ptr_array_unref);
-  batch = kefu_sync_local_next_batch (t->db, 500, KEFU_SYNC_BATCH_MAX_BYTES, NULL);
+  batch = kefu_sync_local_next_batch (t->db, NULL, 500, KEFU_SYNC_BATCH_MAX_BYTES, NULL);
   g_assert_cmpuint (batch->len, ==, 2);
   g_assert_cmpint (((KefuOutboxOp *) batch->pdata[0])->push_seq, ==, last + 1);
   g_assert_cmpint (kefu_sync_local_pending_count (t->db), ==, 2);
@@ -111,12 +111,12 @@ test_batch_limits (void)
       if (i % 2)
         g_assert_true (kefu_customers_add_note (t->db, id, big, NULL));
     }
-  batch = kefu_sync_local_next_batch (t->db, 120, G_MAXSIZE, NULL);
+  batch = kefu_sync_local_next_batch (t->db, NULL, 120, G_MAXSIZE, NULL);
   g_assert_cmpuint (batch->len, ==, 120);
   g_clear_pointer (&batch, g_ptr_array_unref);
   /* 450 entries, a third of them notes of 3 kB: 400 kB stop the batch
    * before 500 entries. */
-  batch = kefu_sync_local_next_batch (t->db, 500, 400 * 1024, NULL);
+  batch = kefu_sync_local_next_batch (t->db, NULL, 500, 400 * 1024, NULL);
   g_assert_cmpuint (batch->len, >, 150);
   g_assert_cmpuint (batch->len, <, 400);
   for (guint i = 1; i < batch->len; i++)
@@ -290,7 +290,7 @@ test_reset_keeps_outbox (void)
   g_free (create (t->db, "孙七", NULL));
   g_clear_pointer (&epoch, g_free);
   {
-    g_autoptr(GPtrArray) first = kefu_sync_local_next_batch (t->db, 500, KEFU_SYNC_BATCH_MAX_BYTES, NULL);
+    g_autoptr(GPtrArray) first = kefu_sync_local_next_batch (t->db, NULL, 500, KEFU_SYNC_BATCH_MAX_BYTES, NULL);
     g_autofree char *device = kefu_sync_local_push_device (t->db);
 
     g_assert_cmpstr (device, ==, kefu_db_get_device_id (t->db));
@@ -307,7 +307,7 @@ test_reset_keeps_outbox (void)
   g_assert_cmpstr (epoch, ==, "epoch-2");
   /* Unanswered entries go again from 1, under a new push device id. */
   {
-    g_autoptr(GPtrArray) batch = kefu_sync_local_next_batch (t->db, 500, KEFU_SYNC_BATCH_MAX_BYTES, NULL);
+    g_autoptr(GPtrArray) batch = kefu_sync_local_next_batch (t->db, NULL, 500, KEFU_SYNC_BATCH_MAX_BYTES, NULL);
     g_autofree char *device = kefu_sync_local_push_device (t->db);
 
     g_assert_cmpuint (batch->len, ==, pending);

@@ -10,6 +10,7 @@
 #include "kefu-claims.h"
 #include "kefu-org.h"
 #include "kefu-segments.h"
+#include "kefu-sync-local.h"
 #include "kefu-sync-private.h"
 #include "kefu-text.h"
 #include "kefu-tracking.h"
@@ -1160,6 +1161,7 @@ _kefu_cases_next_number (KefuDb      *db,
 {
   g_autofree char *date = kefu_local_date_string (at);
   g_autofree char *day = g_strdup_printf ("%.4s%.2s%.2s", date, date + 5, date + 8);
+  g_autofree char *device_code = NULL;
   sqlite3_stmt *stmt;
   gint64 seq = 0;
   int rc;
@@ -1184,6 +1186,12 @@ _kefu_cases_next_number (KefuDb      *db,
       kefu_db_set_error (db, error);
       return NULL;
     }
+  /* A device that syncs puts its device code (a letter and three base-32
+   * digits) between the date and the sequence, so that devices of one
+   * branch never issue the same number offline. */
+  device_code = kefu_sync_local_get (db, "device_code");
+  if (device_code != NULL)
+    return g_strdup_printf ("%s%s%s%04" G_GINT64_FORMAT, branch_code, day, device_code, seq);
   return g_strdup_printf ("%s%s%04" G_GINT64_FORMAT, branch_code, day, seq);
 }
 

@@ -521,11 +521,49 @@ kefu_sync_local_last_push_seq (KefuDb *db)
   return value ? g_ascii_strtoll (value, NULL, 10) : 0;
 }
 
+/* Entries of entities the server does not sync are answered "local" and
+ * never numbered, so they cannot leave a gap in the push sequence. */
+static gboolean
+settle_local_entries (KefuDb                *db,
+                      KefuSyncEntityFilter   filter,
+                      GError               **error)
+{
+  g_autoptr(GArray) local = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = kefu_db_prepare (db, "SELECT seq, entity FROM outbox WHERE push_seq IS NULL AND acked_at IS NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (!filter (kefu_stmt_text (stmt, 1)))
+      {
+        gint64 seq = sqlite3_column_int64 (stmt, 0);
+
+        g_array_append_val (local, seq);
+      }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return kefu_db_set_error (db, error);
+  for (guint i = 0; i < local->len; i++)
+    {
+      stmt = kefu_db_prepare (db, "UPDATE outbox SET acked_at = ?, result = 'local' WHERE seq = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, g_get_real_time () / 1000);
+      sqlite3_bind_int64 (stmt, 2, g_array_index (local, gint64, i));
+      if (!step_done (db, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 GPtrArray *
-kefu_sync_local_next_batch (KefuDb   *db,
-                            guint     max_ops,
-                            gsize     max_bytes,
-                            GError  **error)
+kefu_sync_local_next_batch (KefuDb                *db,
+                            KefuSyncEntityFilter   filter,
+                            guint                  max_ops,
+                            gsize                  max_bytes,
+                            GError               **error)
 {
   g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_outbox_op_free);
   gint64 last;
@@ -539,11 +577,13 @@ kefu_sync_local_next_batch (KefuDb   *db,
    * sync_state: outbox.seq is a rowid and comes back after pruning. */
   if (!kefu_db_begin (db, error))
     return NULL;
+  if (filter && !settle_local_entries (db, filter, error))
+    goto fail;
   last = kefu_sync_local_last_push_seq (db);
   stmt = kefu_db_prepare (db,
                           "UPDATE outbox SET push_seq = ?1 + n.rn FROM"
                           " (SELECT seq, row_number () OVER (ORDER BY seq) AS rn FROM outbox"
-                          "  WHERE push_seq IS NULL) AS n WHERE outbox.seq = n.seq",
+                          "  WHERE push_seq IS NULL AND acked_at IS NULL) AS n WHERE outbox.seq = n.seq",
                           error);
   if (stmt == NULL)
     goto fail;
@@ -631,6 +671,64 @@ kefu_sync_local_ack (KefuDb          *db,
   sqlite3_bind_text (stmt, 3, message, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, op_id, -1, SQLITE_STATIC);
   return step_done (db, stmt, error);
+}
+
+/**
+ * kefu_sync_local_drop:
+ *
+ * Answers entry @op_id as rejected with @message although the server never
+ * saw it (it refused the whole request, naming this entry), and numbers
+ * the entries after it again so that the push sequence has no gap.
+ */
+gboolean
+kefu_sync_local_drop (KefuDb      *db,
+                      const char  *op_id,
+                      const char  *message,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 seq = 0;
+  char buf[32];
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  stmt = kefu_db_prepare (db, "SELECT push_seq FROM outbox WHERE op_id = ? AND acked_at IS NULL", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    seq = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (seq <= 0)
+    return kefu_db_commit (db, error);
+
+  stmt = kefu_db_prepare (db,
+                          "UPDATE outbox SET push_seq = NULL, acked_at = ?, result = 'rejected', result_message = ?"
+                          " WHERE op_id = ?",
+                          error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, g_get_real_time () / 1000);
+  sqlite3_bind_text (stmt, 2, message, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, op_id, -1, SQLITE_STATIC);
+  if (!step_done (db, stmt, error))
+    goto fail;
+  stmt = kefu_db_prepare (db, "UPDATE outbox SET push_seq = NULL WHERE push_seq > ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  if (!step_done (db, stmt, error))
+    goto fail;
+  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, seq - 1);
+  if (!kefu_sync_local_set (db, "push_seq", buf, error))
+    goto fail;
+  return kefu_db_commit (db, error);
+
+fail:
+  kefu_db_rollback (db);
+  return FALSE;
 }
 
 gboolean
@@ -822,4 +920,111 @@ kefu_sync_local_verify (KefuDb                *db,
         return kefu_db_set_error (db, error);
     }
   return TRUE;
+}
+
+/**
+ * kefu_sync_local_adopt_office:
+ * @org_unit_id: the server's id of the office the signed-in user belongs to
+ *
+ * A device set up offline made its own office row. At the first sign-in
+ * that row becomes the server's office: its id, every reference to it and
+ * the unsent changes that name it take the server's id, in one
+ * transaction, so that the office's customers and cases land in its scope
+ * and numbering keeps working before the first pull.
+ */
+gboolean
+kefu_sync_local_adopt_office (KefuDb      *db,
+                              const char  *org_unit_id,
+                              GError     **error)
+{
+  g_autofree char *old = kefu_db_get_meta (db, "office_id");
+  g_autoptr(GPtrArray) updates = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+  g_return_val_if_fail (kefu_uuid_is_valid (org_unit_id), FALSE);
+
+  if (old != NULL && g_str_equal (old, org_unit_id))
+    return TRUE;
+
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  if (old == NULL)
+    goto done;
+
+  /* Every column that names an org unit. */
+  stmt = kefu_db_prepare (db,
+                          "SELECT m.name, p.name FROM sqlite_schema m, pragma_table_info (m.name) p"
+                          " WHERE m.type = 'table' AND (p.name IN ('branch_id', 'org_unit_id')"
+                          " OR (m.name = 'org_unit' AND p.name IN ('id', 'parent_id')))",
+                          error);
+  if (stmt == NULL)
+    goto fail;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (updates, g_strdup_printf ("UPDATE %s SET %s = ?1 WHERE %s = ?2",
+                                               kefu_stmt_text (stmt, 0), kefu_stmt_text (stmt, 1),
+                                               kefu_stmt_text (stmt, 1)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      kefu_db_set_error (db, error);
+      goto fail;
+    }
+  g_ptr_array_add (updates, g_strdup ("UPDATE outbox SET fields = replace (fields, ?2, ?1),"
+                                      " row_id = replace (row_id, ?2, ?1) WHERE acked_at IS NULL"));
+  if (!kefu_db_exec (db, "PRAGMA defer_foreign_keys = ON", error))
+    goto fail;
+  for (guint i = 0; i < updates->len; i++)
+    {
+      stmt = kefu_db_prepare (db, updates->pdata[i], error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_text (stmt, 1, org_unit_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, old, -1, SQLITE_STATIC);
+      if (!step_done (db, stmt, error))
+        goto fail;
+    }
+
+done:
+  if (!kefu_db_set_meta (db, "office_id", org_unit_id, error))
+    goto fail;
+  return kefu_db_commit (db, error);
+
+fail:
+  kefu_db_rollback (db);
+  return FALSE;
+}
+
+/**
+ * kefu_sync_local_set_device_code:
+ *
+ * Stores the short code that case numbers of this device carry between
+ * the date and the daily sequence (kefu-cases.c), derived from @device_id
+ * (see docs/ARCHITECTURE.md, "Sync"): a letter and three base-32 digits.
+ */
+gboolean
+kefu_sync_local_set_device_code (KefuDb      *db,
+                                 const char  *device_id,
+                                 GError     **error)
+{
+  static const char letters[] = "ABCDEFGHJKMNPQRSTVWXYZ";
+  static const char digits[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  g_autofree char *existing = kefu_sync_local_get (db, "device_code");
+  guint64 bits = 0;
+  char code[5];
+  int n = 0;
+
+  if (existing != NULL)
+    return TRUE;
+  /* The random tail of the UUIDv7 (its last 12 hex digits). */
+  for (const char *p = device_id + strlen (device_id); p > device_id && n < 12; p--)
+    if (g_ascii_isxdigit (p[-1]))
+      bits |= (guint64) g_ascii_xdigit_value (p[-1]) << (4 * n++);
+  code[0] = letters[bits % (sizeof letters - 1)];
+  bits /= sizeof letters - 1;
+  for (int i = 1; i < 4; i++, bits /= 32)
+    code[i] = digits[bits % 32];
+  code[4] = '\0';
+  return kefu_sync_local_set (db, "device_code", code, error);
 }

@@ -85,10 +85,14 @@ char           *kefu_sync_local_push_device   (KefuDb          *db);
 gint64          kefu_sync_local_last_push_seq (KefuDb          *db);
 
 /* Numbers the entries not yet numbered (one transaction) and returns the
- * oldest unanswered ones in push-sequence order, at most @max_ops and
+ * oldest unanswered ones in push-sequence order (entries whose entity
+ * @filter refuses are answered "local" and never numbered), at most @max_ops and
  * about @max_bytes of fields (at least one entry).
  * Returns: (transfer full) (element-type KefuOutboxOp) */
+typedef gboolean (*KefuSyncEntityFilter) (const char *entity);
+
 GPtrArray      *kefu_sync_local_next_batch    (KefuDb          *db,
+                                               KefuSyncEntityFilter filter,
                                                guint            max_ops,
                                                gsize            max_bytes,
                                                GError         **error);
@@ -97,6 +101,10 @@ GPtrArray      *kefu_sync_local_next_batch    (KefuDb          *db,
 gboolean        kefu_sync_local_ack           (KefuDb          *db,
                                                const char      *op_id,
                                                KefuOutboxResult   result,
+                                               const char      *message,
+                                               GError         **error);
+gboolean        kefu_sync_local_drop          (KefuDb          *db,
+                                               const char      *op_id,
                                                const char      *message,
                                                GError         **error);
 /* Makes the entries from @push_seq on unanswered again (the server lost
@@ -137,6 +145,13 @@ gboolean        kefu_sync_local_verify        (KefuDb              *db,
                                                const char          *scope,
                                                KefuSyncVerifyFunc   add,
                                                gpointer             user_data,
+                                               GError             **error);
+
+gboolean        kefu_sync_local_adopt_office  (KefuDb              *db,
+                                               const char          *org_unit_id,
+                                               GError             **error);
+gboolean        kefu_sync_local_set_device_code (KefuDb            *db,
+                                               const char          *device_id,
                                                GError             **error);
 
 /* Conflicts the server recorded that nobody has resolved yet. */
