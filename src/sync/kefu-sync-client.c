@@ -36,6 +36,7 @@ typedef struct
   char        *epoch;
   gint64       snapshot_total;
   gint64       snapshot_done;
+  guint        pulled;          /* rows applied in the current run */
   GMainContext *main_context;
   GWeakRef     owner;
 } Worker;
@@ -79,6 +80,13 @@ enum {
 };
 
 static GParamSpec *properties [N_PROPS];
+
+enum {
+  PULLED,
+  N_SIGNALS
+};
+
+static guint signals [N_SIGNALS];
 
 static void start_run (KefuSyncClient *self);
 
@@ -680,9 +688,10 @@ apply_page (Worker     *w,
             GPtrArray  *cursors,
             GError    **error)
 {
-  g_autoptr(GPtrArray) rows = rows_from_changes (changes);
+  g_autoptr(GPtrArray) rows = changes ? rows_from_changes (changes) : NULL;
   g_autofree const char **scopes = g_new0 (const char *, (cursors ? cursors->len : 0) + 1);
   g_autofree gint64 *seqs = g_new0 (gint64, (cursors ? cursors->len : 0) + 1);
+  KefuSyncApplyStats stats = { 0 };
   GError *cause = NULL;
 
   for (guint i = 0; cursors && i < cursors->len; i++)
@@ -692,8 +701,10 @@ apply_page (Worker     *w,
       scopes[i] = c->scope;
       seqs[i] = c->seq;
     }
-  if (!kefu_sync_local_apply (w->db, rows, scopes, seqs, NULL, &cause))
+
+  if (!kefu_sync_local_apply (w->db, rows, scopes, seqs, &stats, &cause))
     return local_error (error, cause);
+  w->pulled += stats.n_applied;
   return TRUE;
 }
 
@@ -903,6 +914,7 @@ worker_run (Worker        *w,
 {
   if (!worker_open (w, error))
     return FALSE;
+  w->pulled = 0;
   for (int attempt = 0; attempt < 3; attempt++)
     {
       GError *e = NULL;
@@ -1034,6 +1046,13 @@ finish_run (KefuSyncClient *self,
 {
   self->running = FALSE;
   set_progress (self, -1);
+  if (self->worker->pulled > 0)
+    {
+      guint n = self->worker->pulled;
+
+      self->worker->pulled = 0;
+      g_signal_emit (self, signals[PULLED], 0, n);
+    }
   if (self->url == NULL)
     set_state (self, KEFU_SYNC_STATE_SIGNED_OUT, NULL);
   else if (error == NULL)
@@ -1218,6 +1237,10 @@ kefu_sync_client_class_init (KefuSyncClientClass *klass)
   properties[PROP_USERNAME] =
     g_param_spec_string ("username", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Rows from the server were written to the database: open lists reload. */
+  signals[PULLED] = g_signal_new ("pulled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
