@@ -1496,6 +1496,22 @@ kefu_sync_error_encode (const char *code,
   return g_string_free (out, FALSE);
 }
 
+char *
+kefu_sync_fields_encode (JsonObject *fields)
+{
+  GString *out = g_string_new (NULL);
+
+  append_fields (out, fields);
+  return g_string_free (out, FALSE);
+}
+
+void
+kefu_sync_append_json_string (GString    *out,
+                              const char *text)
+{
+  append_string (out, text);
+}
+
 /* --- checksum ------------------------------------------------------------- */
 
 void

@@ -329,6 +329,11 @@ char *kefu_sync_snapshot_reply_encode   (const KefuSyncSnapshotReply *reply);
 char *kefu_sync_verify_reply_encode     (const KefuSyncVerifyReply   *reply);
 char *kefu_sync_error_encode            (const char                  *code,
                                          const char                  *message);
+/* A fields object (scalar members) as compact JSON. */
+char *kefu_sync_fields_encode           (JsonObject                  *fields);
+/* One JSON string literal, quotes included, appended to @out. */
+void  kefu_sync_append_json_string      (GString                     *out,
+                                         const char                  *text);
 
 /* --- verify checksum ------------------------------------------------------ */
 
