@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "kefu-customers.h"
+#include "kefu-schema.h"
 #include "kefu-test-util.h"
 #include "kefu-text.h"
 #include "kefu-uuid.h"
@@ -30,10 +31,24 @@ test_open_creates_private_wal_file (void)
   g_assert_null (kefu_db_get_last_backup (t->db));
 }
 
+/* The schema version after @version: migration numbers may have gaps
+ * (numbers are reserved per branch). */
+static guint
+next_version (guint version)
+{
+  guint n;
+  const KefuMigration *m = _kefu_schema_get_migrations (&n);
+
+  for (guint i = 0; i < n; i++)
+    if (m[i].version > version)
+      return m[i].version;
+  return G_MAXUINT;
+}
+
 static void
 test_migrate_from_each_version (void)
 {
-  for (guint from = 0; from < kefu_db_latest_version (); from++)
+  for (guint from = 0; from < kefu_db_latest_version (); from = next_version (from))
     {
       g_autofree char *dir = g_dir_make_tmp ("kefu-mig-XXXXXX", NULL);
       g_autofree char *path = g_build_filename (dir, "kefu.db", NULL);

@@ -12,6 +12,7 @@
 #include "kefu-intake-window.h"
 #include "kefu-notifications-button.h"
 #include "kefu-notifications.h"
+#include "kefu-sync-button.h"
 #include "kefu-org.h"
 #include "kefu-setup-page.h"
 #include "kefu-sla-dialog.h"
@@ -28,6 +29,7 @@ struct _KefuWindow
   /* template children */
   GtkStack             *main_stack;
   KefuNotificationsButton *notifications_button;
+  KefuSyncButton          *sync_button;
   KefuSetupPage        *setup_page;
   AdwToastOverlay      *toast_overlay;
   GtkLabel             *user_label;
@@ -151,6 +153,21 @@ on_case_customer_activated_cb (KefuWindow *self,
   adw_view_stack_set_visible_child_name (self->view_stack, "customers");
 }
 
+static void on_sync_pulled_cb (KefuWindow *self);
+
+static void
+sync_attach (KefuWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  KefuSyncClient *sync = KEFU_IS_APPLICATION (app) ? kefu_application_get_sync (KEFU_APPLICATION (app)) : NULL;
+
+  if (sync == NULL || g_object_get_data (G_OBJECT (self), "kefu-sync-attached"))
+    return;
+  g_object_set_data (G_OBJECT (self), "kefu-sync-attached", sync);
+  kefu_sync_button_set_client (self->sync_button, sync, self->db);
+  g_signal_connect_object (sync, "pulled", G_CALLBACK (on_sync_pulled_cb), self, G_CONNECT_SWAPPED);
+}
+
 static void
 build_views (KefuWindow *self)
 {
@@ -186,12 +203,24 @@ build_views (KefuWindow *self)
   /* What was unread before this start is on the bell, not in toasts. */
   kefu_notifications_button_set_db (self->notifications_button, self->db);
   mark_notifications_seen (self);
+  sync_attach (self);
   kefu_window_check_sla (self);
   if (self->sla_check_id == 0)
     self->sla_check_id = g_timeout_add_seconds (SLA_CHECK_SECONDS, sla_check_cb, self);
 }
 
 /* --- signal callbacks ------------------------------------------------ */
+
+/* Rows from the server landed: the lists show them. */
+static void
+on_sync_pulled_cb (KefuWindow *self)
+{
+  if (self->cases_view)
+    kefu_cases_view_reload (self->cases_view);
+  if (self->customers_view)
+    kefu_customers_view_reload (self->customers_view);
+  kefu_notifications_button_refresh (self->notifications_button);
+}
 
 static void
 on_setup_finished_cb (KefuWindow *self)
@@ -371,11 +400,13 @@ kefu_window_class_init (KefuWindowClass *klass)
   object_class->finalize = kefu_window_finalize;
 
   g_type_ensure (KEFU_TYPE_NOTIFICATIONS_BUTTON);
+  g_type_ensure (KEFU_TYPE_SYNC_BUTTON);
   g_type_ensure (KEFU_TYPE_SETUP_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/kefu/Kefu/kefu-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, notifications_button);
+  gtk_widget_class_bind_template_child (widget_class, KefuWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, setup_page);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, user_label);

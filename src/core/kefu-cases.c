@@ -10,6 +10,8 @@
 #include "kefu-claims.h"
 #include "kefu-org.h"
 #include "kefu-segments.h"
+#include "kefu-sync-local.h"
+#include "kefu-sync-private.h"
 #include "kefu-text.h"
 #include "kefu-tracking.h"
 #include "kefu-uuid.h"
@@ -1159,6 +1161,7 @@ _kefu_cases_next_number (KefuDb      *db,
 {
   g_autofree char *date = kefu_local_date_string (at);
   g_autofree char *day = g_strdup_printf ("%.4s%.2s%.2s", date, date + 5, date + 8);
+  g_autofree char *device_code = NULL;
   sqlite3_stmt *stmt;
   gint64 seq = 0;
   int rc;
@@ -1183,6 +1186,12 @@ _kefu_cases_next_number (KefuDb      *db,
       kefu_db_set_error (db, error);
       return NULL;
     }
+  /* A device that syncs puts its device code (a letter and three base-32
+   * digits) between the date and the sequence, so that devices of one
+   * branch never issue the same number offline. */
+  device_code = kefu_sync_local_get (db, "device_code");
+  if (device_code != NULL)
+    return g_strdup_printf ("%s%s%s%04" G_GINT64_FORMAT, branch_code, day, device_code, seq);
   return g_strdup_printf ("%s%s%04" G_GINT64_FORMAT, branch_code, day, seq);
 }
 
@@ -3385,4 +3394,32 @@ kefu_cases_find_open_duplicate (KefuDb      *db,
   if (id == NULL)
     return NULL;
   return _kefu_cases_load (db, id, error);
+}
+
+/* --- for sync (kefu-sync-private.h) ---------------------------------- */
+
+KefuCase *
+_kefu_cases_load_any (KefuDb     *db,
+                      const char *id)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (db, "SELECT " CASE_COLUMNS " FROM kcase k" CASE_JOINS " WHERE k.id = ?", NULL);
+  KefuCase *c = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    c = case_from_row (stmt);
+  sqlite3_reset (stmt);
+  return c;
+}
+
+gboolean
+_kefu_cases_fts_write (KefuDb          *db,
+                       gint64           rowid,
+                       const KefuCase  *old,
+                       const KefuCase  *c,
+                       GError         **error)
+{
+  return fts_write (db, rowid, old, c, error);
 }

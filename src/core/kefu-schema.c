@@ -400,11 +400,60 @@ static const char migration_4[] =
   "    ON CONFLICT (segment) DO UPDATE SET n = n + 1;"
   " END;";
 
+/* Sync, local side (see kefu-sync-local.c): per-scope pull cursors, the
+ * server version of every pulled row (apply skips what is not newer), the
+ * per-device push sequence of each outbox entry (numbered when first
+ * batched, from a counter in sync_state, so pruning acknowledged entries
+ * never lets a number come back), the server's answer per entry, and the
+ * conflict records the server writes (a synced entity: resolving one is a
+ * write that goes back to the server). */
+static const char migration_6[] =
+  "CREATE TABLE sync_scope (scope TEXT PRIMARY KEY, cursor INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+  "CREATE TABLE sync_row (entity TEXT NOT NULL, row_id TEXT NOT NULL,"
+  "  server_version INTEGER NOT NULL, scope TEXT, deleted INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (entity, row_id)) WITHOUT ROWID;"
+  "ALTER TABLE outbox ADD COLUMN push_seq INTEGER;"
+  "ALTER TABLE outbox ADD COLUMN base_server_version INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE outbox ADD COLUMN acked_at INTEGER;"
+  "ALTER TABLE outbox ADD COLUMN result TEXT;"
+  "ALTER TABLE outbox ADD COLUMN result_message TEXT;"
+  "CREATE UNIQUE INDEX outbox_by_push_seq ON outbox (push_seq) WHERE push_seq IS NOT NULL;"
+  "CREATE INDEX outbox_pending_by_row ON outbox (entity, row_id) WHERE acked_at IS NULL;"
+  /* The server version the user saw when making the change: what the
+   * server checks status and assignee changes against. */
+  "CREATE TRIGGER outbox_base_server AFTER INSERT ON outbox"
+  "  WHEN EXISTS (SELECT 1 FROM sync_row WHERE entity = NEW.entity AND row_id = NEW.row_id) BEGIN"
+  "  UPDATE outbox SET base_server_version ="
+  "    (SELECT server_version FROM sync_row WHERE entity = NEW.entity AND row_id = NEW.row_id)"
+  "    WHERE seq = NEW.seq;"
+  " END;"
+  /* docs/SYNC.md, "Versions and conflicts": values are JSON text. */
+  "CREATE TABLE conflict (" SYNCED ","
+  "  entity TEXT NOT NULL,"
+  "  row_id TEXT NOT NULL,"
+  "  field TEXT,"
+  "  server_value TEXT,"
+  "  client_value TEXT,"
+  "  base_version INTEGER,"
+  "  server_version INTEGER,"
+  "  op_id TEXT,"
+  "  device_id TEXT,"
+  "  user_id TEXT,"
+  "  created_at INTEGER NOT NULL DEFAULT 0,"
+  "  status TEXT NOT NULL DEFAULT 'open',"
+  "  branch_id TEXT,"
+  "  resolution TEXT,"
+  "  resolved_by TEXT,"
+  "  resolved_at INTEGER);"
+  "CREATE INDEX conflict_open ON conflict (created_at) WHERE deleted = 0 AND status = 'open';";
+
 static const KefuMigration migrations[] = {
   { 1, "domain schema", migration_1 },
   { 2, "default segmentation rules and case categories", migration_2 },
   { 3, "case handling: calendar, service standards, queues, notifications", migration_3 },
   { 4, "live customer counts per segment", migration_4 },
+  { 6, "sync: cursors, server versions, push sequence, conflicts", migration_6 },
 };
 
 const KefuMigration *
