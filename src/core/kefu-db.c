@@ -11,6 +11,7 @@
 
 #include "kefu-db.h"
 #include "kefu-schema.h"
+#include "kefu-text.h"
 #include "kefu-uuid.h"
 
 struct _KefuDb
@@ -303,6 +304,20 @@ load_identity (KefuDb  *self,
   return TRUE;
 }
 
+/* kefu_search_tokens(text, …): the tokens of each argument in turn, as
+ * kefu_search_tokens_append() writes them. */
+static void
+search_tokens_fn (sqlite3_context *ctx,
+                  int              argc,
+                  sqlite3_value  **argv)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (int i = 0; i < argc; i++)
+    kefu_search_tokens_append (out, (const char *) sqlite3_value_text (argv[i]));
+  sqlite3_result_text (ctx, out->str, (int) out->len, SQLITE_TRANSIENT);
+}
+
 static KefuDb *
 open_internal (const char  *path,
                guint        version,
@@ -346,6 +361,11 @@ open_internal (const char  *path,
       g_prefix_error (error, "“%s” is not a Kefu database: ", path);
       return NULL;
     }
+
+  /* The search tokens in SQL, for migrations that rebuild an index. */
+  sqlite3_create_function (self->handle, "kefu_search_tokens", -1,
+                           SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                           NULL, search_tokens_fn, NULL, NULL);
 
   if (!migrate_to (self, version, error))
     return NULL;
