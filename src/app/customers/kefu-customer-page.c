@@ -219,6 +219,7 @@ describe_op (const char *op)
 {
   static const struct { const char *key; const char *label; } ops[] = {
     { "insert", N_("File created") },
+    { "import", N_("File created by an import") },
     { "update", N_("File edited") },
     { "delete", N_("File deleted") },
     { "restore", N_("File restored") },
