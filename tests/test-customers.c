@@ -208,6 +208,36 @@ test_search_any_fragment (void)
   g_assert_cmpuint (search_count (t->db, "不存在"), ==, 0);
 }
 
+/* A search finds the fragment as typed: letters, digits and ideographs
+ * next to each other stay next to each other, in any script. */
+static void
+test_search_precision (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autofree char *a = create (t->db, "客户0249", NULL, NULL);
+  g_autofree char *b = create (t->db, "客户00249", NULL, NULL);
+  g_autofree char *c = create (t->db, "客户 0249", NULL, NULL);
+  g_autofree char *d = create (t->db, "王五", "EE12号仓", NULL);
+  g_autofree char *e = create (t->db, "赵六", "E12 仓 EE", NULL);
+  g_autofree char *f = create (t->db, "Anna", "Kefu3000 GmbH", NULL);
+  g_autofree char *g = create (t->db, "钱七", "3000号 Kefu", NULL);
+
+  g_assert_cmpuint (search_count (t->db, "客户0249"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "客户00249"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "户02"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "0249"), ==, 3);
+  g_assert_cmpuint (search_count (t->db, "客户 0249"), ==, 3);
+  g_assert_cmpuint (search_count (t->db, "EE12"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "e12"), ==, 2);
+  g_assert_cmpuint (search_count (t->db, "12号"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "2号仓"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "kefu3"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "u300"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "3000号"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "3000"), ==, 2);
+  g_assert_cmpuint (search_count (t->db, "kefu 3000"), ==, 2);
+}
+
 static void
 test_page_sort_and_filter (void)
 {
@@ -433,6 +463,7 @@ main (int   argc,
   g_test_add_func ("/customers/update/conflict", test_update_and_conflict);
   g_test_add_func ("/customers/delete/tombstone-and-restore", test_delete_and_restore);
   g_test_add_func ("/customers/search/any-fragment", test_search_any_fragment);
+  g_test_add_func ("/customers/search/as-typed", test_search_precision);
   g_test_add_func ("/customers/list/sort-and-filter", test_page_sort_and_filter);
   g_test_add_func ("/customers/segments/rules", test_segmentation_rules);
   g_test_add_func ("/customers/reassign", test_reassign);

@@ -43,6 +43,8 @@ struct _KefuWindow
   GtkWindow            *intake;           /* weak: the intake opened last */
   guint                 sla_check_id;
   GHashTable           *seen_notifications;   /* ids the user was told about */
+  gboolean              first_frame_done;
+  gboolean              checks_pending;       /* to start after the first frame */
 };
 
 G_DEFINE_FINAL_TYPE (KefuWindow, kefu_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -169,6 +171,19 @@ sync_attach (KefuWindow *self)
 }
 
 static void
+start_checks (KefuWindow *self)
+{
+  self->checks_pending = FALSE;
+  /* What was unread before this start is on the bell, not in toasts. */
+  kefu_notifications_button_set_db (self->notifications_button, self->db);
+  mark_notifications_seen (self);
+  sync_attach (self);
+  kefu_window_check_sla (self);
+  if (self->sla_check_id == 0)
+    self->sla_check_id = g_timeout_add_seconds (SLA_CHECK_SECONDS, sla_check_cb, self);
+}
+
+static void
 build_views (KefuWindow *self)
 {
   AdwViewStackPage *page;
@@ -200,13 +215,43 @@ build_views (KefuWindow *self)
 
   gtk_stack_set_visible_child_name (self->main_stack, "main");
 
-  /* What was unread before this start is on the bell, not in toasts. */
-  kefu_notifications_button_set_db (self->notifications_button, self->db);
-  mark_notifications_seen (self);
-  sync_attach (self);
-  kefu_window_check_sla (self);
-  if (self->sla_check_id == 0)
-    self->sla_check_id = g_timeout_add_seconds (SLA_CHECK_SECONDS, sla_check_cb, self);
+  /* The bell's unread list and the SLA check are not in the first frame:
+   * they run right after it (start_checks()). */
+  if (self->first_frame_done)
+    start_checks (self);
+  else
+    self->checks_pending = TRUE;
+}
+
+/* The first frame is on screen: now the work it did not need. */
+static gboolean
+checks_idle_cb (gpointer user_data)
+{
+  KefuWindow *self = KEFU_WINDOW (user_data);
+
+  if (self->checks_pending)
+    start_checks (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+after_first_paint_cb (GdkFrameClock *clock,
+                      KefuWindow    *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, after_first_paint_cb, self);
+  self->first_frame_done = TRUE;
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, checks_idle_cb, g_object_ref (self), g_object_unref);
+}
+
+static void
+kefu_window_map (GtkWidget *widget)
+{
+  KefuWindow *self = KEFU_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (kefu_window_parent_class)->map (widget);
+  if (!self->first_frame_done)
+    g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                             G_CALLBACK (after_first_paint_cb), self, 0);
 }
 
 /* --- signal callbacks ------------------------------------------------ */
@@ -398,6 +443,7 @@ kefu_window_class_init (KefuWindowClass *klass)
 
   object_class->dispose = kefu_window_dispose;
   object_class->finalize = kefu_window_finalize;
+  widget_class->map = kefu_window_map;
 
   g_type_ensure (KEFU_TYPE_NOTIFICATIONS_BUTTON);
   g_type_ensure (KEFU_TYPE_SYNC_BUTTON);

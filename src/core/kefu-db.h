@@ -96,6 +96,19 @@ gboolean     kefu_db_record_change       (KefuDb        *self,
                                           KefuChangeSet *cs,
                                           GError       **error);
 
+/* Bulk writes: the outbox entry of each row, and one summarised audit
+ * entry for the whole write. */
+gboolean     kefu_db_record_outbox       (KefuDb        *self,
+                                          KefuChangeSet *cs,
+                                          GError       **error);
+gboolean     kefu_db_record_audit        (KefuDb        *self,
+                                          const char    *entity,
+                                          const char    *row_id,
+                                          const char    *op,
+                                          const char    *changes,
+                                          const char    *note,
+                                          GError       **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KefuChangeSet, kefu_change_set_free)
 
 /* Small helpers for column reads. */

@@ -400,6 +400,29 @@ static const char migration_4[] =
   "    ON CONFLICT (segment) DO UPDATE SET n = n + 1;"
   " END;";
 
+/* Search tokens run across letters, digits and ideographs (kefu-text.c),
+ * so both indexes are rebuilt from their rows with the new tokens. Case
+ * search also keeps prefix indexes of two and three characters: a short
+ * digit tail ("EE12" ends in the prefix "12") reads one list instead of
+ * merging every four-digit chunk that starts with it. */
+static const char migration_5[] =
+  "DROP TABLE customer_fts;"
+  "CREATE VIRTUAL TABLE customer_fts USING fts5 (tokens, content='', tokenize='unicode61', detail='full');"
+  "INSERT INTO customer_fts (rowid, tokens)"
+  "  SELECT c.rowid, kefu_search_tokens (c.name, c.company, c.number,"
+  "    (SELECT group_concat (p, ' ') FROM"
+  "      (SELECT CASE WHEN normalized <> '' THEN normalized ELSE value END AS p FROM customer_contact"
+  "        WHERE customer_id = c.id AND kind = 'phone' AND deleted = 0 ORDER BY position)))"
+  "  FROM customer c;"
+  "DROP TABLE kcase_fts;"
+  "CREATE VIRTUAL TABLE kcase_fts USING fts5 (tokens, content='', tokenize='unicode61', detail='full', prefix='2 3');"
+  "INSERT INTO kcase_fts (rowid, tokens)"
+  "  SELECT k.rowid, kefu_search_tokens (k.subject, k.description, k.tracking_number, k.number,"
+  "    (SELECT name FROM customer WHERE id = k.customer_id))"
+  "  FROM kcase k;"
+  /* A bulk import writes one summarised audit entry; a customer's history
+   * finds it by this index (kefu_customers_history()). */
+  "CREATE INDEX audit_imports ON audit_log (entity, seq) WHERE op = 'import';";
 /* Sync, local side (see kefu-sync-local.c): per-scope pull cursors, the
  * server version of every pulled row (apply skips what is not newer), the
  * per-device push sequence of each outbox entry (numbered when first
@@ -453,6 +476,7 @@ static const KefuMigration migrations[] = {
   { 2, "default segmentation rules and case categories", migration_2 },
   { 3, "case handling: calendar, service standards, queues, notifications", migration_3 },
   { 4, "live customer counts per segment", migration_4 },
+  { 5, "search tokens across letters and digits", migration_5 },
   { 6, "sync: cursors, server versions, push sequence, conflicts", migration_6 },
 };
 
