@@ -400,11 +400,21 @@ static const char migration_4[] =
   "    ON CONFLICT (segment) DO UPDATE SET n = n + 1;"
   " END;";
 
+/* The organisation tree is edited in the app: units and departments are
+ * deactivated (kept for the cases and staff that point at them) rather
+ * than deleted. */
+static const char migration_7[] =
+  "ALTER TABLE org_unit ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE department ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
+  "CREATE INDEX org_unit_parent ON org_unit (parent_id);"
+  "CREATE INDEX department_org ON department (org_unit_id);";
+
 static const KefuMigration migrations[] = {
   { 1, "domain schema", migration_1 },
   { 2, "default segmentation rules and case categories", migration_2 },
   { 3, "case handling: calendar, service standards, queues, notifications", migration_3 },
   { 4, "live customer counts per segment", migration_4 },
+  { 7, "organisation tree: active units and departments", migration_7 },
 };
 
 const KefuMigration *

@@ -280,7 +280,7 @@ GPtrArray *
 _kefu_list_departments (KefuDb *db)
 {
   return list_named (db,
-                     "SELECT id, name FROM department WHERE deleted = 0 AND org_unit_id = ?1"
+                     "SELECT id, name FROM department WHERE deleted = 0 AND active = 1 AND org_unit_id = ?1"
                      " ORDER BY CASE kind WHEN 'service' THEN 0 WHEN 'delivery' THEN 1 WHEN 'finance' THEN 2"
                      " WHEN 'management' THEN 3 ELSE 4 END, name",
                      NULL);
