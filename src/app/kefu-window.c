@@ -12,6 +12,7 @@
 #include "kefu-intake-window.h"
 #include "kefu-notifications-button.h"
 #include "kefu-notifications.h"
+#include "kefu-org-view.h"
 #include "kefu-org.h"
 #include "kefu-setup-page.h"
 #include "kefu-sla-dialog.h"
@@ -38,6 +39,7 @@ struct _KefuWindow
   char                 *role;
   KefuCasesView        *cases_view;
   KefuCustomersView    *customers_view;
+  KefuOrgView          *org_view;
   GtkWindow            *intake;           /* weak: the intake opened last */
   guint                 sla_check_id;
   GHashTable           *seen_notifications;   /* ids the user was told about */
@@ -181,6 +183,15 @@ build_views (KefuWindow *self)
   else
     kefu_customers_view_reload (self->customers_view);
 
+  if (self->org_view == NULL)
+    {
+      self->org_view = kefu_org_view_new (self->db);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->org_view),
+                                        "org", _("Organisation"));
+      adw_view_stack_page_set_icon_name (page, "network-workgroup-symbolic");
+    }
+  kefu_org_view_set_editable (self->org_view, kefu_window_may (GTK_WIDGET (self), "org"));
+
   gtk_stack_set_visible_child_name (self->main_stack, "main");
 
   /* What was unread before this start is on the bell, not in toasts. */
@@ -205,6 +216,7 @@ user_switched_cb (KefuWindow *self)
   update_user (self);
   kefu_cases_view_reload (self->cases_view);
   kefu_customers_view_reload (self->customers_view);
+  kefu_org_view_set_editable (self->org_view, kefu_window_may (GTK_WIDGET (self), "org"));
   mark_notifications_seen (self);
   kefu_notifications_button_refresh (self->notifications_button);
 }
@@ -456,6 +468,12 @@ kefu_window_get_customers_view (KefuWindow *self)
 }
 
 GtkWidget *
+kefu_window_get_org_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->org_view);
+}
+
+GtkWidget *
 kefu_window_get_cases_view (KefuWindow *self)
 {
   return GTK_WIDGET (self->cases_view);
@@ -562,7 +580,7 @@ kefu_window_may (GtkWidget  *widget,
   if (g_strcmp0 (role, "admin") == 0)
     return TRUE;
   if (g_strcmp0 (what, "segment-rules") == 0 || g_strcmp0 (what, "sla") == 0 ||
-      g_strcmp0 (what, "categories") == 0)
+      g_strcmp0 (what, "categories") == 0 || g_strcmp0 (what, "org") == 0)
     return FALSE;
   if (g_strcmp0 (role, "supervisor") == 0)
     return TRUE;

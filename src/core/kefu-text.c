@@ -358,6 +358,50 @@ kefu_format_money (gint64 cents)
                           v / 100, (guint) (v % 100));
 }
 
+static void
+append_grouped (GString    *out,
+                const char *digits,
+                gsize       len,
+                gsize       group)
+{
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % group == 0)
+        g_string_append_c (out, ' ');
+      g_string_append_c (out, digits[i]);
+    }
+}
+
+char *
+kefu_format_phone (const char *phone)
+{
+  g_autofree char *d = kefu_phone_normalize (phone);
+  GString *out;
+  gsize len, area;
+
+  if (d == NULL || !kefu_phone_is_plausible (d))
+    return g_strdup (phone);
+  len = strlen (d);
+  out = g_string_new (NULL);
+  if (d[0] == '1' && len == 11)
+    {
+      g_string_append_len (out, d, 3);
+      g_string_append_c (out, ' ');
+      append_grouped (out, d + 3, 8, 4);
+    }
+  else if (d[0] == '0')
+    {
+      /* Beijing 010 and the 02x cities have three-digit area codes. */
+      area = (d[1] == '1' || d[1] == '2') ? 3 : 4;
+      g_string_append_len (out, d, area);
+      g_string_append_c (out, '-');
+      append_grouped (out, d + area, len - area, 4);
+    }
+  else
+    g_string_append (out, d);
+  return g_string_free (out, FALSE);
+}
+
 /* Accepts "1234", "1234.5", "1,234.50", "¥1234" and "1234元"; refuses
  * negative amounts and anything above 100 million yuan. */
 gboolean

@@ -28,6 +28,9 @@ char     *kefu_search_build_match   (const char *query);
 GBytes   *kefu_sort_key_for         (const char *name);
 
 char     *kefu_format_money         (gint64      cents);
+/* Any phone number the one way Kefu shows them: 138 1234 5678,
+ * 025-8466 1234, 0755-8300 0000; what is not a phone comes back as is. */
+char     *kefu_format_phone         (const char *phone);
 gboolean  kefu_parse_money          (const char *text,
                                      gint64     *cents);
 
