@@ -41,6 +41,7 @@ struct _KefuWindow
   KefuCustomersView    *customers_view;
   KefuOrgView          *org_view;
   GtkWindow            *intake;           /* weak: the intake opened last */
+  AdwToast             *last_toast;       /* weak: the message shown last */
   guint                 sla_check_id;
   GHashTable           *seen_notifications;   /* ids the user was told about */
 };
@@ -357,6 +358,7 @@ kefu_window_dispose (GObject *object)
     }
   g_clear_object (&self->settings);
   g_clear_weak_pointer (&self->intake);
+  g_clear_weak_pointer (&self->last_toast);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KEFU_TYPE_WINDOW);
   G_OBJECT_CLASS (kefu_window_parent_class)->dispose (object);
@@ -454,10 +456,16 @@ kefu_window_get_role (KefuWindow *self)
   return self->role;
 }
 
+/* The newest message replaces the one before: a queue of old toasts
+ * would tell about a state that is gone ("You took the case" over a
+ * closed case). */
 void
 kefu_window_add_toast (KefuWindow *self,
                        AdwToast   *toast)
 {
+  if (self->last_toast != NULL)
+    adw_toast_dismiss (self->last_toast);
+  g_set_weak_pointer (&self->last_toast, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 

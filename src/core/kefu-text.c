@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <locale.h>
 #include <string.h>
 
 #include "kefu-text.h"
@@ -400,6 +402,32 @@ kefu_format_phone (const char *phone)
   else
     g_string_append (out, d);
   return g_string_free (out, FALSE);
+}
+
+/* Money as people read it, the one way Kefu shows an amount: the yuan
+ * sign and the figure grouped by thousands with the locale's separator
+ * and decimal point, "¥12,800.50". kefu_format_money() gives the plain
+ * figure that entry fields and files hold. */
+char *
+kefu_format_amount (gint64 cents)
+{
+  const struct lconv *lc = localeconv ();
+  const char *sep = lc->thousands_sep && *lc->thousands_sep ? lc->thousands_sep : ",";
+  const char *point = lc->decimal_point && *lc->decimal_point ? lc->decimal_point : ".";
+  guint64 v = cents < 0 ? (guint64) (-cents) : (guint64) cents;
+  g_autofree char *whole = g_strdup_printf ("%" G_GUINT64_FORMAT, v / 100);
+  g_autoptr(GString) figure = g_string_new (cents < 0 ? "-" : "");
+  gsize len = strlen (whole);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append (figure, sep);
+      g_string_append_c (figure, whole[i]);
+    }
+  g_string_append_printf (figure, "%s%02u", point, (guint) (v % 100));
+  /* Translators: an amount of money in yuan, e.g. ¥1,280.00 */
+  return g_strdup_printf (_("¥%s"), figure->str);
 }
 
 /* Accepts "1234", "1234.5", "1,234.50", "¥1234" and "1234元"; refuses

@@ -847,7 +847,7 @@ update_actions (KefuCasePage *self)
   g_clear_pointer (&why, g_free);
 
   /* Assign / Transfer */
-  gtk_button_set_label (self->assign_button, is_status (self, "new") ? _("_Assign…") : _("_Transfer…"));
+  gtk_button_set_label (self->assign_button, is_status (self, "new") ? _("_Assign…") : _("Tra_nsfer…"));
   if (!open)
     why = g_strdup_printf (_("Reopen the case before handing it on: it is “%s”."), kefu_case_status_label (c->status));
   set_action (self, "case.assign", GTK_WIDGET (self->assign_button), open, why == NULL, why,
