@@ -548,14 +548,14 @@ test_time_left (void)
   left = _kefu_case_time_left (t->db, kefu_local_time_ms (2026, 12, 1, 11, 15), FALSE, TRUE, monday, &state);
   g_assert_cmpint (state, ==, KEFU_TIME_LEFT_WARNING);
   if (english)
-    g_assert_cmpstr (left, ==, "1 day 2 h left");
+    g_assert_cmpstr (left, ==, "1 business day 2 h left");
 
   /* Due Friday 10:00, now Monday 10:00: one working day late. */
   overdue = _kefu_case_time_left (t->db, kefu_local_time_ms (2026, 11, 27, 10, 0), FALSE, FALSE,
                                   kefu_local_time_ms (2026, 11, 30, 10, 0), &state);
   g_assert_cmpint (state, ==, KEFU_TIME_LEFT_OVERDUE);
   if (english)
-    g_assert_cmpstr (overdue, ==, "Overdue by 1 day");
+    g_assert_cmpstr (overdue, ==, "Overdue by 1 business day");
 
   paused = _kefu_case_time_left (t->db, kefu_local_time_ms (2026, 11, 27, 10, 0), TRUE, FALSE, monday, &state);
   g_assert_cmpint (state, ==, KEFU_TIME_LEFT_PAUSED);

@@ -12,6 +12,7 @@
 #include "kefu-intake-window.h"
 #include "kefu-notifications-button.h"
 #include "kefu-notifications.h"
+#include "kefu-org-view.h"
 #include "kefu-sync-button.h"
 #include "kefu-org.h"
 #include "kefu-setup-page.h"
@@ -40,7 +41,9 @@ struct _KefuWindow
   char                 *role;
   KefuCasesView        *cases_view;
   KefuCustomersView    *customers_view;
+  KefuOrgView          *org_view;
   GtkWindow            *intake;           /* weak: the intake opened last */
+  AdwToast             *last_toast;       /* weak: the message shown last */
   guint                 sla_check_id;
   GHashTable           *seen_notifications;   /* ids the user was told about */
   gboolean              first_frame_done;
@@ -213,6 +216,15 @@ build_views (KefuWindow *self)
   else
     kefu_customers_view_reload (self->customers_view);
 
+  if (self->org_view == NULL)
+    {
+      self->org_view = kefu_org_view_new (self->db);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->org_view),
+                                        "org", _("Organisation"));
+      adw_view_stack_page_set_icon_name (page, "network-workgroup-symbolic");
+    }
+  kefu_org_view_set_editable (self->org_view, kefu_window_may (GTK_WIDGET (self), "org"));
+
   gtk_stack_set_visible_child_name (self->main_stack, "main");
 
   /* The bell's unread list and the SLA check are not in the first frame:
@@ -279,6 +291,7 @@ user_switched_cb (KefuWindow *self)
   update_user (self);
   kefu_cases_view_reload (self->cases_view);
   kefu_customers_view_reload (self->customers_view);
+  kefu_org_view_set_editable (self->org_view, kefu_window_may (GTK_WIDGET (self), "org"));
   mark_notifications_seen (self);
   kefu_notifications_button_refresh (self->notifications_button);
 }
@@ -419,6 +432,7 @@ kefu_window_dispose (GObject *object)
     }
   g_clear_object (&self->settings);
   g_clear_weak_pointer (&self->intake);
+  g_clear_weak_pointer (&self->last_toast);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KEFU_TYPE_WINDOW);
   G_OBJECT_CLASS (kefu_window_parent_class)->dispose (object);
@@ -519,10 +533,16 @@ kefu_window_get_role (KefuWindow *self)
   return self->role;
 }
 
+/* The newest message replaces the one before: a queue of old toasts
+ * would tell about a state that is gone ("You took the case" over a
+ * closed case). */
 void
 kefu_window_add_toast (KefuWindow *self,
                        AdwToast   *toast)
 {
+  if (self->last_toast != NULL)
+    adw_toast_dismiss (self->last_toast);
+  g_set_weak_pointer (&self->last_toast, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -530,6 +550,12 @@ GtkWidget *
 kefu_window_get_customers_view (KefuWindow *self)
 {
   return GTK_WIDGET (self->customers_view);
+}
+
+GtkWidget *
+kefu_window_get_org_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->org_view);
 }
 
 GtkWidget *
@@ -639,7 +665,7 @@ kefu_window_may (GtkWidget  *widget,
   if (g_strcmp0 (role, "admin") == 0)
     return TRUE;
   if (g_strcmp0 (what, "segment-rules") == 0 || g_strcmp0 (what, "sla") == 0 ||
-      g_strcmp0 (what, "categories") == 0)
+      g_strcmp0 (what, "categories") == 0 || g_strcmp0 (what, "org") == 0)
     return FALSE;
   if (g_strcmp0 (role, "supervisor") == 0)
     return TRUE;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kefu-cases-private.h"
+#include "kefu-categories.h"
 #include "kefu-claims.h"
 #include "kefu-org.h"
 #include "kefu-segments.h"
@@ -809,7 +810,7 @@ _kefu_cases_write (KefuDb          *db,
   " k.claim_amount_cents, k.declared_value_cents, k.insured, k.decision, k.approved_amount_cents," \
   " k.decision_note, k.decided_by, k.decided_at, k.approval_status, k.approver_id, k.approved_at," \
   " k.approval_note, k.payment_date, k.payment_ref, cu.name, cu.segment, o.code, d.name, sa.name," \
-  " so.name, cat.name, sd.name, sp.name, k.deleted"
+  " so.name, cat.name, sd.name, sp.name, k.deleted, cat.code, cat.scope"
 
 #define CASE_JOINS \
   " LEFT JOIN customer cu ON cu.id = k.customer_id" \
@@ -878,6 +879,18 @@ case_from_row (sqlite3_stmt *stmt)
   c->assignee_name = kefu_stmt_dup (stmt, 49);
   c->owner_name = kefu_stmt_dup (stmt, 50);
   c->category_name = kefu_stmt_dup (stmt, 51);
+  if (c->category_name != NULL)
+    {
+      /* The shipped categories are shown translated. */
+      KefuCategory cat = { 0 };
+      g_autofree char *label = NULL;
+
+      cat.name = c->category_name;
+      cat.code = (char *) kefu_stmt_text (stmt, 55);
+      cat.scope = (char *) kefu_stmt_text (stmt, 56);
+      label = g_strdup (kefu_category_label (&cat));
+      kefu_set_str (&c->category_name, label);
+    }
   c->decided_by_name = kefu_stmt_dup (stmt, 52);
   c->approver_name = kefu_stmt_dup (stmt, 53);
   return c;
@@ -2704,9 +2717,8 @@ format_yuan (const char *cents_text)
 
   if (cents_text == NULL)
     return g_strdup ("—");
-  money = kefu_format_money (g_ascii_strtoll (cents_text, NULL, 10));
-  /* TRANSLATORS: an amount of money in yuan, e.g. ¥1280.00 */
-  return g_strdup_printf (_("¥%s"), money);
+  money = kefu_format_amount (g_ascii_strtoll (cents_text, NULL, 10));
+  return g_steal_pointer (&money);
 }
 
 static const char *

@@ -55,9 +55,7 @@ invalid (GError     **error,
 static char *
 yuan (gint64 cents)
 {
-  g_autofree char *money = kefu_format_money (cents);
-
-  return g_strdup_printf (_("¥%s"), money);
+  return kefu_format_amount (cents);
 }
 
 static char *

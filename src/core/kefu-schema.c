@@ -470,6 +470,14 @@ static const char migration_6[] =
   "  resolved_by TEXT,"
   "  resolved_at INTEGER);"
   "CREATE INDEX conflict_open ON conflict (created_at) WHERE deleted = 0 AND status = 'open';";
+/* The organisation tree is edited in the app: units and departments are
+ * deactivated (kept for the cases and staff that point at them) rather
+ * than deleted. */
+static const char migration_7[] =
+  "ALTER TABLE org_unit ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE department ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
+  "CREATE INDEX org_unit_parent ON org_unit (parent_id);"
+  "CREATE INDEX department_org ON department (org_unit_id);";
 
 static const KefuMigration migrations[] = {
   { 1, "domain schema", migration_1 },
@@ -478,6 +486,7 @@ static const KefuMigration migrations[] = {
   { 4, "live customer counts per segment", migration_4 },
   { 5, "search tokens across letters and digits", migration_5 },
   { 6, "sync: cursors, server versions, push sequence, conflicts", migration_6 },
+  { 7, "organisation tree: active units and departments", migration_7 },
 };
 
 const KefuMigration *

@@ -450,15 +450,13 @@ fill_file (KefuIntakeWindow *self)
     {
       KefuContact *contact = g_ptr_array_index (c->contacts, i);
       g_autofree char *title = NULL;
+      g_autofree char *number = NULL;
 
       if (g_strcmp0 (contact->kind, "phone") != 0)
         continue;
-      if (contact->label && *contact->label)
-        /* Translators: contact kind and its label, e.g. "Phone (mobile)" */
-        title = g_strdup_printf (_("%s (%s)"), _("Phone"), _kefu_contact_label_text (contact->label));
-      else
-        title = g_strdup (_("Phone"));
-      add_row (group, title, contact->value, TRUE);
+      title = _kefu_contact_title (contact->kind, contact->label);
+      number = kefu_format_phone (contact->value);
+      add_row (group, title, number, TRUE);
       n_phones++;
     }
   if (n_phones == 0)
@@ -527,7 +525,11 @@ fill_file (KefuIntakeWindow *self)
           GtkWidget *row;
 
           if (phone)
-            g_string_append_printf (sub, " · %s", phone);
+            {
+              g_autofree char *number = kefu_format_phone (phone);
+
+              g_string_append_printf (sub, " · %s", number);
+            }
           g_string_append_printf (sub, " · %s", kefu_segment_label (other->customer->segment));
           row = add_row (group, other->customer->name, sub->str, FALSE);
           if (other == m)
