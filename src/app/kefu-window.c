@@ -9,6 +9,7 @@
 #include "kefu-cases.h"
 #include "kefu-categories-dialog.h"
 #include "kefu-customers-view.h"
+#include "kefu-knowledge-view.h"
 #include "kefu-intake-window.h"
 #include "kefu-notifications-button.h"
 #include "kefu-notifications.h"
@@ -38,6 +39,7 @@ struct _KefuWindow
   char                 *role;
   KefuCasesView        *cases_view;
   KefuCustomersView    *customers_view;
+  KefuKnowledgeView    *knowledge_view;
   GtkWindow            *intake;           /* weak: the intake opened last */
   guint                 sla_check_id;
   GHashTable           *seen_notifications;   /* ids the user was told about */
@@ -180,6 +182,16 @@ build_views (KefuWindow *self)
     }
   else
     kefu_customers_view_reload (self->customers_view);
+
+  if (self->knowledge_view == NULL)
+    {
+      self->knowledge_view = kefu_knowledge_view_new (self->db);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->knowledge_view),
+                                        "knowledge", _("Knowledge Base"));
+      adw_view_stack_page_set_icon_name (page, "accessories-dictionary-symbolic");
+    }
+  else
+    kefu_knowledge_view_reload (self->knowledge_view);
 
   gtk_stack_set_visible_child_name (self->main_stack, "main");
 

@@ -1882,31 +1882,137 @@ gap_compare (gconstpointer a,
   return g_strcmp0 (x->label, y->label);
 }
 
+/* A phrase is covered when a published article holds all its bigrams
+ * (anywhere, not necessarily together). */
 static gboolean
 word_is_covered (KefuDb      *db,
                  const char  *word,
                  gboolean    *covered,
                  GError     **error)
 {
-  g_autofree char *match = kefu_search_build_match (word);
+  g_autoptr(GString) tokens = g_string_new (NULL);
+  g_autoptr(GString) match = g_string_new (NULL);
+  g_auto(GStrv) parts = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
   *covered = FALSE;
-  if (match == NULL)
+  kefu_search_tokens_append (tokens, word);
+  parts = g_strsplit (tokens->str, " ", -1);
+  for (guint i = 0; parts[i]; i++)
+    if (g_utf8_strlen (parts[i], -1) == 2)
+      g_string_append_printf (match, "%s\"%s\"", match->len ? " AND " : "", parts[i]);
+  if (match->len == 0)
     return TRUE;
   stmt = kefu_db_prepare (db,
                           "SELECT 1 FROM kb_article_fts f JOIN kb_article a ON a.rowid = f.rowid"
                           " WHERE kb_article_fts MATCH ? AND a.deleted = 0 AND a.status = 'published' LIMIT 1", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 1, match->str, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return kefu_db_set_error (db, error);
   *covered = rc == SQLITE_ROW;
   return TRUE;
+}
+
+static gboolean
+is_ideograph (gunichar c)
+{
+  return c >= 0x3400 && g_unichar_isalpha (c);
+}
+
+/* Calls @func for each run of ideographs in @text (lower-cased
+ * characters, their count). */
+static void
+for_each_han_run (const char  *text,
+                  void       (*func) (const gunichar *run, guint n, gpointer data),
+                  gpointer     data)
+{
+  gunichar run[128];
+  guint n = 0;
+
+  for (const char *p = text ? text : ""; ; p = g_utf8_next_char (p))
+    {
+      gunichar c = *p ? g_utf8_get_char (p) : 0;
+
+      if (c != 0 && is_ideograph (c) && n < G_N_ELEMENTS (run))
+        {
+          run[n++] = c;
+          continue;
+        }
+      if (n >= 2)
+        func (run, n, data);
+      n = 0;
+      if (c == 0)
+        break;
+    }
+}
+
+static char *
+chars_dup (const gunichar *chars,
+           guint           n)
+{
+  return g_ucs4_to_utf8 (chars, n, NULL, NULL, NULL);
+}
+
+typedef struct
+{
+  GHashTable *counts;   /* bigram or phrase → number of cases */
+  GHashTable *seen;     /* in this case already */
+  GHashTable *bigrams;  /* for phrases: the bigram counts */
+} WordCount;
+
+static void
+count_once (WordCount *wc,
+            char      *key)
+{
+  gpointer old;
+
+  if (!g_hash_table_add (wc->seen, key))
+    return;   /* the set owns @key now, or it was there */
+  old = g_hash_table_lookup (wc->counts, key);
+  g_hash_table_insert (wc->counts, g_strdup (key), GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + 1));
+}
+
+static void
+count_bigrams_cb (const gunichar *run,
+                  guint           n,
+                  gpointer        data)
+{
+  for (guint i = 0; i + 1 < n; i++)
+    count_once (data, chars_dup (run + i, 2));
+}
+
+/* Splits the run where a bigram is rare: what is left are the phrases
+ * (often whole questions, "包裹长时间未更新") that recur. */
+static void
+count_phrases_cb (const gunichar *run,
+                  guint           n,
+                  gpointer        data)
+{
+  WordCount *wc = data;
+  guint start = 0;
+
+  for (guint i = 0; i + 1 <= n; i++)
+    {
+      gboolean frequent = FALSE;
+
+      if (i + 1 < n)
+        {
+          g_autofree char *bigram = chars_dup (run + i, 2);
+
+          frequent = GPOINTER_TO_UINT (g_hash_table_lookup (wc->bigrams, bigram)) >= 3;
+        }
+      if (!frequent)
+        {
+          if (i + 1 - start >= 2)
+            count_once (wc, chars_dup (run + start, i + 1 - start));
+          start = i + 1;
+        }
+    }
 }
 
 GPtrArray *
@@ -1917,6 +2023,9 @@ kefu_kb_unanswered (KefuDb      *db,
 {
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_kb_gap_free);
   g_autoptr(GHashTable) words = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) bigrams = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) subjects = g_ptr_array_new_with_free_func (g_free);
+  WordCount wc = { 0 };
   g_autoptr(GPtrArray) word_gaps = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_kb_gap_free);
   GHashTableIter iter;
   gpointer key, value;
@@ -1961,8 +2070,9 @@ kefu_kb_unanswered (KefuDb      *db,
       return NULL;
     }
 
-  /* Frequent words (bigrams) of the subjects of recent cases that no
-   * article linked answered, counted once per case: the newest 5,000. */
+  /* Frequent words of the subjects of recent cases that no article
+   * answered, counted once per case: the newest 5,000. Bigrams first,
+   * then the runs between rare bigrams as phrases. */
   stmt = kefu_db_prepare (db,
                           "SELECT k.subject FROM kcase k WHERE k.deleted = 0 AND k.created_at >= ?"
                           " AND NOT EXISTS (SELECT 1 FROM kb_case_link l WHERE l.case_id = k.id AND l.deleted = 0)"
@@ -1971,34 +2081,27 @@ kefu_kb_unanswered (KefuDb      *db,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, since);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(GString) tokens = g_string_new (NULL);
-      g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-      g_auto(GStrv) parts = NULL;
-
-      kefu_search_tokens_append (tokens, kefu_stmt_text (stmt, 0));
-      parts = g_strsplit (tokens->str, " ", -1);
-      for (guint i = 0; parts[i]; i++)
-        {
-          const char *t = parts[i];
-          gpointer old;
-
-          /* Two ideographs: Chinese words are mostly two characters;
-           * Latin words are whole runs of three letters or more. */
-          if (g_utf8_strlen (t, -1) != 2 || !g_unichar_isalpha (g_utf8_get_char (t)) ||
-              g_utf8_get_char (t) < 0x2e80)
-            continue;
-          if (!g_hash_table_add (seen, (gpointer) t))
-            continue;
-          old = g_hash_table_lookup (words, t);
-          g_hash_table_insert (words, g_strdup (t), GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + 1));
-        }
-    }
+    g_ptr_array_add (subjects, kefu_stmt_dup (stmt, 0));
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
       kefu_db_set_error (db, error);
       return NULL;
+    }
+  wc.counts = bigrams;
+  for (guint i = 0; i < subjects->len; i++)
+    {
+      wc.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for_each_han_run (subjects->pdata[i], count_bigrams_cb, &wc);
+      g_hash_table_unref (wc.seen);
+    }
+  wc.counts = words;
+  wc.bigrams = bigrams;
+  for (guint i = 0; i < subjects->len; i++)
+    {
+      wc.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for_each_han_run (subjects->pdata[i], count_phrases_cb, &wc);
+      g_hash_table_unref (wc.seen);
     }
 
   g_hash_table_iter_init (&iter, words);
