@@ -50,8 +50,16 @@ test_migrate_from_each_version (void)
       g_autoptr(KefuDb) old = kefu_db_open_at_version (path, from, &error);
       g_autoptr(KefuDb) db = NULL;
 
+      guint n_migrations, expected = 0;
+      const KefuMigration *migrations = _kefu_schema_get_migrations (&n_migrations);
+
+      /* Migration numbers may have gaps (they are reserved per branch):
+       * the database stops at the newest migration at or below @from. */
+      for (guint i = 0; i < n_migrations; i++)
+        if (migrations[i].version <= from)
+          expected = MAX (expected, migrations[i].version);
       g_assert_no_error (error);
-      g_assert_cmpuint (kefu_db_get_version (old), ==, from);
+      g_assert_cmpuint (kefu_db_get_version (old), ==, expected);
       if (from >= 1)
         {
           /* Data written at the old version survives the migration. */
@@ -76,7 +84,7 @@ test_migrate_from_each_version (void)
           g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
           copy = kefu_db_open_at_version (backup, from, &error);
           g_assert_no_error (error);
-          g_assert_cmpuint (kefu_db_get_version (copy), ==, from);
+          g_assert_cmpuint (kefu_db_get_version (copy), ==, expected);
         }
       g_clear_object (&db);
       kefu_test_rm_rf (dir);

@@ -9,6 +9,7 @@
 #include "kefu-cases.h"
 #include "kefu-categories-dialog.h"
 #include "kefu-customers-view.h"
+#include "kefu-knowledge-view.h"
 #include "kefu-intake-window.h"
 #include "kefu-notifications-button.h"
 #include "kefu-notifications.h"
@@ -42,6 +43,7 @@ struct _KefuWindow
   KefuCasesView        *cases_view;
   KefuCustomersView    *customers_view;
   KefuOrgView          *org_view;
+  KefuKnowledgeView    *knowledge_view;
   GtkWindow            *intake;           /* weak: the intake opened last */
   AdwToast             *last_toast;       /* weak: the message shown last */
   guint                 sla_check_id;
@@ -224,6 +226,15 @@ build_views (KefuWindow *self)
       adw_view_stack_page_set_icon_name (page, "network-workgroup-symbolic");
     }
   kefu_org_view_set_editable (self->org_view, kefu_window_may (GTK_WIDGET (self), "org"));
+  if (self->knowledge_view == NULL)
+    {
+      self->knowledge_view = kefu_knowledge_view_new (self->db);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->knowledge_view),
+                                        "knowledge", _("Knowledge Base"));
+      adw_view_stack_page_set_icon_name (page, "accessories-dictionary-symbolic");
+    }
+  else
+    kefu_knowledge_view_reload (self->knowledge_view);
 
   gtk_stack_set_visible_child_name (self->main_stack, "main");
 

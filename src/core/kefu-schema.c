@@ -478,6 +478,46 @@ static const char migration_7[] =
   "ALTER TABLE department ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
   "CREATE INDEX org_unit_parent ON org_unit (parent_id);"
   "CREATE INDEX department_org ON department (org_unit_id);";
+/* The knowledge base: what articles apply to (case kinds), who submitted
+ * them and the reviewer's comment; versions that keep tags, category and
+ * case kinds too (so a restore is whole); the bigram search index (title,
+ * tags and body in columns of their own, so that bm25 can weigh them);
+ * "this answered it" links to cases; article images as attachments; and
+ * the shipped knowledge-base categories. */
+static const char migration_8[] =
+  "ALTER TABLE kb_article ADD COLUMN case_kinds TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE kb_article ADD COLUMN submitted_by TEXT;"
+  "ALTER TABLE kb_article ADD COLUMN review_note TEXT;"
+  "ALTER TABLE kb_article_version ADD COLUMN tags TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE kb_article_version ADD COLUMN category_id TEXT;"
+  "ALTER TABLE kb_article_version ADD COLUMN case_kinds TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE kb_article_version ADD COLUMN note TEXT;"
+  "ALTER TABLE attachment ADD COLUMN kb_article_id TEXT REFERENCES kb_article (id);"
+  "CREATE INDEX kb_article_by_status ON kb_article (deleted, status, updated_at);"
+  "CREATE INDEX kb_article_by_updated ON kb_article (deleted, updated_at);"
+  "CREATE INDEX kb_version_by_article ON kb_article_version (article_id, version_no);"
+  "CREATE INDEX attachment_by_kb_article ON attachment (kb_article_id);"
+  "CREATE VIRTUAL TABLE kb_article_fts USING fts5 (title, tags, body, tokenize='unicode61', detail='full');"
+  "CREATE TABLE kb_case_link (" SYNCED ","
+  "  article_id TEXT NOT NULL REFERENCES kb_article (id),"
+  "  case_id TEXT NOT NULL REFERENCES kcase (id),"
+  "  linked_by TEXT,"
+  "  linked_at INTEGER NOT NULL,"
+  "  UNIQUE (article_id, case_id));"
+  "CREATE INDEX kb_case_link_by_case ON kb_case_link (case_id);"
+  "INSERT INTO category (id, scope, code, name, position) VALUES"
+  " ('01900000-0000-7000-8000-000000000801', 'kb', 'tracking', 'Tracking and delivery', 10),"
+  " ('01900000-0000-7000-8000-000000000802', 'kb', 'late', 'Late parcels', 20),"
+  " ('01900000-0000-7000-8000-000000000803', 'kb', 'lost', 'Lost parcels', 30),"
+  " ('01900000-0000-7000-8000-000000000804', 'kb', 'damaged', 'Damaged parcels', 40),"
+  " ('01900000-0000-7000-8000-000000000805', 'kb', 'claims', 'Claims and compensation', 50),"
+  " ('01900000-0000-7000-8000-000000000806', 'kb', 'insurance', 'Insurance and declared value', 60),"
+  " ('01900000-0000-7000-8000-000000000807', 'kb', 'prohibited', 'Prohibited items', 70),"
+  " ('01900000-0000-7000-8000-000000000808', 'kb', 'cod', 'Cash on delivery', 80),"
+  " ('01900000-0000-7000-8000-000000000809', 'kb', 'address', 'Addresses and redirection', 90),"
+  " ('01900000-0000-7000-8000-000000000810', 'kb', 'holidays', 'Holidays and service hours', 100),"
+  " ('01900000-0000-7000-8000-000000000811', 'kb', 'pricing', 'Prices and billing', 110),"
+  " ('01900000-0000-7000-8000-000000000812', 'kb', 'service', 'Counter and service rules', 120);";
 
 static const KefuMigration migrations[] = {
   { 1, "domain schema", migration_1 },
@@ -487,6 +527,7 @@ static const KefuMigration migrations[] = {
   { 5, "search tokens across letters and digits", migration_5 },
   { 6, "sync: cursors, server versions, push sequence, conflicts", migration_6 },
   { 7, "organisation tree: active units and departments", migration_7 },
+  { 8, "knowledge base: review, search index, case links, images", migration_8 },
 };
 
 const KefuMigration *
