@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "kefu-customers.h"
+#include "kefu-schema.h"
 #include "kefu-test-util.h"
 #include "kefu-text.h"
 #include "kefu-uuid.h"
@@ -33,8 +34,14 @@ test_open_creates_private_wal_file (void)
 static void
 test_migrate_from_each_version (void)
 {
-  for (guint from = 0; from < kefu_db_latest_version (); from++)
+  guint n;
+  const KefuMigration *m = _kefu_schema_get_migrations (&n);
+
+  /* From nothing and from each version a migration ends at (numbers may
+   * have gaps while branches reserve theirs). */
+  for (guint i = 0; i < n; i++)
     {
+      guint from = i == 0 ? 0 : m[i - 1].version;
       g_autofree char *dir = g_dir_make_tmp ("kefu-mig-XXXXXX", NULL);
       g_autofree char *path = g_build_filename (dir, "kefu.db", NULL);
       g_autoptr(GError) error = NULL;
