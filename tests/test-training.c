@@ -5,6 +5,8 @@
 
 #include "kefu-cases.h"
 #include "kefu-org.h"
+#include "kefu-sample.h"
+#include "kefu-sample-training.h"
 #include "kefu-test-util.h"
 #include "kefu-training.h"
 #include "kefu-uuid.h"
@@ -847,6 +849,57 @@ test_permissions (Fixture       *f,
   g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
 }
 
+/* --- sample data ---------------------------------------------------- */
+
+static void
+sample_totals (guint32  seed,
+               int     *n_attempts,
+               int     *score_sum)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (FALSE);
+  g_autoptr(GError) error = NULL;
+  KefuSampleOptions opts = kefu_sample_default_options ();
+  g_autoptr(GPtrArray) courses = NULL;
+  g_autoptr(GPtrArray) board = NULL;
+  g_autoptr(GPtrArray) mine = NULL;
+  KefuCourse *contest;
+
+  opts.seed = seed;
+  opts.n_customers = 10;
+  g_assert_true (kefu_sample_generate (t->db, &opts, NULL, NULL, &error));
+  g_assert_true (kefu_sample_generate_training (t->db, seed, &error));
+  g_assert_no_error (error);
+
+  courses = kefu_training_list_courses (t->db, &error);
+  g_assert_cmpuint (courses->len, ==, 5);
+  contest = courses->pdata[4];
+  g_assert_true (contest->is_contest);
+  board = kefu_training_leaderboard (t->db, contest->id, NULL, 0, &error);
+  g_assert_cmpuint (board->len, >, 10);
+  g_assert_cmpuint (((KefuLeaderboardEntry *) board->pdata[0])->rank, ==, 1);
+  /* The signed-in administrator still has work to do. */
+  mine = kefu_training_list_mine (t->db, NULL, &error);
+  g_assert_cmpuint (mine->len, ==, 5);
+  g_assert_cmpint (((KefuTrainingItem *) mine->pdata[0])->state, !=, KEFU_TRAINING_DONE);
+  /* Every write went through the change log. */
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM attempt"), ==,
+                   kefu_test_count (t->db, "SELECT count(*) FROM outbox WHERE entity = 'attempt'"));
+  *n_attempts = kefu_test_count (t->db, "SELECT count(*) FROM attempt");
+  *score_sum = kefu_test_count (t->db, "SELECT sum (score) FROM attempt");
+}
+
+static void
+test_sample_is_deterministic (void)
+{
+  int n1, s1, n2, s2;
+
+  sample_totals (7, &n1, &s1);
+  sample_totals (7, &n2, &s2);
+  g_assert_cmpint (n1, >, 100);
+  g_assert_cmpint (n1, ==, n2);
+  g_assert_cmpint (s1, ==, s2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -865,6 +918,7 @@ main (int   argc,
   ADD ("/training/contest/ranking", test_contest_ranking);
   ADD ("/training/permissions", test_permissions);
 #undef ADD
+  g_test_add_func ("/training/sample/deterministic", test_sample_is_deterministic);
 
   return g_test_run ();
 }

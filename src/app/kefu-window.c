@@ -16,6 +16,7 @@
 #include "kefu-setup-page.h"
 #include "kefu-sla-dialog.h"
 #include "kefu-switch-user-dialog.h"
+#include "kefu-training-view.h"
 #include "kefu-window.h"
 
 /* How often the service standards are checked while the window is open. */
@@ -38,6 +39,7 @@ struct _KefuWindow
   char                 *role;
   KefuCasesView        *cases_view;
   KefuCustomersView    *customers_view;
+  KefuTrainingView     *training_view;
   GtkWindow            *intake;           /* weak: the intake opened last */
   guint                 sla_check_id;
   GHashTable           *seen_notifications;   /* ids the user was told about */
@@ -181,6 +183,15 @@ build_views (KefuWindow *self)
   else
     kefu_customers_view_reload (self->customers_view);
 
+  if (self->training_view == NULL)
+    {
+      self->training_view = kefu_training_view_new (self->db);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->training_view), "training", _("Training"));
+      adw_view_stack_page_set_icon_name (page, "accessories-dictionary-symbolic");
+    }
+  else
+    kefu_training_view_reload (self->training_view);
+
   gtk_stack_set_visible_child_name (self->main_stack, "main");
 
   /* What was unread before this start is on the bell, not in toasts. */
@@ -205,6 +216,7 @@ user_switched_cb (KefuWindow *self)
   update_user (self);
   kefu_cases_view_reload (self->cases_view);
   kefu_customers_view_reload (self->customers_view);
+  kefu_training_view_reload (self->training_view);
   mark_notifications_seen (self);
   kefu_notifications_button_refresh (self->notifications_button);
 }
@@ -453,6 +465,12 @@ GtkWidget *
 kefu_window_get_customers_view (KefuWindow *self)
 {
   return GTK_WIDGET (self->customers_view);
+}
+
+GtkWidget *
+kefu_window_get_training_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->training_view);
 }
 
 GtkWidget *

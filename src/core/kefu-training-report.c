@@ -458,7 +458,7 @@ kefu_training_branch_standings (KefuDb      *db,
   " SELECT rank () OVER (ORDER BY round (avg (c.score), 1) DESC, avg (c.time_ms)), u.id, u.name, count(*)," \
   "  avg (c.score), avg (c.time_ms)" \
   " FROM counted c JOIN staff s ON s.id = c.staff_id JOIN org_unit u ON u.id = s.org_unit_id" \
-  " GROUP BY u.id ORDER BY 1, u.code"
+  " WHERE u.level = 'branch' GROUP BY u.id ORDER BY 1, u.code"
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_branch_standing_free);
   g_autofree char *policy = NULL;
   sqlite3_stmt *stmt;
