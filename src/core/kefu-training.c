@@ -302,7 +302,7 @@ kefu_training_state_label (KefuTrainingState state)
 {
   switch (state)
     {
-    case KEFU_TRAINING_ASSIGNED: return _("Assigned");
+    case KEFU_TRAINING_ASSIGNED: return C_("training", "Assigned");
     case KEFU_TRAINING_DUE: return _("Due soon");
     case KEFU_TRAINING_OVERDUE: return _("Overdue");
     case KEFU_TRAINING_DONE: return _("Done");

@@ -126,8 +126,8 @@ add_row (KefuCourseEditor    *self,
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
     }
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), row_button ("document-edit-symbolic", _("Edit"), edit, index));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), row_button ("user-trash-symbolic", _("Delete"), remove, index));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), row_button ("document-edit-symbolic", C_("training", "Edit"), edit, index));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), row_button ("user-trash-symbolic", C_("training", "Delete"), remove, index));
   adw_preferences_group_add (group, row);
   g_ptr_array_add (self->rows, row);
 }

@@ -190,7 +190,7 @@ training_row (KefuTrainingView *self,
     g_string_append_printf (sub, _("Skills contest, closes %s"), due);
   else
     /* Translators: an assignment's due date */
-    g_string_append_printf (sub, _("Due %s"), due);
+    g_string_append_printf (sub, C_("training", "Due %s"), due);
   if (it->score >= 0)
     /* Translators: the score that counts, in percent */
     g_string_append_printf (sub, _(" · Score %d %%"), it->score);
@@ -225,7 +225,7 @@ fill_mine (KefuTrainingView *self)
 {
   static const KefuTrainingState order[] = { KEFU_TRAINING_OVERDUE, KEFU_TRAINING_DUE, KEFU_TRAINING_ASSIGNED,
                                              KEFU_TRAINING_DONE };
-  const char *titles[] = { _("Overdue"), _("Due This Week"), _("Assigned"), _("Done") };
+  const char *titles[] = { _("Overdue"), _("Due This Week"), C_("training", "Assigned"), _("Done") };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = kefu_training_list_mine (self->db, NULL, &error);
   guint shown = 0;
@@ -311,7 +311,7 @@ fill_courses (KefuTrainingView *self)
       if (!published)
         adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button (_("_Publish"), "training.publish", c->id));
       else if (!c->is_contest)
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button (_("_Assign…"), "training.assign", c->id));
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button (C_("training", "_Assign…"), "training.assign", c->id));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button (_("_Edit…"), "training.edit", c->id));
 
       {
@@ -1171,7 +1171,7 @@ assign_action (GtkWidget  *widget,
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Assign the Course"),
                                    _("People who already have it keep their assignment."));
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "assign", _("_Assign"), NULL);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "assign", C_("training", "_Assign"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "assign", ADW_RESPONSE_SUGGESTED);
   g_signal_connect_data (dialog, "response", G_CALLBACK (assign_response_cb), d,
                          (GClosureNotify) (void (*) (void)) assign_dialog_free, 0);
