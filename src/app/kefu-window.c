@@ -19,6 +19,7 @@
 #include "kefu-setup-page.h"
 #include "kefu-sla-dialog.h"
 #include "kefu-switch-user-dialog.h"
+#include "kefu-training-view.h"
 #include "kefu-window.h"
 
 /* How often the service standards are checked while the window is open. */
@@ -44,6 +45,7 @@ struct _KefuWindow
   KefuCustomersView    *customers_view;
   KefuOrgView          *org_view;
   KefuKnowledgeView    *knowledge_view;
+  KefuTrainingView     *training_view;
   GtkWindow            *intake;           /* weak: the intake opened last */
   AdwToast             *last_toast;       /* weak: the message shown last */
   guint                 sla_check_id;
@@ -235,6 +237,14 @@ build_views (KefuWindow *self)
     }
   else
     kefu_knowledge_view_reload (self->knowledge_view);
+  if (self->training_view == NULL)
+    {
+      self->training_view = kefu_training_view_new (self->db);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->training_view), "training", _("Training"));
+      adw_view_stack_page_set_icon_name (page, "accessories-dictionary-symbolic");
+    }
+  else
+    kefu_training_view_reload (self->training_view);
 
   gtk_stack_set_visible_child_name (self->main_stack, "main");
 
@@ -303,6 +313,7 @@ user_switched_cb (KefuWindow *self)
   kefu_cases_view_reload (self->cases_view);
   kefu_customers_view_reload (self->customers_view);
   kefu_org_view_set_editable (self->org_view, kefu_window_may (GTK_WIDGET (self), "org"));
+  kefu_training_view_reload (self->training_view);
   mark_notifications_seen (self);
   kefu_notifications_button_refresh (self->notifications_button);
 }
@@ -567,6 +578,12 @@ GtkWidget *
 kefu_window_get_org_view (KefuWindow *self)
 {
   return GTK_WIDGET (self->org_view);
+}
+
+GtkWidget *
+kefu_window_get_training_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->training_view);
 }
 
 GtkWidget *

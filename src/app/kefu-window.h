@@ -18,6 +18,7 @@ void        kefu_window_add_toast     (KefuWindow      *self,
 GtkWidget  *kefu_window_get_customers_view (KefuWindow *self);
 GtkWidget  *kefu_window_get_cases_view (KefuWindow *self);
 GtkWidget  *kefu_window_get_org_view  (KefuWindow      *self);
+GtkWidget  *kefu_window_get_training_view (KefuWindow *self);
 /* Switches to the Cases view and opens the case. */
 void        kefu_window_show_case     (KefuWindow      *self,
                                        const char      *id);

@@ -518,6 +518,31 @@ static const char migration_8[] =
   " ('01900000-0000-7000-8000-000000000810', 'kb', 'holidays', 'Holidays and service hours', 100),"
   " ('01900000-0000-7000-8000-000000000811', 'kb', 'pricing', 'Prices and billing', 110),"
   " ('01900000-0000-7000-8000-000000000812', 'kb', 'service', 'Counter and service rules', 120);";
+/* Training: the quiz settings of a course (pass mark in percent, time
+ * limit, retakes and which attempt counts, a contest's window), the kind
+ * of a question, who an assignment was made for, and an attempt's time
+ * taken and result. Indexes for My Training, completion per branch and
+ * the contest leaderboard. */
+static const char migration_9[] =
+  "ALTER TABLE course ADD COLUMN pass_mark INTEGER NOT NULL DEFAULT 60 CHECK (pass_mark BETWEEN 0 AND 100);"
+  "ALTER TABLE course ADD COLUMN time_limit_s INTEGER NOT NULL DEFAULT 0 CHECK (time_limit_s >= 0);"
+  "ALTER TABLE course ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 0 CHECK (max_attempts >= 0);"
+  "ALTER TABLE course ADD COLUMN score_policy TEXT NOT NULL DEFAULT 'best' CHECK (score_policy IN ('best','last'));"
+  "ALTER TABLE course ADD COLUMN opens_at INTEGER;"
+  "ALTER TABLE course ADD COLUMN closes_at INTEGER;"
+  "ALTER TABLE quiz_question ADD COLUMN kind TEXT NOT NULL DEFAULT 'single'"
+  "  CHECK (kind IN ('single','multiple','true_false','short'));"
+  "ALTER TABLE assignment ADD COLUMN role TEXT;"
+  "ALTER TABLE assignment ADD COLUMN managers_first INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE assignment ADD COLUMN assigned_at INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE attempt ADD COLUMN time_ms INTEGER;"
+  "ALTER TABLE attempt ADD COLUMN passed INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX lesson_by_course ON lesson (course_id, position);"
+  "CREATE INDEX question_by_course ON quiz_question (course_id, position);"
+  "CREATE INDEX assignment_by_staff ON assignment (staff_id, course_id) WHERE deleted = 0;"
+  "CREATE INDEX assignment_by_course ON assignment (course_id) WHERE deleted = 0;"
+  "CREATE INDEX attempt_by_staff ON attempt (staff_id, course_id, passed, score, finished_at) WHERE deleted = 0;"
+  "CREATE INDEX attempt_by_course ON attempt (course_id, staff_id, score, time_ms) WHERE deleted = 0;";
 
 static const KefuMigration migrations[] = {
   { 1, "domain schema", migration_1 },
@@ -528,6 +553,7 @@ static const KefuMigration migrations[] = {
   { 6, "sync: cursors, server versions, push sequence, conflicts", migration_6 },
   { 7, "organisation tree: active units and departments", migration_7 },
   { 8, "knowledge base: review, search index, case links, images", migration_8 },
+  { 9, "training: quiz settings, question kinds, attempt results", migration_9 },
 };
 
 const KefuMigration *

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "kefu-application.h"
+#include "kefu-course-editor.h"
+#include "kefu-sample-training.h"
+#include "kefu-sample.h"
+#include "kefu-test-ui.h"
+#include "kefu-test-util.h"
+#include "kefu-training-view.h"
+#include "kefu-training.h"
+#include "kefu-window.h"
+
+/* The Training view in the real window under Xvfb: My Training, taking a
+ * quiz through the player (answers, submit, result), the skills contest's
+ * leaderboard, the builder's course list and editor, completion, and
+ * what an agent does not see. A PNG of each in <builddir>/screenshots. */
+
+typedef struct
+{
+  KefuTestDb       *t;
+  KefuApplication  *app;
+  KefuWindow       *window;
+  KefuTrainingView *view;
+  const char       *lang;
+} Fixture;
+
+static KefuApplication *the_app;
+
+static void
+iterate (guint n)
+{
+  for (guint i = 0; i < n; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static GtkWindow *
+find_window (GType type)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      found = l->data;
+  g_list_free (toplevels);
+  return found;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  KefuSampleOptions opts = kefu_sample_default_options ();
+
+  f->lang = g_getenv ("KEFU_TEST_LANG") ? g_getenv ("KEFU_TEST_LANG") : "en";
+  f->t = kefu_test_db_new (FALSE);
+  opts.n_customers = 50;
+  g_assert_true (kefu_sample_generate (f->t->db, &opts, NULL, NULL, &error));
+  g_assert_true (kefu_sample_generate_training (f->t->db, opts.seed, &error));
+  g_assert_no_error (error);
+
+  if (the_app == NULL)
+    {
+      the_app = kefu_application_new ();
+      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
+      g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, &error));
+      g_assert_no_error (error);
+    }
+  f->app = g_object_ref (the_app);
+  kefu_application_set_db (f->app, f->t->db);
+  f->window = kefu_window_new (f->app);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+  f->view = KEFU_TRAINING_VIEW (kefu_window_get_training_view (f->window));
+  g_assert_nonnull (f->view);
+  kefu_window_show_view (f->window, "training");
+  wait_for_draw (GTK_WIDGET (f->window));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  iterate (20);
+  kefu_application_set_db (f->app, NULL);
+  g_clear_object (&f->app);
+  kefu_test_db_free (f->t);
+}
+
+/* The signed-in user's item for the course whose title starts with
+ * @prefix. */
+static KefuTrainingItem *
+find_item (GPtrArray  *items,
+           const char *prefix)
+{
+  for (guint i = 0; i < items->len; i++)
+    if (g_str_has_prefix (((KefuTrainingItem *) items->pdata[i])->course_title, prefix))
+      return items->pdata[i];
+  return NULL;
+}
+
+/* Answers every question of @course_id right, except question @wrong
+ * (G_MAXUINT: none), through the player's widgets. */
+static void
+answer_all (Fixture    *f,
+            const char *course_id,
+            guint       wrong)
+{
+  g_autoptr(GPtrArray) qs = kefu_training_list_questions (f->t->db, course_id, NULL);
+
+  for (guint i = 0; i < qs->len; i++)
+    {
+      KefuQuestion *q = qs->pdata[i];
+
+      if (q->kind == KEFU_QUESTION_SHORT)
+        {
+          g_autofree char *text = g_strjoinv (" ", q->keywords);
+
+          /* "道歉|致歉" typed whole contains both alternatives. */
+          _kefu_training_view_answer (f->view, i, 0, i == wrong ? "不知道" : text);
+        }
+      else
+        _kefu_training_view_answer (f->view, i, i == wrong ? (q->correct ^ 3) : q->correct, NULL);
+    }
+}
+
+/* --- tests ----------------------------------------------------------- */
+
+static void
+test_take_quiz (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) mine = kefu_training_list_mine (f->t->db, NULL, &error);
+  g_autoptr(GPtrArray) after = NULL;
+  KefuTrainingItem *it = find_item (mine, "服务礼仪");
+  g_autofree char *course_id = NULL;
+  int n_attempts = kefu_test_count (f->t->db, "SELECT count(*) FROM attempt");
+
+  g_assert_nonnull (it);
+  course_id = g_strdup (it->course_id);
+  g_assert_cmpint (it->score, ==, -1);
+  kefu_training_view_show_section (f->view, "mine");
+  g_assert_cmpuint (_kefu_training_view_get_n_rows (f->view, "mine"), >=, 2);
+  save_png (GTK_WIDGET (f->window), "training-mine", f->lang);
+
+  /* Start from the row's button: the lessons, then the quiz. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "training.take", "s", course_id));
+  save_png (GTK_WIDGET (f->window), "training-lessons", f->lang);
+  _kefu_training_view_begin_quiz (f->view);
+  answer_all (f, course_id, 1);
+  save_png (GTK_WIDGET (f->window), "training-quiz", f->lang);
+  _kefu_training_view_submit (f->view);
+  iterate (10);
+  /* Three of four right: 75 % passes the mark of 75. */
+  g_assert_cmpint (_kefu_training_view_get_score (f->view), ==, 75);
+  g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM attempt"), ==, n_attempts + 1);
+  save_png (GTK_WIDGET (f->window), "training-result", f->lang);
+
+  after = kefu_training_list_mine (f->t->db, NULL, &error);
+  it = find_item (after, "服务礼仪");
+  g_assert_cmpint (it->state, ==, KEFU_TRAINING_DONE);
+  g_assert_cmpint (it->score, ==, 75);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "training.close-player", NULL));
+
+  /* Preview as learner records nothing. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "training.preview", "s", course_id));
+  _kefu_training_view_begin_quiz (f->view);
+  answer_all (f, course_id, G_MAXUINT);
+  _kefu_training_view_submit (f->view);
+  g_assert_cmpint (_kefu_training_view_get_score (f->view), ==, 100);
+  g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM attempt"), ==, n_attempts + 1);
+}
+
+static void
+test_leaderboard (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) mine = kefu_training_list_mine (f->t->db, NULL, &error);
+  g_autoptr(GPtrArray) board = NULL;
+  KefuTrainingItem *it = find_item (mine, "2026");
+  g_autofree char *contest_id = NULL;
+  const char *me = kefu_db_get_actor (f->t->db);
+  gboolean on_board = FALSE;
+
+  g_assert_nonnull (it);
+  g_assert_true (it->is_contest);
+  contest_id = g_strdup (it->course_id);
+
+  /* Take part: everything right. */
+  kefu_training_view_open_course (f->view, contest_id, FALSE);
+  _kefu_training_view_begin_quiz (f->view);
+  answer_all (f, contest_id, G_MAXUINT);
+  _kefu_training_view_submit (f->view);
+  g_assert_cmpint (_kefu_training_view_get_score (f->view), ==, 100);
+
+  board = kefu_training_leaderboard (f->t->db, contest_id, NULL, 20, &error);
+  for (guint i = 0; i < board->len; i++)
+    on_board |= g_strcmp0 (((KefuLeaderboardEntry *) board->pdata[i])->staff_id, me) == 0;
+  g_assert_true (on_board);
+
+  kefu_training_view_show_section (f->view, "contests");
+  _kefu_training_view_select_contest (f->view, contest_id);
+  iterate (10);
+  g_assert_cmpuint (_kefu_training_view_get_n_rows (f->view, "board"), ==, board->len);
+  g_assert_cmpuint (_kefu_training_view_get_n_rows (f->view, "standings"), >=, 2);
+  save_png (GTK_WIDGET (f->window), "training-contest", f->lang);
+}
+
+static void
+test_builder_and_roles (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) courses = kefu_training_list_courses (f->t->db, NULL);
+  GtkWindow *editor;
+  sqlite3_stmt *stmt;
+  g_autofree char *agent = NULL;
+
+  /* The administrator builds: the course list and the editor. */
+  kefu_training_view_show_section (f->view, "courses");
+  g_assert_cmpuint (_kefu_training_view_get_n_rows (f->view, "courses"), ==, courses->len);
+  save_png (GTK_WIDGET (f->window), "training-courses", f->lang);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "training.edit", "s",
+                                             ((KefuCourse *) courses->pdata[0])->id));
+  iterate (10);
+  editor = find_window (KEFU_TYPE_COURSE_EDITOR);
+  g_assert_nonnull (editor);
+  save_png (GTK_WIDGET (editor), "training-editor", f->lang);
+  gtk_window_destroy (editor);
+  iterate (10);
+
+  kefu_training_view_show_section (f->view, "completion");
+  iterate (10);
+  g_assert_cmpuint (_kefu_training_view_get_n_rows (f->view, "units"), >=, 2);
+  g_assert_cmpuint (_kefu_training_view_get_n_rows (f->view, "people"), >, 10);
+  save_png (GTK_WIDGET (f->window), "training-completion", f->lang);
+
+  /* An agent: no builder, no completion, no builder actions. */
+  stmt = kefu_db_prepare (f->t->db, "SELECT id FROM staff WHERE role = 'agent' ORDER BY rowid LIMIT 1", NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  agent = kefu_stmt_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  kefu_db_set_actor (f->t->db, agent);
+  kefu_training_view_reload (f->view);
+  /* The action is disabled: activating it opens nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "training.new-course", NULL);
+  iterate (10);
+  g_assert_null (find_window (KEFU_TYPE_COURSE_EDITOR));
+  g_assert_cmpuint (_kefu_training_view_get_n_rows (f->view, "courses"), ==, 0);
+  g_assert_cmpuint (_kefu_training_view_get_n_rows (f->view, "people"), ==, 0);
+  kefu_training_view_show_section (f->view, "mine");
+  save_png (GTK_WIDGET (f->window), "training-agent", f->lang);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  /* gtk_test_init() switches to en_US; dates should read as users see
+   * them in the screenshots. */
+  setlocale (LC_ALL, "");
+  adw_init ();
+  /* Screenshots of the page, not of a crossfade into it. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  g_test_add ("/training-ui/take-quiz", Fixture, NULL, fixture_set_up, test_take_quiz, fixture_tear_down);
+  g_test_add ("/training-ui/leaderboard", Fixture, NULL, fixture_set_up, test_leaderboard, fixture_tear_down);
+  g_test_add ("/training-ui/builder-and-roles", Fixture, NULL, fixture_set_up, test_builder_and_roles,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
