@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "kefu-customers.h"
+#include "kefu-schema.h"
 #include "kefu-test-util.h"
 #include "kefu-text.h"
 #include "kefu-uuid.h"
@@ -30,6 +31,20 @@ test_open_creates_private_wal_file (void)
   g_assert_null (kefu_db_get_last_backup (t->db));
 }
 
+/* Migration numbers are reserved per branch, so the list has gaps: a
+ * database is only ever at 0 or at a number in the list. */
+static gboolean
+is_schema_version (guint version)
+{
+  guint n;
+  const KefuMigration *m = _kefu_schema_get_migrations (&n);
+
+  for (guint i = 0; i < n; i++)
+    if (m[i].version == version)
+      return TRUE;
+  return version == 0;
+}
+
 static void
 test_migrate_from_each_version (void)
 {
@@ -41,6 +56,11 @@ test_migrate_from_each_version (void)
       g_autoptr(KefuDb) old = kefu_db_open_at_version (path, from, &error);
       g_autoptr(KefuDb) db = NULL;
 
+      if (!is_schema_version (from))
+        {
+          kefu_test_rm_rf (dir);
+          continue;
+        }
       g_assert_no_error (error);
       g_assert_cmpuint (kefu_db_get_version (old), ==, from);
       if (from >= 1)
