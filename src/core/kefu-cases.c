@@ -379,6 +379,7 @@ kefu_case_query_clear (KefuCaseQuery *q)
   g_clear_pointer (&q->assignee_id, g_free);
   g_clear_pointer (&q->customer_id, g_free);
   g_clear_pointer (&q->text, g_free);
+  g_clear_pointer (&q->rowids, g_array_unref);
 }
 
 void
@@ -395,6 +396,7 @@ kefu_case_query_copy_into (const KefuCaseQuery *src,
   dest->assignee_id = g_strdup (src->assignee_id);
   dest->customer_id = g_strdup (src->customer_id);
   dest->text = g_strdup (src->text);
+  dest->rowids = src->rowids ? g_array_ref (src->rowids) : NULL;
 }
 
 void
@@ -2857,6 +2859,7 @@ typedef struct
   char     *match;
   char     *me;
   char     *branch;
+  char     *rowids;     /* JSON array of the query's rowids */
   gint64    now;
   gint64    end_of_day;
   gboolean  fts_driven;
@@ -2873,6 +2876,7 @@ query_parts_clear (QueryParts *p)
   g_free (p->match);
   g_free (p->me);
   g_free (p->branch);
+  g_free (p->rowids);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (QueryParts, query_parts_clear)
@@ -2956,6 +2960,8 @@ build_query (KefuDb              *db,
     default:
       if (p->fts_driven)
         p->from = g_string_new ("kcase_fts f CROSS JOIN kcase k ON k.rowid = f.rowid");
+      else if (q->rowids)
+        p->from = g_string_new ("kcase k");
       else if (q->customer_id)
         p->from = g_string_new ("kcase k INDEXED BY kcase_by_customer");
       else if (q->status)
@@ -2971,6 +2977,16 @@ build_query (KefuDb              *db,
 
   if (p->branch)
     g_string_append (p->where, " AND k.branch_id = :branch");
+  if (q->rowids)
+    {
+      GString *json = g_string_new ("[");
+
+      for (guint i = 0; i < q->rowids->len; i++)
+        g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i ? "," : "", g_array_index (q->rowids, gint64, i));
+      g_string_append_c (json, ']');
+      p->rowids = g_string_free (json, FALSE);
+      g_string_append (p->where, " AND k.rowid IN (SELECT value FROM json_each (:rowids))");
+    }
   if (q->status && !status_done)
     g_string_append (p->where, " AND k.status = :status");
   if (q->kind)
@@ -3029,6 +3045,7 @@ bind_query (sqlite3_stmt        *stmt,
   bind_named_text (stmt, ":assignee", q->assignee_id);
   bind_named_text (stmt, ":customer", q->customer_id);
   bind_named_text (stmt, ":match", p->match);
+  bind_named_text (stmt, ":rowids", p->rowids);
   bind_named_int (stmt, ":from", q->created_from);
   bind_named_int (stmt, ":to", q->created_to);
   bind_named_int (stmt, ":now", p->now);
@@ -3041,7 +3058,7 @@ has_case_filters (const KefuCaseQuery *q,
 {
   return q->status != NULL || q->kind != NULL || q->channel != NULL || q->category_id != NULL ||
          q->assignee_id != NULL || q->customer_id != NULL || q->created_from != 0 || q->created_to != 0 ||
-         p->branch != NULL;
+         p->branch != NULL || q->rowids != NULL;
 }
 
 /**

@@ -543,6 +543,36 @@ static const char migration_9[] =
   "CREATE INDEX assignment_by_course ON assignment (course_id) WHERE deleted = 0;"
   "CREATE INDEX attempt_by_staff ON attempt (staff_id, course_id, passed, score, finished_at) WHERE deleted = 0;"
   "CREATE INDEX attempt_by_course ON attempt (course_id, staff_id, score, time_ms) WHERE deleted = 0;";
+/* Dashboards, the monthly report and staff assessment (issue 8): the
+ * index the figures read a branch's cases of a period through, the
+ * supervisors' suggested improvements per unit and month, assessment
+ * rounds with their weights, and who has rated whom in a round (kept
+ * apart from the answers of peers and subordinates, which carry no
+ * rater, so that they stay anonymous). */
+static const char migration_10[] =
+  "CREATE INDEX kcase_by_branch_created ON kcase (branch_id, created_at) WHERE deleted = 0;"
+  "CREATE TABLE report_note (" SYNCED ","
+  "  org_unit_id TEXT NOT NULL REFERENCES org_unit (id),"
+  "  month TEXT NOT NULL,"
+  "  body TEXT NOT NULL DEFAULT '',"
+  "  UNIQUE (org_unit_id, month));"
+  "CREATE TABLE assessment_round (" SYNCED ","
+  "  name TEXT NOT NULL CHECK (length (name) > 0),"
+  "  org_unit_id TEXT REFERENCES org_unit (id),"
+  "  period_from INTEGER NOT NULL,"
+  "  period_to INTEGER NOT NULL CHECK (period_to > period_from),"
+  "  w_supervisor INTEGER NOT NULL CHECK (w_supervisor >= 0),"
+  "  w_customer INTEGER NOT NULL CHECK (w_customer >= 0),"
+  "  w_peer INTEGER NOT NULL CHECK (w_peer >= 0),"
+  "  w_subordinate INTEGER NOT NULL CHECK (w_subordinate >= 0),"
+  "  created_at INTEGER NOT NULL);"
+  "ALTER TABLE assessment ADD COLUMN round_id TEXT REFERENCES assessment_round (id);"
+  "CREATE INDEX assessment_by_staff ON assessment (staff_id, round_id);"
+  "CREATE TABLE assessment_rater (" SYNCED ","
+  "  round_id TEXT NOT NULL REFERENCES assessment_round (id),"
+  "  staff_id TEXT NOT NULL REFERENCES staff (id),"
+  "  rater_id TEXT NOT NULL REFERENCES staff (id),"
+  "  UNIQUE (round_id, staff_id, rater_id));";
 
 static const KefuMigration migrations[] = {
   { 1, "domain schema", migration_1 },
@@ -554,6 +584,7 @@ static const KefuMigration migrations[] = {
   { 7, "organisation tree: active units and departments", migration_7 },
   { 8, "knowledge base: review, search index, case links, images", migration_8 },
   { 9, "training: quiz settings, question kinds, attempt results", migration_9 },
+  { 10, "dashboards, monthly report notes, staff assessment", migration_10 },
 };
 
 const KefuMigration *
