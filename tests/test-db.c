@@ -74,7 +74,7 @@ test_migrate_from_each_version (void)
           g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
           copy = kefu_db_open_at_version (backup, from, &error);
           g_assert_no_error (error);
-          g_assert_cmpuint (kefu_db_get_version (copy), ==, expected);
+          g_assert_cmpuint (kefu_db_get_version (copy), ==, from);
         }
       g_clear_object (&db);
       kefu_test_rm_rf (dir);

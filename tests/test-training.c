@@ -71,14 +71,16 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(KefuStaff) admin = NULL;
+  g_autofree char *hq = NULL;
   char *c2;
 
   f->t = kefu_test_db_new (TRUE);
   admin = kefu_org_get_current_user (f->t->db);
   f->admin = g_strdup (admin->id);
   kefu_cases_set_clock (f->t->db, NOW);
-  f->p1 = add_unit (f, "GD", "广东分公司", "province", NULL);
-  f->p2 = add_unit (f, "ZJ", "浙江分公司", "province", NULL);
+  hq = add_unit (f, "HQ", "总部", "hq", NULL);
+  f->p1 = add_unit (f, "GD", "广东分公司", "province", hq);
+  f->p2 = add_unit (f, "ZJ", "浙江分公司", "province", hq);
   f->c1 = add_unit (f, "GDSZ", "深圳市分公司", "city", f->p1);
   c2 = add_unit (f, "ZJHZ", "杭州市分公司", "city", f->p2);
   f->b1 = add_unit (f, "SZ001", "深圳福田营业部", "branch", f->c1);
