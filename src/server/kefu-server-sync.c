@@ -100,33 +100,22 @@ _kefu_server_load_org (KefuServer  *self,
   return TRUE;
 }
 
-/**
- * _kefu_identity_new:
- * @user: (transfer full): the authenticated user
- * Returns: (transfer full): the user with the org units it may see.
- */
-KefuIdentity *
-_kefu_identity_new (KefuServer    *self,
-                    KefuStoreUser *user)
+/* The user's units: its own and every unit below it (a walk of the tree
+ * that visits each unit once, so a cycle cannot loop). */
+static void
+refresh_units (KefuServer   *self,
+               KefuIdentity *identity)
 {
-  KefuIdentity *identity = g_new0 (KefuIdentity, 1);
   g_autoptr(GPtrArray) queue = g_ptr_array_new ();
+  const char *home = identity->user->org_unit_id;
 
-  if (self->org_dirty || self->org_children == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      if (!_kefu_server_load_org (self, &error))
-        g_warning ("Cannot read the org tree: %s", error->message);
-    }
-
-  identity->user = user;
-  identity->units = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_remove_all (identity->units);
   identity->at_hq = self->org_level != NULL
-                    && g_strcmp0 (g_hash_table_lookup (self->org_level, user->org_unit_id), "hq") == 0;
-  if (self->org_level == NULL || !g_hash_table_contains (self->org_level, user->org_unit_id))
-    return identity;   /* a user of an unknown unit sees nothing but org and kb */
+                    && g_strcmp0 (g_hash_table_lookup (self->org_level, home), "hq") == 0;
+  if (self->org_level == NULL || !g_hash_table_contains (self->org_level, home))
+    return;   /* a user of an unknown unit reads org and kb only */
 
-  g_ptr_array_add (queue, user->org_unit_id);
+  g_ptr_array_add (queue, (gpointer) home);
   for (guint i = 0; i < queue->len; i++)
     {
       const char *unit = g_ptr_array_index (queue, i);
@@ -139,6 +128,29 @@ _kefu_identity_new (KefuServer    *self,
         for (guint j = 0; j < children->len; j++)
           g_ptr_array_add (queue, g_ptr_array_index (children, j));
     }
+}
+
+/**
+ * _kefu_identity_new:
+ * @user: (transfer full): the authenticated user
+ * Returns: (transfer full): the user with the org units it may see.
+ */
+KefuIdentity *
+_kefu_identity_new (KefuServer    *self,
+                    KefuStoreUser *user)
+{
+  KefuIdentity *identity = g_new0 (KefuIdentity, 1);
+
+  if (self->org_dirty || self->org_children == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      if (!_kefu_server_load_org (self, &error))
+        g_warning ("Cannot read the org tree: %s", error->message);
+    }
+
+  identity->user = user;
+  identity->units = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  refresh_units (self, identity);
   return identity;
 }
 
@@ -377,6 +389,51 @@ write_conflict (PushContext      *ctx,
                                       "conflict", "conflict", id, fields, error);
 }
 
+/* Branch rows that name other branch rows beside the one that decides
+ * their scope: each named row must lie in the writer's scopes too, so that
+ * no one can hang a case on another office's customer. */
+static const struct
+{
+  const char *entity;
+  const char *field;
+  const char *target;
+} references[] = {
+  { "attachment", "customer_id", "customer" },
+  { "follow_up", "customer_id", "customer" },
+  { "kcase", "customer_id", "customer" },
+  { "survey_answer", "case_id", "kcase" },
+};
+
+static gboolean
+check_references (PushContext       *ctx,
+                  const KefuSyncOp  *op,
+                  gboolean          *ok,
+                  GError           **error)
+{
+  KefuStore *store = ctx->self->store;
+
+  *ok = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (references); i++)
+    {
+      const char *id;
+      g_autoptr(KefuStoreRow) target = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (strcmp (references[i].entity, op->entity) != 0
+          || (id = object_string (op->fields, references[i].field)) == NULL)
+        continue;
+      target = store->vtable->row_get (store, references[i].target, id, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (target == NULL || !_kefu_identity_has_scope (ctx->identity, target->scope))
+        *ok = FALSE;
+    }
+  return TRUE;
+}
+
 /* Works out the scope an op writes into, from the server's own rows;
  * FALSE with @outcome set when the op must be rejected. @fields may gain
  * the branch_id of an insert that did not name one. */
@@ -547,6 +604,16 @@ apply_op (PushContext      *ctx,
       return TRUE;
     }
 
+  if (entity->scope_class == KEFU_SYNC_SCOPE_CLASS_BRANCH)
+    {
+      gboolean ok;
+
+      if (!check_references (ctx, op, &ok, error))
+        return FALSE;
+      if (!ok)
+        return reject (outcome, existing != NULL ? existing->version : 0, "parent not found");
+    }
+
   if (existing == NULL)
     {
       if (op->op != KEFU_SYNC_OP_INSERT)
@@ -644,7 +711,15 @@ apply_op (PushContext      *ctx,
     return FALSE;
   outcome->version = new_version;
   if (g_strcmp0 (op->entity, "org_unit") == 0)
-    ctx->self->org_dirty = TRUE;
+    {
+      /* Later ops of the batch may write into the new or moved unit: read
+       * the tree again (inside this transaction) and widen the writer's
+       * units; a rollback reloads it once more. */
+      ctx->self->org_dirty = TRUE;
+      if (!_kefu_server_load_org (ctx->self, error))
+        return FALSE;
+      refresh_units (ctx->self, ctx->identity);
+    }
 
   {
     g_autofree char *detail = kefu_sync_fields_encode (op->fields);
