@@ -876,8 +876,14 @@ worker_run_once (Worker        *w,
   g_autofree char *done = NULL;
   GError *cause = NULL;
 
-  if (w->token == NULL && !worker_login (w, FALSE, cancellable, error))
-    return FALSE;
+  if (w->token == NULL)
+    {
+      /* A sign-in that never reached the server finishes now. */
+      g_autofree char *user_id = kefu_sync_local_get (w->db, "user_id");
+
+      if (!worker_login (w, user_id == NULL, cancellable, error))
+        return FALSE;
+    }
   if (!worker_push (w, cancellable, error))
     return FALSE;
 
