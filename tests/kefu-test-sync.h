@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kefu-test-util.h"
+#include "kefu-uuid.h"
 
 typedef struct
 {
