@@ -142,9 +142,10 @@ kefu_test_server_stop (KefuTestServer *t)
   g_clear_pointer (&t->context, g_main_context_unref);
 }
 
-/* A fresh store initialised with the test admin at headquarters "HQ". */
+/* A fresh store initialised with the test admin at headquarters "HQ";
+ * over HTTPS with the test certificate (tests/data) when @https. */
 static inline KefuTestServer *
-kefu_test_server_new (void)
+kefu_test_server_new_full (gboolean https)
 {
   KefuTestServer *t = g_new0 (KefuTestServer, 1);
   g_autoptr(GError) error = NULL;
@@ -159,11 +160,25 @@ kefu_test_server_new (void)
   kefu_store_close (store);
 
   kefu_server_config_init (&t->config);
+  if (https)
+    {
+      g_autofree char *cert = g_test_build_filename (G_TEST_DIST, "data", "test-server-cert.pem", NULL);
+      g_autofree char *key = g_test_build_filename (G_TEST_DIST, "data", "test-server-key.pem", NULL);
+
+      t->tls = g_tls_certificate_new_from_files (cert, key, &error);
+      g_assert_no_error (error);
+    }
   g_mutex_init (&t->mutex);
   g_cond_init (&t->cond);
   t->session = soup_session_new_with_options ("timeout", 60, NULL);
   kefu_test_server_start (t);
   return t;
+}
+
+static inline KefuTestServer *
+kefu_test_server_new (void)
+{
+  return kefu_test_server_new_full (FALSE);
 }
 
 static inline void

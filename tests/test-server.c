@@ -335,6 +335,21 @@ test_login_logout_expiry (void)
 }
 
 static void
+test_https (void)
+{
+  KefuTestServer *t = kefu_test_server_new_full (TRUE);
+  g_autofree char *token = admin_login (t, NULL);
+  g_autofree char *reply = NULL;
+  guint status;
+
+  reply = kefu_test_request (t, "GET", "me", token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (strstr (reply, "\"role\":\"admin\""));
+
+  kefu_test_server_free (t);
+}
+
+static void
 test_login_rate_limit (void)
 {
   KefuTestServer *t = kefu_test_server_new ();
@@ -1238,6 +1253,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/server/login/logout-expiry", test_login_logout_expiry);
   g_test_add_func ("/server/login/rate-limit", test_login_rate_limit);
+  g_test_add_func ("/server/login/https", test_https);
   g_test_add_func ("/server/http/bad-bodies", test_bad_bodies);
   g_test_add_func ("/server/push/replay-and-gap", test_push_replay_and_gap);
   g_test_add_func ("/server/push/case-conflict", test_case_conflict);

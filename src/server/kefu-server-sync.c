@@ -270,6 +270,7 @@ typedef struct
   KefuIdentity *identity;
   const char   *device_id;
   gint64        now;
+  GString      *audit;   /* JSON array of the batch's writes */
 } PushContext;
 
 /* An op's outcome; reason is a static string. */
@@ -323,6 +324,57 @@ set_field_version (JsonObject *field_versions,
   json_array_add_int_element (pair, version);
   json_array_add_string_element (pair, device);
   json_object_set_array_member (field_versions, field, pair);
+}
+
+/* {"field":[version,"device"],...} without a JsonGenerator. */
+static char *
+field_versions_to_json (JsonObject *field_versions)
+{
+  GString *out = g_string_sized_new (256);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  g_string_append_c (out, '{');
+  json_object_iter_init_ordered (&iter, field_versions);
+  while (json_object_iter_next_ordered (&iter, &name, &node))
+    {
+      JsonArray *pair;
+
+      if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (pair = json_node_get_array (node)) != 2)
+        continue;
+      if (out->len > 1)
+        g_string_append_c (out, ',');
+      kefu_sync_append_json_string (out, name);
+      g_string_append_printf (out, ":[%" G_GINT64_FORMAT ",", json_array_get_int_element (pair, 0));
+      kefu_sync_append_json_string (out, json_array_get_string_element (pair, 1));
+      g_string_append_c (out, ']');
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+static char *
+new_field_versions (JsonObject *fields,
+                    const char *device_id)
+{
+  GString *out = g_string_sized_new (256);
+  JsonObjectIter iter;
+  const char *name;
+
+  g_string_append_c (out, '{');
+  json_object_iter_init_ordered (&iter, fields);
+  while (json_object_iter_next_ordered (&iter, &name, NULL))
+    {
+      if (out->len > 1)
+        g_string_append_c (out, ',');
+      kefu_sync_append_json_string (out, name);
+      g_string_append (out, ":[1,");
+      kefu_sync_append_json_string (out, device_id);
+      g_string_append_c (out, ']');
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
 }
 
 static char *
@@ -618,11 +670,13 @@ apply_op (PushContext      *ctx,
     {
       if (op->op != KEFU_SYNC_OP_INSERT)
         return reject (outcome, 0, "not found");
-      data = json_object_new ();
-      field_versions = json_object_new ();
+      /* A new row (the common case): its fields as sent, each at
+       * version 1, without building JSON objects. */
+      data_json = kefu_sync_fields_encode (op->fields);
+      fv_json = new_field_versions (op->fields, ctx->device_id);
       new_version = 1;
       deleted = FALSE;
-      base = 0;
+      goto write;
     }
   else
     {
@@ -644,8 +698,8 @@ apply_op (PushContext      *ctx,
         base = 0;
     }
 
-  json_object_iter_init (&iter, op->fields);
-  while (json_object_iter_next (&iter, &name, &value))
+  json_object_iter_init_ordered (&iter, op->fields);
+  while (json_object_iter_next_ordered (&iter, &name, &value))
     {
       JsonNode *current = json_object_get_member (data, name);
       gboolean guarded = existing != NULL
@@ -683,9 +737,6 @@ apply_op (PushContext      *ctx,
       deleted = FALSE;
       changed = TRUE;
     }
-  if (existing == NULL)
-    changed = TRUE;
-
   if (conflicted)
     {
       outcome->status = KEFU_SYNC_RESULT_CONFLICT;
@@ -698,7 +749,9 @@ apply_op (PushContext      *ctx,
     }
 
   data_json = kefu_sync_fields_encode (data);
-  fv_json = object_to_json (field_versions);
+  fv_json = field_versions_to_json (field_versions);
+
+write:
   row.entity = op->entity;
   row.row_id = op->row_id;
   row.scope = scope;
@@ -721,29 +774,38 @@ apply_op (PushContext      *ctx,
       refresh_units (ctx->self, ctx->identity);
     }
 
+  /* One audit entry per batch lists every write (push_batch). */
+  if (ctx->audit->len > 1)
+    g_string_append_c (ctx->audit, ',');
+  g_string_append_printf (ctx->audit, "{\"seq\":%" G_GINT64_FORMAT ",\"op_id\":\"%s\",\"entity\":\"%s\","
+                          "\"row_id\":\"%s\",\"op\":\"%s\",\"version\":%" G_GINT64_FORMAT ",\"fields\":",
+                          op->seq, op->op_id, op->entity, op->row_id, kefu_sync_op_kind_to_string (op->op), new_version);
   {
-    g_autofree char *detail = kefu_sync_fields_encode (op->fields);
-    g_autofree char *action = g_strconcat ("push.", kefu_sync_op_kind_to_string (op->op), NULL);
-
-    return store->vtable->audit_append (store, ctx->now, ctx->identity->user->id, ctx->device_id,
-                                        action, op->entity, op->row_id, detail, error);
+    g_autofree char *fields = kefu_sync_fields_encode (op->fields);
+    g_string_append (ctx->audit, fields);
   }
+  g_string_append_c (ctx->audit, '}');
+  return TRUE;
 }
 
-/* Stored per-op results: "status\tversion\treason". */
-static char *
-outcome_to_string (const Outcome *outcome)
+/* Stored results: one text per run of applied seqs, a line per seq,
+ * "status\tversion\treason". */
+static void
+append_outcome (GString       *out,
+                const Outcome *outcome)
 {
-  return g_strdup_printf ("%s\t%" G_GINT64_FORMAT "\t%s",
+  if (out->len > 0)
+    g_string_append_c (out, '\n');
+  g_string_append_printf (out, "%s\t%" G_GINT64_FORMAT "\t%s",
                           kefu_sync_result_status_to_string (outcome->status),
                           outcome->version, outcome->reason != NULL ? outcome->reason : "");
 }
 
 static KefuSyncOpResult *
-result_from_string (const KefuSyncOp *op,
-                    const char       *stored)
+result_from_line (const KefuSyncOp *op,
+                  const char       *line)
 {
-  g_auto(GStrv) parts = g_strsplit (stored, "\t", 3);
+  g_auto(GStrv) parts = g_strsplit (line != NULL ? line : "", "\t", 3);
   KefuSyncResultStatus status = KEFU_SYNC_RESULT_REJECTED;
 
   if (g_strv_length (parts) != 3)
@@ -755,6 +817,34 @@ result_from_string (const KefuSyncOp *op,
                                   *parts[2] != '\0' ? parts[2] : NULL);
 }
 
+/* The stored answer to an op already applied (a replay). */
+static KefuSyncOpResult *
+replayed_result (KefuStore         *store,
+                 const char        *device_id,
+                 const KefuSyncOp  *op,
+                 GStrv             *run,
+                 gint64            *run_first,
+                 GError           **error)
+{
+  if (*run == NULL || op->seq < *run_first || op->seq - *run_first >= (gint64) g_strv_length (*run))
+    {
+      g_autofree char *stored = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      g_clear_pointer (run, g_strfreev);
+      stored = store->vtable->push_results_get (store, device_id, op->seq, run_first, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      *run = g_strsplit (stored != NULL ? stored : "", "\n", -1);
+    }
+  if (op->seq < *run_first || op->seq - *run_first >= (gint64) g_strv_length (*run))
+    return kefu_sync_op_result_new (op->seq, op->op_id, KEFU_SYNC_RESULT_REJECTED, 0, "unknown");
+  return result_from_line (op, (*run)[op->seq - *run_first]);
+}
+
 static gboolean
 push_batch (KefuServer        *self,
             KefuIdentity      *identity,
@@ -764,8 +854,13 @@ push_batch (KefuServer        *self,
             GError           **error)
 {
   KefuStore *store = self->store;
-  PushContext ctx = { self, identity, push->device_id, _kefu_server_now (self) };
+  g_autoptr(GString) audit = g_string_new ("[");
+  g_autoptr(GString) results = g_string_new (NULL);
+  PushContext ctx = { self, identity, push->device_id, _kefu_server_now (self), audit };
   g_autofree char *device_unit = NULL;
+  g_auto(GStrv) run = NULL;
+  gint64 run_first = 0;
+  gint64 first_applied = 0;
   gboolean found;
   gint64 last_seq;
 
@@ -784,29 +879,21 @@ push_batch (KefuServer        *self,
 
       if (op->seq <= last_seq)
         {
-          g_autoptr(GError) local_error = NULL;
-          g_autofree char *stored = store->vtable->push_result_get (store, push->device_id, op->seq, &local_error);
+          KefuSyncOpResult *result = replayed_result (store, push->device_id, op, &run, &run_first, error);
 
-          if (local_error != NULL)
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return FALSE;
-            }
-          g_ptr_array_add (out->results,
-                           stored != NULL ? result_from_string (op, stored)
-                                          : kefu_sync_op_result_new (op->seq, op->op_id,
-                                                                     KEFU_SYNC_RESULT_REJECTED, 0, "unknown"));
+          if (result == NULL)
+            return FALSE;
+          g_ptr_array_add (out->results, result);
         }
       else if (op->seq == last_seq + 1)
         {
           Outcome outcome = { 0 };
-          g_autofree char *stored = NULL;
 
           if (!apply_op (&ctx, op, &outcome, error))
             return FALSE;
-          stored = outcome_to_string (&outcome);
-          if (!store->vtable->push_result_put (store, push->device_id, op->seq, stored, error))
-            return FALSE;
+          if (first_applied == 0)
+            first_applied = op->seq;
+          append_outcome (results, &outcome);
           last_seq = op->seq;
           g_ptr_array_add (out->results,
                            kefu_sync_op_result_new (op->seq, op->op_id, outcome.status,
@@ -817,7 +904,14 @@ push_batch (KefuServer        *self,
     }
 
   out->last_seq = last_seq;
-  return store->vtable->device_set (store, push->device_id, identity->user->org_unit_id, last_seq, error);
+  if (first_applied == 0)
+    return TRUE;   /* a pure replay writes nothing */
+  g_string_append_c (audit, ']');
+  return store->vtable->push_results_put (store, push->device_id, first_applied, results->str, error)
+         && (audit->len <= 2
+             || store->vtable->audit_append (store, ctx.now, identity->user->id, push->device_id,
+                                             "push", NULL, NULL, audit->str, error))
+         && store->vtable->device_set (store, push->device_id, identity->user->org_unit_id, last_seq, error);
 }
 
 void

@@ -77,8 +77,8 @@ _kefu_server_parse_user_body (const char  *data,
 
   if (object == NULL)
     return NULL;
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &name, &node))
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &name, &node))
     {
       const char *text = NULL;
 

@@ -152,8 +152,8 @@ put_new_row (KefuStore   *store,
   JsonObjectIter iter;
   const char *name;
 
-  json_object_iter_init (&iter, data);
-  while (json_object_iter_next (&iter, &name, NULL))
+  json_object_iter_init_ordered (&iter, data);
+  while (json_object_iter_next_ordered (&iter, &name, NULL))
     {
       if (fv->len > 1)
         g_string_append_c (fv, ',');

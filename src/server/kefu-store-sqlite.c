@@ -18,6 +18,9 @@ typedef struct
   KefuStore   parent;
   sqlite3    *db;
   GHashTable *statements;  /* SQL text (static) -> sqlite3_stmt */
+  /* Inside a transaction, the scopes' last seqs, counted in memory and
+   * written back at commit (one UPDATE per scope instead of per row). */
+  GHashTable *seq_cache;   /* scope -> gint64* */
 } KefuStoreSqlite;
 
 #define SELF(s) ((KefuStoreSqlite *) (s))
@@ -146,6 +149,7 @@ store_close (KefuStore *store)
   KefuStoreSqlite *self = SELF (store);
 
   g_hash_table_unref (self->statements);
+  g_hash_table_unref (self->seq_cache);
   sqlite3_close (self->db);
   g_free (self);
 }
@@ -158,17 +162,49 @@ store_begin (KefuStore  *store,
 }
 
 static gboolean
+flush_seq_cache (KefuStoreSqlite  *self,
+                 GError          **error)
+{
+  GHashTableIter iter;
+  gpointer scope, last;
+
+  g_hash_table_iter_init (&iter, self->seq_cache);
+  while (g_hash_table_iter_next (&iter, &scope, &last))
+    {
+      sqlite3_stmt *stmt = prepare (self,
+                                    "INSERT INTO scope (scope, last_seq) VALUES (?, ?)"
+                                    " ON CONFLICT (scope) DO UPDATE SET last_seq = excluded.last_seq", error);
+
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, scope);
+      sqlite3_bind_int64 (stmt, 2, *(gint64 *) last);
+      if (!run (self, stmt, error))
+        return FALSE;
+    }
+  g_hash_table_remove_all (self->seq_cache);
+  return TRUE;
+}
+
+static gboolean
 store_commit (KefuStore  *store,
               GError    **error)
 {
-  return exec (SELF (store), "COMMIT", error);
+  KefuStoreSqlite *self = SELF (store);
+
+  if (!flush_seq_cache (self, error))
+    return FALSE;
+  return exec (self, "COMMIT", error);
 }
 
 static void
 store_rollback (KefuStore *store)
 {
-  if (!sqlite3_get_autocommit (SELF (store)->db))
-    exec (SELF (store), "ROLLBACK", NULL);
+  KefuStoreSqlite *self = SELF (store);
+
+  g_hash_table_remove_all (self->seq_cache);
+  if (!sqlite3_get_autocommit (self->db))
+    exec (self, "ROLLBACK", NULL);
 }
 
 static char *
@@ -494,6 +530,47 @@ store_push_result_get (KefuStore   *store,
   return result;
 }
 
+static gboolean
+store_push_results_put (KefuStore   *store,
+                        const char  *device_id,
+                        gint64       first_seq,
+                        const char  *results,
+                        GError     **error)
+{
+  return store_push_result_put (store, device_id, first_seq, results, error);
+}
+
+static char *
+store_push_results_get (KefuStore   *store,
+                        const char  *device_id,
+                        gint64       seq,
+                        gint64      *first_seq,
+                        GError     **error)
+{
+  KefuStoreSqlite *self = SELF (store);
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT seq, result FROM push_result WHERE device_id = ? AND seq <= ?"
+                                " ORDER BY seq DESC LIMIT 1", error);
+  char *result = NULL;
+  int rc;
+
+  *first_seq = 0;
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, device_id);
+  sqlite3_bind_int64 (stmt, 2, seq);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *first_seq = sqlite3_column_int64 (stmt, 0);
+      result = dup_column (stmt, 1);
+    }
+  else if (rc != SQLITE_DONE)
+    set_error (self, error);
+  sqlite3_reset (stmt);
+  return result;
+}
+
 /* --- rows ----------------------------------------------------------------- */
 
 /* Fills @row from the current result row, borrowing the statement's text. */
@@ -568,6 +645,12 @@ store_row_get (KefuStore   *store,
   return row;
 }
 
+static gboolean store_scope_get (KefuStore   *store,
+                                 const char  *scope,
+                                 gint64      *last_seq,
+                                 gint64      *horizon,
+                                 GError     **error);
+
 static gboolean
 store_row_put (KefuStore     *store,
                KefuStoreRow  *row,
@@ -577,21 +660,42 @@ store_row_put (KefuStore     *store,
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = prepare (self,
-                  "INSERT INTO scope (scope, last_seq) VALUES (?, 1)"
-                  " ON CONFLICT (scope) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq", error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, row->scope);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
+  if (sqlite3_get_autocommit (self->db))
     {
+      stmt = prepare (self,
+                      "INSERT INTO scope (scope, last_seq) VALUES (?, 1)"
+                      " ON CONFLICT (scope) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, row->scope);
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_ROW)
+        {
+          sqlite3_reset (stmt);
+          return set_error (self, error);
+        }
+      row->seq = sqlite3_column_int64 (stmt, 0);
+      sqlite3_step (stmt);
       sqlite3_reset (stmt);
-      return set_error (self, error);
     }
-  row->seq = sqlite3_column_int64 (stmt, 0);
-  sqlite3_step (stmt);
-  sqlite3_reset (stmt);
+  else
+    {
+      gint64 *last = g_hash_table_lookup (self->seq_cache, row->scope);
+
+      if (last == NULL)
+        {
+          gint64 horizon;
+
+          last = g_new0 (gint64, 1);
+          if (!store_scope_get (store, row->scope, last, &horizon, error))
+            {
+              g_free (last);
+              return FALSE;
+            }
+          g_hash_table_insert (self->seq_cache, g_strdup (row->scope), last);
+        }
+      row->seq = ++*last;
+    }
 
   stmt = prepare (self,
                   "INSERT INTO row (entity, row_id, scope, version, seq, deleted, updated_at, data, field_versions)"
@@ -625,6 +729,8 @@ store_scope_get (KefuStore   *store,
   sqlite3_stmt *stmt = prepare (self, "SELECT last_seq, horizon FROM scope WHERE scope = ?", error);
   int rc;
 
+  gint64 *cached;
+
   *last_seq = 0;
   *horizon = 0;
   if (stmt == NULL)
@@ -639,6 +745,8 @@ store_scope_get (KefuStore   *store,
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return set_error (self, error);
+  if ((cached = g_hash_table_lookup (self->seq_cache, scope)) != NULL)
+    *last_seq = *cached;
   return TRUE;
 }
 
@@ -822,6 +930,8 @@ static const KefuStoreVTable sqlite_vtable = {
   .purge_tombstones = store_purge_tombstones,
   .audit_append = store_audit_append,
   .audit_count = store_audit_count,
+  .push_results_put = store_push_results_put,
+  .push_results_get = store_push_results_get,
 };
 
 /**
@@ -862,6 +972,7 @@ kefu_store_sqlite_open (const char  *dir,
   self->parent.vtable = &sqlite_vtable;
   self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                             (GDestroyNotify) sqlite3_finalize);
+  self->seq_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
     {
       g_set_error (error, KEFU_STORE_ERROR, KEFU_STORE_ERROR_OPEN,

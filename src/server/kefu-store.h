@@ -198,6 +198,23 @@ typedef struct
   /* Number of audit entries (tests and maintenance). */
   gint64         (*audit_count)       (KefuStore           *self,
                                        GError             **error);
+
+  /* Added after v1 (the server uses these for push results; a backend
+   * keeps them in the same place as push_result_put/get):
+   * stores the results of a run of consecutive seqs that starts at
+   * @first_seq, as one opaque text. */
+  gboolean       (*push_results_put)  (KefuStore           *self,
+                                       const char          *device_id,
+                                       gint64               first_seq,
+                                       const char          *results,
+                                       GError             **error);
+  /* The stored run with the greatest first seq ≤ @seq (and that first seq
+   * in @first_seq), or NULL without error when there is none. */
+  char          *(*push_results_get)  (KefuStore           *self,
+                                       const char          *device_id,
+                                       gint64               seq,
+                                       gint64              *first_seq,
+                                       GError             **error);
 } KefuStoreVTable;
 
 struct _KefuStore

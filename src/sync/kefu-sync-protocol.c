@@ -660,8 +660,8 @@ kefu_sync_fields_validate (JsonObject  *fields,
   if (json_object_get_size (fields) > KEFU_SYNC_MAX_FIELDS)
     return fail (error, "%shas more than %d fields", what, KEFU_SYNC_MAX_FIELDS);
 
-  json_object_iter_init (&iter, fields);
-  while (json_object_iter_next (&iter, &name, &node))
+  json_object_iter_init_ordered (&iter, fields);
+  while (json_object_iter_next_ordered (&iter, &name, &node))
     {
       if (!is_field_name (name))
         return fail (error, "%sfield name \"%.64s\" is not a column name", what, name);
@@ -808,8 +808,8 @@ read_cursors (JsonObject  *object,
     return TRUE;
   if (json_object_get_size (map) > 4096)
     return fail (error, "%s names too many scopes", name);
-  json_object_iter_init (&iter, map);
-  while (json_object_iter_next (&iter, &scope, &node))
+  json_object_iter_init_ordered (&iter, map);
+  while (json_object_iter_next_ordered (&iter, &scope, &node))
     {
       if (!kefu_sync_scope_is_valid (scope))
         return fail (error, "%s: \"%.80s\" is not a scope", name, scope);
@@ -1247,8 +1247,8 @@ append_fields (GString    *out,
   g_string_append_c (out, '{');
   if (fields != NULL)
     {
-      json_object_iter_init (&iter, fields);
-      while (json_object_iter_next (&iter, &name, &node))
+      json_object_iter_init_ordered (&iter, fields);
+      while (json_object_iter_next_ordered (&iter, &name, &node))
         {
           append_key (out, name);
           if (JSON_NODE_HOLDS_VALUE (node))
