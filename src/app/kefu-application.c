@@ -447,7 +447,8 @@ kefu_application_set_db (KefuApplication *self,
                          KefuDb          *db)
 {
   g_return_if_fail (KEFU_IS_APPLICATION (self));
-  g_set_object (&self->db, db);
+  if (g_set_object (&self->db, db))
+    g_clear_object (&self->sync);   /* the engine belongs to one database */
 }
 
 void

@@ -293,6 +293,7 @@ kefu_window_map (GtkWidget *widget)
 static void
 on_sync_pulled_cb (KefuWindow *self)
 {
+  update_user (self);   /* the office's name may have come from the server */
   if (self->cases_view)
     kefu_cases_view_reload (self->cases_view);
   if (self->customers_view)
@@ -737,4 +738,11 @@ GtkWidget *
 kefu_window_get_notifications_button (KefuWindow *self)
 {
   return GTK_WIDGET (self->notifications_button);
+}
+
+/* Returns: (transfer none): the header bar's sync state */
+GtkWidget *
+kefu_window_get_sync_button (KefuWindow *self)
+{
+  return GTK_WIDGET (self->sync_button);
 }

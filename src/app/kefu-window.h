@@ -48,5 +48,6 @@ gboolean    kefu_window_may           (GtkWidget       *widget,
 /* Runs the service-standards check now and refreshes the notifications. */
 void        kefu_window_check_sla     (KefuWindow      *self);
 GtkWidget  *kefu_window_get_notifications_button (KefuWindow *self);
+GtkWidget  *kefu_window_get_sync_button (KefuWindow *self);
 
 G_END_DECLS

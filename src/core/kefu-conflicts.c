@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "kefu-cases.h"
 #include "kefu-conflicts.h"
 #include "kefu-org.h"
 #include "kefu-sync-private.h"
@@ -183,6 +184,66 @@ kefu_conflict_value_text (const char *json)
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     return g_strdup (json_node_get_string (node));
   return json_to_string (node, FALSE);
+}
+
+/* Returns: (transfer none): the name of @field the way the forms call it */
+const char *
+kefu_conflict_field_label (const char *field)
+{
+  static const struct { const char *field; const char *label; } labels[] = {
+    { "status", N_("Status") },
+    { "assignee_id", N_("Assignee") },
+    { "priority", N_("Priority") },
+    { "department_id", N_("Department") },
+    { "subject", N_("Subject") },
+    { "description", N_("Description") },
+    { "resolution", N_("Resolution") },
+    { "name", N_("Name") },
+    { "company", N_("Company") },
+    { "industry", N_("Industry") },
+    { "tags", N_("Tags") },
+    { "preferences", N_("Preferences") },
+    { "segment", N_("Segment") },
+    { "manager_id", N_("Account manager") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (field, labels[i].field) == 0)
+      return _(labels[i].label);
+  return field ? field : "";
+}
+
+/**
+ * kefu_conflict_value_label:
+ *
+ * A side of a conflict for people: case statuses and priorities by their
+ * names, staff members by name, text as it is.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+kefu_conflict_value_label (KefuDb     *db,
+                           const char *field,
+                           const char *json)
+{
+  g_autofree char *text = kefu_conflict_value_text (json);
+
+  if (*text == '\0')
+    return g_steal_pointer (&text);
+  if (g_strcmp0 (field, "status") == 0 && kefu_case_status_is_valid (text))
+    return g_strdup (kefu_case_status_label (text));
+  if (g_strcmp0 (field, "priority") == 0 && kefu_case_priority_is_valid (text))
+    return g_strdup (kefu_case_priority_label (text));
+  if (g_strcmp0 (field, "assignee_id") == 0 || g_strcmp0 (field, "manager_id") == 0 ||
+      g_strcmp0 (field, "owner_id") == 0)
+    {
+      g_autoptr(KefuStaff) staff = kefu_org_get_staff (db, text, NULL);
+
+      if (staff != NULL)
+        return g_strdup (staff->name);
+      return g_strdup (_("A staff member not known on this computer"));
+    }
+  return g_steal_pointer (&text);
 }
 
 GPtrArray *

@@ -25,6 +25,11 @@ void        kefu_conflict_free        (KefuConflict  *conflict);
 /* Shows a JSON value as plain text ("null" → empty). Transfer full. */
 char       *kefu_conflict_value_text  (const char    *json);
 
+const char *kefu_conflict_field_label (const char    *field);
+char       *kefu_conflict_value_label (KefuDb        *db,
+                                       const char    *field,
+                                       const char    *json);
+
 /* Returns: (transfer full) (element-type KefuConflict): open conflicts,
  * newest first (at most @limit). */
 GPtrArray  *kefu_conflicts_list_open  (KefuDb        *db,

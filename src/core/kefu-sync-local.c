@@ -201,6 +201,176 @@ contact_customer (KefuDb         *db,
 }
 
 static gboolean
+write_row (KefuDb         *db,
+           KefuPulledRow  *change,
+           GPtrArray      *names,
+           gboolean        exists,
+           gboolean        keep_deleted,
+           GError        **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+  int idx = 1;
+
+  if (exists)
+    {
+      g_string_printf (sql, "UPDATE %s SET ", change->entity);
+      for (guint i = 0; i < names->len; i++)
+        g_string_append_printf (sql, "%s = ?, ", (const char *) names->pdata[i]);
+      if (!keep_deleted)
+        g_string_append (sql, "deleted = ?, ");
+      /* The local version only has to change (open editors notice);
+       * the server's version is kept in sync_row. */
+      g_string_append (sql, "hlc = ?, version = version + 1 WHERE id = ?");
+      stmt = kefu_db_prepare (db, sql->str, error);
+      if (stmt == NULL)
+        return FALSE;
+      for (guint i = 0; i < names->len; i++)
+        bind_json (stmt, idx++, json_object_get_member (change->fields, names->pdata[i]));
+      if (!keep_deleted)
+        sqlite3_bind_int (stmt, idx++, change->deleted ? 1 : 0);
+      sqlite3_bind_text (stmt, idx++, change->hlc ? change->hlc : "", -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, idx++, change->row_id, -1, SQLITE_STATIC);
+    }
+  else
+    {
+      g_autoptr(GString) values = g_string_new ("?, ?, ?");
+
+      g_string_printf (sql, "INSERT INTO %s (id, deleted, hlc", change->entity);
+      for (guint i = 0; i < names->len; i++)
+        {
+          g_string_append_printf (sql, ", %s", (const char *) names->pdata[i]);
+          g_string_append (values, ", ?");
+        }
+      g_string_append_printf (sql, ") VALUES (%s)", values->str);
+      stmt = kefu_db_prepare (db, sql->str, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, idx++, change->row_id, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, idx++, change->deleted ? 1 : 0);
+      sqlite3_bind_text (stmt, idx++, change->hlc ? change->hlc : "", -1, SQLITE_STATIC);
+      for (guint i = 0; i < names->len; i++)
+        bind_json (stmt, idx++, json_object_get_member (change->fields, names->pdata[i]));
+    }
+  return step_done (db, stmt, error);
+}
+
+
+/* A case's search tokens carry its customer's name. When a pulled
+ * customer arrives after its cases (it changed later on the server) or
+ * under a new name, its cases are indexed again with the name the index
+ * holds for them now (@old_name) replaced. */
+static gboolean
+reindex_cases_of (KefuDb      *db,
+                  const char  *customer_id,
+                  const char  *old_name,
+                  const char  *new_name,
+                  GError     **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (g_strcmp0 (old_name, new_name) == 0)
+    return TRUE;
+  stmt = kefu_db_prepare (db, "SELECT id FROM kcase WHERE customer_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, kefu_stmt_dup (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return kefu_db_set_error (db, error);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(KefuCase) fresh = _kefu_cases_load_any (db, ids->pdata[i]);
+      g_autoptr(KefuCase) old = NULL;
+
+      if (fresh == NULL)
+        continue;
+      old = kefu_case_copy (fresh);
+      kefu_set_str (&old->customer_name, old_name);
+      if (!_kefu_cases_fts_write (db, fresh->rowid, old, fresh, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Moves the local rows that hold the unique values of @change (named by
+ * SQLite's "UNIQUE constraint failed: t.a, t.b") aside, by appending a
+ * part of their id to the last of those columns. */
+static gboolean
+move_aside (KefuDb         *db,
+            KefuPulledRow  *change,
+            const char     *message,
+            GError        **error)
+{
+  const char *list = message ? strstr (message, "UNIQUE constraint failed: ") : NULL;
+  g_autofree char *cols_text = NULL;
+  g_auto(GStrv) cols = NULL;
+  g_autoptr(GString) where = g_string_new (NULL);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *select = NULL;
+  g_autofree char *update = NULL;
+  const char *last = NULL;
+  sqlite3_stmt *stmt;
+  guint n = 0;
+  int rc;
+
+  if (list == NULL || change->fields == NULL)
+    return FALSE;
+  cols_text = g_strndup (list + strlen ("UNIQUE constraint failed: "),
+                         strcspn (list + strlen ("UNIQUE constraint failed: "), ")"));
+  cols = g_strsplit (cols_text, ",", -1);
+  for (guint i = 0; cols[i]; i++)
+    {
+      char *dot = strchr (g_strstrip (cols[i]), '.');
+      const char *col = dot ? dot + 1 : cols[i];
+
+      if (!is_identifier (col) || !json_object_has_member (change->fields, col))
+        return FALSE;
+      g_string_append_printf (where, "%s%s IS ?", n++ ? " AND " : "", col);
+      last = col;
+    }
+  if (last == NULL)
+    return FALSE;
+
+  select = g_strdup_printf ("SELECT id FROM %s WHERE %s AND id <> ?", change->entity, where->str);
+  stmt = kefu_db_prepare (db, select, error);
+  if (stmt == NULL)
+    return FALSE;
+  n = 1;
+  for (guint i = 0; cols[i]; i++)
+    {
+      char *dot = strchr (cols[i], '.');
+
+      bind_json (stmt, (int) n++, json_object_get_member (change->fields, dot ? dot + 1 : cols[i]));
+    }
+  sqlite3_bind_text (stmt, (int) n, change->row_id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, kefu_stmt_dup (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE || ids->len == 0)
+    return rc == SQLITE_DONE ? FALSE : kefu_db_set_error (db, error);
+
+  update = g_strdup_printf ("UPDATE %s SET %s = %s || '~' || substr (id, -6) WHERE id = ?",
+                            change->entity, last, last);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_message ("Pulled %s %s: the local row %s had the same %s and is renamed",
+                 change->entity, change->row_id, (const char *) ids->pdata[i], last);
+      stmt = kefu_db_prepare (db, update, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, ids->pdata[i], -1, SQLITE_STATIC);
+      if (!step_done (db, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 apply_one (KefuDb              *db,
            KefuPulledRow       *change,
            KefuSyncApplyStats  *stats,
@@ -209,16 +379,16 @@ apply_one (KefuDb              *db,
   GHashTable *cols = entity_columns (db, change->entity);
   g_autoptr(GHashTable) pending = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(KefuCustomer) old_customer = NULL;
   g_autoptr(KefuCase) old_case = NULL;
   g_autofree char *owned_customer_id = NULL;
   g_autoptr(GList) members = NULL;
   const char *customer_id = NULL;
+  g_autoptr(GError) unique_error = NULL;
   gboolean exists;
+  gboolean keep_deleted;
   gboolean kept_local = FALSE;
   sqlite3_stmt *stmt;
-  int idx = 1;
 
   if (cols == NULL || !kefu_uuid_is_valid (change->row_id))
     {
@@ -285,54 +455,23 @@ apply_one (KefuDb              *db,
       g_ptr_array_add (names, (gpointer) name);
     }
 
-  if (exists)
+  keep_deleted = exists && pending && g_hash_table_contains (pending, "deleted");
+  if (keep_deleted)
+    kept_local = TRUE;
+  if (!write_row (db, change, names, exists, keep_deleted, &unique_error))
     {
-      gboolean keep_deleted = pending && g_hash_table_contains (pending, "deleted");
-
-      g_string_printf (sql, "UPDATE %s SET ", change->entity);
-      for (guint i = 0; i < names->len; i++)
-        g_string_append_printf (sql, "%s = ?, ", (const char *) names->pdata[i]);
-      if (!keep_deleted)
-        g_string_append (sql, "deleted = ?, ");
-      else
-        kept_local = TRUE;
-      /* The local version only has to change (open editors notice);
-       * the server's version is kept in sync_row. */
-      g_string_append (sql, "hlc = ?, version = version + 1 WHERE id = ?");
-      stmt = kefu_db_prepare (db, sql->str, error);
-      if (stmt == NULL)
-        return FALSE;
-      for (guint i = 0; i < names->len; i++)
-        bind_json (stmt, idx++, json_object_get_member (change->fields, names->pdata[i]));
-      if (!keep_deleted)
-        sqlite3_bind_int (stmt, idx++, change->deleted ? 1 : 0);
-      sqlite3_bind_text (stmt, idx++, change->hlc ? change->hlc : "", -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, idx++, change->row_id, -1, SQLITE_STATIC);
-    }
-  else
-    {
-      g_autoptr(GString) values = g_string_new ("?, ?, ?");
-
-      g_string_printf (sql, "INSERT INTO %s (id, deleted, hlc", change->entity);
-      for (guint i = 0; i < names->len; i++)
+      /* A row made here before this computer synced holds a value the
+       * server's row must have (a user name, a code, a number): the
+       * server's row wins, the local one is moved aside. */
+      if (!g_error_matches (unique_error, KEFU_ERROR, KEFU_ERROR_INVALID) ||
+          !move_aside (db, change, unique_error->message, error) ||
+          !write_row (db, change, names, exists, keep_deleted, error))
         {
-          g_string_append_printf (sql, ", %s", (const char *) names->pdata[i]);
-          g_string_append (values, ", ?");
+          if (unique_error && error && *error == NULL)
+            g_propagate_error (error, g_steal_pointer (&unique_error));
+          g_prefix_error (error, "Could not store the pulled %s %s: ", change->entity, change->row_id);
+          return FALSE;
         }
-      g_string_append_printf (sql, ") VALUES (%s)", values->str);
-      stmt = kefu_db_prepare (db, sql->str, error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, idx++, change->row_id, -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, idx++, change->deleted ? 1 : 0);
-      sqlite3_bind_text (stmt, idx++, change->hlc ? change->hlc : "", -1, SQLITE_STATIC);
-      for (guint i = 0; i < names->len; i++)
-        bind_json (stmt, idx++, json_object_get_member (change->fields, names->pdata[i]));
-    }
-  if (!step_done (db, stmt, error))
-    {
-      g_prefix_error (error, "Could not store the pulled %s %s: ", change->entity, change->row_id);
-      return FALSE;
     }
 
   stmt = kefu_db_prepare (db,
@@ -358,14 +497,26 @@ apply_one (KefuDb              *db,
       g_autoptr(KefuCustomer) fresh = _kefu_customers_load_any (db, customer_id ? customer_id : change->row_id);
 
       if (fresh && !_kefu_customers_fts_write (db, fresh->rowid, old_customer, fresh, error))
-        return FALSE;
+        {
+          g_prefix_error (error, "Search index of customer %s: ", fresh->id);
+          return FALSE;
+        }
+      if (fresh && customer_id == NULL &&
+          !reindex_cases_of (db, fresh->id, old_customer ? old_customer->name : NULL, fresh->name, error))
+        {
+          g_prefix_error (error, "Search index of the cases of customer %s: ", fresh->id);
+          return FALSE;
+        }
     }
   else if (g_str_equal (change->entity, "kcase"))
     {
       g_autoptr(KefuCase) fresh = _kefu_cases_load_any (db, change->row_id);
 
       if (fresh && !_kefu_cases_fts_write (db, fresh->rowid, old_case, fresh, error))
-        return FALSE;
+        {
+          g_prefix_error (error, "Search index of case %s: ", fresh->id);
+          return FALSE;
+        }
     }
 
   stats->n_applied++;

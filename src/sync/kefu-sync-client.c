@@ -62,6 +62,7 @@ struct _KefuSyncClient
   guint          interval;
   guint          tick_id;
   guint          soon_id;
+  guint          count_id;
   GCancellable  *cancellable;
 };
 
@@ -876,8 +877,14 @@ worker_run_once (Worker        *w,
   g_autofree char *done = NULL;
   GError *cause = NULL;
 
-  if (w->token == NULL && !worker_login (w, FALSE, cancellable, error))
-    return FALSE;
+  if (w->token == NULL)
+    {
+      /* A sign-in that never reached the server finishes now. */
+      g_autofree char *user_id = kefu_sync_local_get (w->db, "user_id");
+
+      if (!worker_login (w, user_id == NULL, cancellable, error))
+        return FALSE;
+    }
   if (!worker_push (w, cancellable, error))
     return FALSE;
 
@@ -1040,11 +1047,14 @@ set_state (KefuSyncClient *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
 }
 
+static void refresh_counts (KefuSyncClient *self);
+
 static void
 finish_run (KefuSyncClient *self,
             GError         *error)
 {
   self->running = FALSE;
+  refresh_counts (self);
   set_progress (self, -1);
   if (self->worker->pulled > 0)
     {
@@ -1130,6 +1140,29 @@ restart_timer (KefuSyncClient *self)
     self->tick_id = g_timeout_add_seconds (self->interval, tick_cb, self);
 }
 
+static gint64
+count_pending (KefuSyncClient *self)
+{
+  return self->watched ? kefu_sync_local_pending_count (self->watched) : self->pending;
+}
+
+static void
+refresh_counts (KefuSyncClient *self)
+{
+  if (self->watched != NULL)
+    set_counts (self, count_pending (self), kefu_sync_local_open_conflicts (self->watched));
+}
+
+static gboolean
+count_cb (gpointer data)
+{
+  KefuSyncClient *self = data;
+
+  self->count_id = 0;
+  refresh_counts (self);
+  return G_SOURCE_REMOVE;
+}
+
 static int
 commit_hook (void *data)
 {
@@ -1138,13 +1171,9 @@ commit_hook (void *data)
   /* Runs inside the commit on the window's thread; schedule only. */
   if (self->url != NULL && self->soon_id == 0)
     self->soon_id = g_timeout_add_seconds (3, soon_cb, self);
+  if (self->count_id == 0)
+    self->count_id = g_idle_add (count_cb, self);
   return 0;
-}
-
-static gint64
-count_pending (KefuSyncClient *self)
-{
-  return self->watched ? kefu_sync_local_pending_count (self->watched) : self->pending;
 }
 
 /* --- GObject --------------------------------------------------------- */
@@ -1157,6 +1186,7 @@ kefu_sync_client_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->soon_id, g_source_remove);
+  g_clear_handle_id (&self->count_id, g_source_remove);
   if (self->watched)
     {
       sqlite3_commit_hook (kefu_db_get_handle (self->watched), NULL, NULL);
@@ -1526,7 +1556,7 @@ kefu_sync_client_watch (KefuSyncClient *self,
 
   g_set_object (&self->watched, db);
   sqlite3_commit_hook (kefu_db_get_handle (db), commit_hook, self);
-  set_counts (self, count_pending (self), kefu_sync_local_open_conflicts (db));
+  refresh_counts (self);
 }
 
 static void

@@ -43,10 +43,12 @@ entity_label (const char *entity)
 }
 
 static GtkWidget *
-side_box (const char *heading,
-          const char *json)
+side_box (KefuConflictsDialog *self,
+          const char          *heading,
+          KefuConflict        *c,
+          const char          *json)
 {
-  g_autofree char *text = kefu_conflict_value_text (json);
+  g_autofree char *text = kefu_conflict_value_label (self->db, c->field, json);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *title = gtk_label_new (heading);
   GtkWidget *value = gtk_label_new (*text ? text : _("(empty)"));
@@ -117,12 +119,13 @@ conflict_row (KefuConflictsDialog *self,
   /* Translators: conflict title: what (case / customer file), its number or
    * name, the field that two offices changed */
   g_autofree char *title = g_strdup_printf (_("%s %s · %s"), entity_label (c->entity),
-                                            c->label ? c->label : "", c->field ? c->field : "");
+                                            c->label ? c->label : "", kefu_conflict_field_label (c->field));
   GtkWidget *title_label = gtk_label_new (title);
   GtkWidget *when_label = gtk_label_new (when_text);
   GtkWidget *head = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
 
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_box_set_homogeneous (GTK_BOX (sides), TRUE);
   gtk_widget_set_margin_top (box, 12);
   gtk_widget_set_margin_bottom (box, 12);
   gtk_widget_set_margin_start (box, 12);
@@ -135,8 +138,8 @@ conflict_row (KefuConflictsDialog *self,
   gtk_box_append (GTK_BOX (head), when_label);
   gtk_box_append (GTK_BOX (box), head);
 
-  gtk_box_append (GTK_BOX (sides), side_box (_("Kept by the server"), c->server_value));
-  gtk_box_append (GTK_BOX (sides), side_box (_("Other office’s change"), c->client_value));
+  gtk_box_append (GTK_BOX (sides), side_box (self, _("Kept by the server"), c, c->server_value));
+  gtk_box_append (GTK_BOX (sides), side_box (self, _("Other office’s change"), c, c->client_value));
   gtk_box_append (GTK_BOX (box), sides);
 
   gtk_widget_set_halign (buttons, GTK_ALIGN_END);

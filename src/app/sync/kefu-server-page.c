@@ -60,9 +60,9 @@ update (KefuServerPage *self)
       break;
     case KEFU_SYNC_STATE_OFFLINE:
       status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                             "Offline: %" G_GINT64_FORMAT " change waiting. %s",
-                                             "Offline: %" G_GINT64_FORMAT " changes waiting. %s", pending),
-                                pending, error ? error : "");
+                                             "Offline: %d change waiting. %s",
+                                             "Offline: %d changes waiting. %s", pending),
+                                (int) pending, error ? error : "");
       break;
     case KEFU_SYNC_STATE_ERROR:
       status = g_strdup (error ? error : _("Sync failed."));

@@ -61,16 +61,16 @@ update (KefuSyncButton *self)
       break;
     case KEFU_SYNC_STATE_SYNCED:
       if (pending > 0)
-        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " change to send",
-                                             "%" G_GINT64_FORMAT " changes to send", pending), pending);
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d change to send",
+                                             "%d changes to send", pending), (int) pending);
       else
         text = g_strdup (_("Synced"));
       detail = g_strdup (_("This computer and the server agree."));
       icon = "emblem-ok-symbolic";
       break;
     case KEFU_SYNC_STATE_OFFLINE:
-      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Offline · %" G_GINT64_FORMAT " change waiting",
-                                           "Offline · %" G_GINT64_FORMAT " changes waiting", pending), pending);
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Offline · %d change waiting",
+                                           "Offline · %d changes waiting", pending), (int) pending);
       detail = g_strdup (error ? error : _("The server cannot be reached. Changes are kept and sent when it is back."));
       icon = "network-offline-symbolic";
       gtk_widget_add_css_class (button, "warning");
@@ -98,8 +98,8 @@ update (KefuSyncButton *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.now", state != KEFU_SYNC_STATE_SYNCING);
   if (conflicts > 0)
     {
-      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " _Conflict…",
-                                                             "%" G_GINT64_FORMAT " _Conflicts…", conflicts), conflicts);
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d _Conflict…",
+                                                             "%d _Conflicts…", conflicts), (int) conflicts);
 
       gtk_button_set_label (self->conflicts_button, label);
     }
