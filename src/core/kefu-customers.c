@@ -1148,6 +1148,10 @@ kefu_customer_writer_new (KefuDb  *db,
   self = g_new0 (KefuCustomerWriter, 1);
   self->next_rowid = next_rowid;
   self->db = g_object_ref (db);
+  /* Index pages touched at random (names, segments, phones) stay in
+   * memory for the whole import. The connection keeps the larger cache
+   * afterwards: bulk writes run on a connection of their own (a worker
+   * thread's), and shrinking it would drop those pages between chunks. */
   kefu_db_exec (db, "PRAGMA cache_size = -262144", NULL);
   self->run.rules = rules;
   self->run.bulk = TRUE;
@@ -1347,8 +1351,6 @@ kefu_customer_writer_free (KefuCustomerWriter *self)
   g_free (self->last_id);
   g_free (self->first_number);
   g_free (self->last_number);
-  if (self->db)
-    kefu_db_exec (self->db, "PRAGMA cache_size = -32000", NULL);
   g_clear_object (&self->db);
   g_free (self);
 }
