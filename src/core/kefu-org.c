@@ -302,7 +302,6 @@ kefu_org_list_staff (KefuDb      *db,
 {
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_staff_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = kefu_db_prepare (db,
                           "SELECT " STAFF_COLUMNS " FROM staff"
@@ -311,14 +310,8 @@ kefu_org_list_staff (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, org_unit_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ret, staff_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, (KefuRowReader) staff_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
 }
 
