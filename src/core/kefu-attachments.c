@@ -87,6 +87,22 @@ store_content (KefuDb       *db,
   return TRUE;
 }
 
+static gpointer
+attachment_from_row (sqlite3_stmt *stmt)
+{
+  KefuAttachment *a = g_new0 (KefuAttachment, 1);
+
+  a->id = kefu_stmt_dup (stmt, 0);
+  a->case_id = kefu_stmt_dup (stmt, 1);
+  a->sha256 = kefu_stmt_dup (stmt, 2);
+  a->filename = kefu_stmt_dup (stmt, 3);
+  a->mime_type = kefu_stmt_dup (stmt, 4);
+  a->size = sqlite3_column_int64 (stmt, 5);
+  a->created_at = sqlite3_column_int64 (stmt, 6);
+
+  return a;
+}
+
 typedef struct
 {
   const char     *sha256;
@@ -112,16 +128,7 @@ find_existing (KefuDb      *db,
   sqlite3_bind_text (stmt, 1, case_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, sha256, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      a = g_new0 (KefuAttachment, 1);
-      a->id = kefu_stmt_dup (stmt, 0);
-      a->case_id = kefu_stmt_dup (stmt, 1);
-      a->sha256 = kefu_stmt_dup (stmt, 2);
-      a->filename = kefu_stmt_dup (stmt, 3);
-      a->mime_type = kefu_stmt_dup (stmt, 4);
-      a->size = sqlite3_column_int64 (stmt, 5);
-      a->created_at = sqlite3_column_int64 (stmt, 6);
-    }
+    a = attachment_from_row (stmt);
   sqlite3_reset (stmt);
   return a;
 }
@@ -241,22 +248,6 @@ kefu_attachments_add (KefuDb      *db,
       return NULL;
     }
   return d.result;
-}
-
-static gpointer
-attachment_from_row (sqlite3_stmt *stmt)
-{
-  KefuAttachment *a = g_new0 (KefuAttachment, 1);
-
-  a->id = kefu_stmt_dup (stmt, 0);
-  a->case_id = kefu_stmt_dup (stmt, 1);
-  a->sha256 = kefu_stmt_dup (stmt, 2);
-  a->filename = kefu_stmt_dup (stmt, 3);
-  a->mime_type = kefu_stmt_dup (stmt, 4);
-  a->size = sqlite3_column_int64 (stmt, 5);
-  a->created_at = sqlite3_column_int64 (stmt, 6);
-
-  return a;
 }
 
 GPtrArray *
