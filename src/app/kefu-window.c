@@ -42,7 +42,8 @@ struct _KefuWindow
   GSettings            *settings;
   char                 *role;
   KefuCasesView        *cases_view;
-  KefuCustomersView    *customers_view;
+  KefuCustomersView    *customers_view;   /* made after the first frame */
+  AdwBin               *customers_page;
   KefuOrgView          *org_view;
   KefuKnowledgeView    *knowledge_view;
   KefuTrainingView     *training_view;
@@ -152,11 +153,31 @@ sla_check_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The Customers page is not in the first frame (Cases is in front): its
+ * view is made after it, or when something needs it first. */
+static KefuCustomersView *
+ensure_customers_view (KefuWindow *self)
+{
+  if (self->customers_view == NULL && self->customers_page != NULL)
+    {
+      self->customers_view = kefu_customers_view_new (self->db);
+      adw_bin_set_child (self->customers_page, GTK_WIDGET (self->customers_view));
+    }
+  return self->customers_view;
+}
+
+static void
+visible_page_changed_cb (KefuWindow *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "customers") == 0)
+    ensure_customers_view (self);
+}
+
 static void
 on_case_customer_activated_cb (KefuWindow *self,
                                const char *customer_id)
 {
-  if (self->customers_view == NULL)
+  if (ensure_customers_view (self) == NULL)
     return;
   kefu_customers_view_show_customer (self->customers_view, customer_id);
   adw_view_stack_set_visible_child_name (self->view_stack, "customers");
@@ -181,6 +202,7 @@ static void
 start_checks (KefuWindow *self)
 {
   self->checks_pending = FALSE;
+  ensure_customers_view (self);
   /* What was unread before this start is on the bell, not in toasts. */
   kefu_notifications_button_set_db (self->notifications_button, self->db);
   mark_notifications_seen (self);
@@ -210,14 +232,16 @@ build_views (KefuWindow *self)
   else
     kefu_cases_view_reload (self->cases_view);
 
-  if (self->customers_view == NULL)
+  if (self->customers_page == NULL)
     {
-      self->customers_view = kefu_customers_view_new (self->db);
-      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->customers_view),
+      self->customers_page = ADW_BIN (adw_bin_new ());
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->customers_page),
                                         "customers", _("Customers"));
       adw_view_stack_page_set_icon_name (page, "system-users-symbolic");
+      g_signal_connect_object (self->view_stack, "notify::visible-child",
+                               G_CALLBACK (visible_page_changed_cb), self, G_CONNECT_SWAPPED);
     }
-  else
+  else if (self->customers_view)
     kefu_customers_view_reload (self->customers_view);
 
   if (self->org_view == NULL)
@@ -312,7 +336,8 @@ user_switched_cb (KefuWindow *self)
 {
   update_user (self);
   kefu_cases_view_reload (self->cases_view);
-  kefu_customers_view_reload (self->customers_view);
+  if (self->customers_view)
+    kefu_customers_view_reload (self->customers_view);
   kefu_org_view_set_editable (self->org_view, kefu_window_may (GTK_WIDGET (self), "org"));
   kefu_training_view_reload (self->training_view);
   mark_notifications_seen (self);
@@ -429,7 +454,7 @@ focus_search_action (GtkWidget  *widget,
   /* The search of the view in front. */
   if (self->cases_view && g_strcmp0 (visible, "cases") == 0)
     kefu_cases_view_focus_search (self->cases_view);
-  else if (self->customers_view)
+  else if (ensure_customers_view (self))
     {
       adw_view_stack_set_visible_child_name (self->view_stack, "customers");
       kefu_customers_view_focus_search (self->customers_view);
@@ -572,7 +597,7 @@ kefu_window_add_toast (KefuWindow *self,
 GtkWidget *
 kefu_window_get_customers_view (KefuWindow *self)
 {
-  return GTK_WIDGET (self->customers_view);
+  return GTK_WIDGET (ensure_customers_view (self));
 }
 
 GtkWidget *

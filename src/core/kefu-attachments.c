@@ -87,6 +87,22 @@ store_content (KefuDb       *db,
   return TRUE;
 }
 
+static gpointer
+attachment_from_row (sqlite3_stmt *stmt)
+{
+  KefuAttachment *a = g_new0 (KefuAttachment, 1);
+
+  a->id = kefu_stmt_dup (stmt, 0);
+  a->case_id = kefu_stmt_dup (stmt, 1);
+  a->sha256 = kefu_stmt_dup (stmt, 2);
+  a->filename = kefu_stmt_dup (stmt, 3);
+  a->mime_type = kefu_stmt_dup (stmt, 4);
+  a->size = sqlite3_column_int64 (stmt, 5);
+  a->created_at = sqlite3_column_int64 (stmt, 6);
+
+  return a;
+}
+
 typedef struct
 {
   const char     *sha256;
@@ -112,16 +128,7 @@ find_existing (KefuDb      *db,
   sqlite3_bind_text (stmt, 1, case_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, sha256, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      a = g_new0 (KefuAttachment, 1);
-      a->id = kefu_stmt_dup (stmt, 0);
-      a->case_id = kefu_stmt_dup (stmt, 1);
-      a->sha256 = kefu_stmt_dup (stmt, 2);
-      a->filename = kefu_stmt_dup (stmt, 3);
-      a->mime_type = kefu_stmt_dup (stmt, 4);
-      a->size = sqlite3_column_int64 (stmt, 5);
-      a->created_at = sqlite3_column_int64 (stmt, 6);
-    }
+    a = attachment_from_row (stmt);
   sqlite3_reset (stmt);
   return a;
 }
@@ -273,36 +280,10 @@ kefu_attachments_list (KefuDb      *db,
                        const char  *case_id,
                        GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_attachment_free);
-  sqlite3_stmt *stmt;
-  int rc;
-
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
-  stmt = kefu_db_prepare (db,
-                          "SELECT id, case_id, sha256, filename, mime_type, size, created_at FROM attachment"
-                          " WHERE case_id = ? AND deleted = 0 ORDER BY created_at, rowid", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, case_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuAttachment *a = g_new0 (KefuAttachment, 1);
-
-      a->id = kefu_stmt_dup (stmt, 0);
-      a->case_id = kefu_stmt_dup (stmt, 1);
-      a->sha256 = kefu_stmt_dup (stmt, 2);
-      a->filename = kefu_stmt_dup (stmt, 3);
-      a->mime_type = kefu_stmt_dup (stmt, 4);
-      a->size = sqlite3_column_int64 (stmt, 5);
-      a->created_at = sqlite3_column_int64 (stmt, 6);
-      g_ptr_array_add (ret, a);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
-  return g_steal_pointer (&ret);
+  return kefu_db_read_all (db,
+                           "SELECT id, case_id, sha256, filename, mime_type, size, created_at FROM attachment"
+                           " WHERE case_id = ? AND deleted = 0 ORDER BY created_at, rowid",
+                           case_id, attachment_from_row, (GDestroyNotify) kefu_attachment_free, error);
 }

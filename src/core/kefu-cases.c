@@ -1231,20 +1231,13 @@ _kefu_cases_supervisors (KefuDb      *db,
   for (guint i = 0; i < G_N_ELEMENTS (sql) && ret->len == 0; i++)
     {
       sqlite3_stmt *stmt = kefu_db_prepare (db, sql[i], error);
-      int rc;
 
       if (stmt == NULL)
         return NULL;
       sqlite3_bind_text (stmt, 1, branch_id, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, MAX (min_limit_cents, 0));
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        g_ptr_array_add (ret, kefu_stmt_dup (stmt, 0));
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          kefu_db_set_error (db, error);
-          return NULL;
-        }
+      if (!kefu_db_read_rows (db, stmt, kefu_row_dup_text, ret, error))
+        return NULL;
     }
   return g_steal_pointer (&ret);
 }
@@ -2657,22 +2650,7 @@ read_events (KefuDb      *db,
              const char  *key,
              GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_case_event_free);
-  sqlite3_stmt *stmt = kefu_db_prepare (db, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ret, event_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
-  return g_steal_pointer (&ret);
+  return kefu_db_read_all (db, sql, key, (KefuRowReader) event_from_row, (GDestroyNotify) kefu_case_event_free, error);
 }
 
 /**
@@ -3272,6 +3250,16 @@ collect_customer_ids (KefuDb      *db,
   return TRUE;
 }
 
+static gpointer
+open_case_from_row (sqlite3_stmt *stmt)
+{
+  KefuCaseSummary *s = g_new0 (KefuCaseSummary, 1);
+
+  summary_from_row (stmt, s, FALSE);
+
+  return s;
+}
+
 static GPtrArray *
 customer_open_cases (KefuDb      *db,
                      const char  *customer_id,
@@ -3282,24 +3270,12 @@ customer_open_cases (KefuDb      *db,
                                         "SELECT " SUMMARY_COLUMNS " FROM kcase k"
                                         " WHERE k.customer_id = ? AND k.deleted = 0 AND k.status <> 'closed'"
                                         " ORDER BY k.created_at DESC LIMIT 20", error);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuCaseSummary *s = g_new0 (KefuCaseSummary, 1);
-
-      summary_from_row (stmt, s, FALSE);
-      g_ptr_array_add (ret, s);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, open_case_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
 }
 

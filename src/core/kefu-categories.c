@@ -99,6 +99,21 @@ kefu_category_label (const KefuCategory *category)
   return category->name;
 }
 
+static gpointer
+category_from_row (sqlite3_stmt *stmt)
+{
+  KefuCategory *c = g_new0 (KefuCategory, 1);
+
+  c->id = kefu_stmt_dup (stmt, 0);
+  c->parent_id = kefu_stmt_dup (stmt, 1);
+  c->scope = kefu_stmt_dup (stmt, 2);
+  c->code = kefu_stmt_dup (stmt, 3);
+  c->name = kefu_stmt_dup (stmt, 4);
+  c->position = sqlite3_column_int64 (stmt, 5);
+
+  return c;
+}
+
 /**
  * kefu_categories_list:
  * @scope: "case" or "kb"
@@ -116,7 +131,6 @@ kefu_categories_list (KefuDb      *db,
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_category_free);
   g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
@@ -133,24 +147,8 @@ kefu_categories_list (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, scope, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuCategory *c = g_new0 (KefuCategory, 1);
-
-      c->id = kefu_stmt_dup (stmt, 0);
-      c->parent_id = kefu_stmt_dup (stmt, 1);
-      c->scope = kefu_stmt_dup (stmt, 2);
-      c->code = kefu_stmt_dup (stmt, 3);
-      c->name = kefu_stmt_dup (stmt, 4);
-      c->position = sqlite3_column_int64 (stmt, 5);
-      g_ptr_array_add (all, c);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, category_from_row, all, error))
+    return NULL;
 
   /* Orphans (parent deleted or gone) count as top-level. */
   for (guint i = 0; i < all->len; i++)

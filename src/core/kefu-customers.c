@@ -241,6 +241,19 @@ customer_from_row (sqlite3_stmt *stmt)
   return c;
 }
 
+static gpointer
+contact_from_row (sqlite3_stmt *stmt)
+{
+  KefuContact *contact = g_new0 (KefuContact, 1);
+
+  contact->id = kefu_stmt_dup (stmt, 0);
+  contact->kind = kefu_stmt_dup (stmt, 1);
+  contact->label = kefu_stmt_dup (stmt, 2);
+  contact->value = kefu_stmt_dup (stmt, 3);
+
+  return contact;
+}
+
 static gboolean
 load_contacts (KefuDb        *db,
                KefuCustomer  *c,
@@ -250,25 +263,11 @@ load_contacts (KefuDb        *db,
                                         "SELECT id, kind, label, value FROM customer_contact"
                                         " WHERE customer_id = ? AND deleted = 0 ORDER BY kind DESC, position, rowid",
                                         error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, c->id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuContact *contact = g_new0 (KefuContact, 1);
-
-      contact->id = kefu_stmt_dup (stmt, 0);
-      contact->kind = kefu_stmt_dup (stmt, 1);
-      contact->label = kefu_stmt_dup (stmt, 2);
-      contact->value = kefu_stmt_dup (stmt, 3);
-      g_ptr_array_add (c->contacts, contact);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
-  return TRUE;
+  return kefu_db_read_rows (db, stmt, contact_from_row, c->contacts, error);
 }
 
 static KefuCustomer *
@@ -1149,6 +1148,10 @@ kefu_customer_writer_new (KefuDb  *db,
   self = g_new0 (KefuCustomerWriter, 1);
   self->next_rowid = next_rowid;
   self->db = g_object_ref (db);
+  /* Index pages touched at random (names, segments, phones) stay in
+   * memory for the whole import. The connection keeps the larger cache
+   * afterwards: bulk writes run on a connection of their own (a worker
+   * thread's), and shrinking it would drop those pages between chunks. */
   kefu_db_exec (db, "PRAGMA cache_size = -262144", NULL);
   self->run.rules = rules;
   self->run.bulk = TRUE;
@@ -1348,8 +1351,6 @@ kefu_customer_writer_free (KefuCustomerWriter *self)
   g_free (self->last_id);
   g_free (self->first_number);
   g_free (self->last_number);
-  if (self->db)
-    kefu_db_exec (self->db, "PRAGMA cache_size = -32000", NULL);
   g_clear_object (&self->db);
   g_free (self);
 }
@@ -1964,6 +1965,19 @@ kefu_customers_find_by_phone (KefuDb      *db,
   return get_customer (db, id, FALSE, error);
 }
 
+static gpointer
+note_from_row (sqlite3_stmt *stmt)
+{
+  KefuNote *note = g_new0 (KefuNote, 1);
+
+  note->id = kefu_stmt_dup (stmt, 0);
+  note->author_name = kefu_stmt_dup (stmt, 1);
+  note->body = kefu_stmt_dup (stmt, 2);
+  note->created_at = sqlite3_column_int64 (stmt, 3);
+
+  return note;
+}
+
 GPtrArray *
 kefu_customers_list_notes (KefuDb      *db,
                            const char  *customer_id,
@@ -1971,7 +1985,6 @@ kefu_customers_list_notes (KefuDb      *db,
 {
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_note_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = kefu_db_prepare (db,
                           "SELECT n.id, s.name, n.body, n.created_at FROM customer_note n"
@@ -1981,23 +1994,28 @@ kefu_customers_list_notes (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuNote *note = g_new0 (KefuNote, 1);
-
-      note->id = kefu_stmt_dup (stmt, 0);
-      note->author_name = kefu_stmt_dup (stmt, 1);
-      note->body = kefu_stmt_dup (stmt, 2);
-      note->created_at = sqlite3_column_int64 (stmt, 3);
-      g_ptr_array_add (ret, note);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, note_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
+}
+
+static gpointer
+history_entry_from_row (sqlite3_stmt *stmt)
+{
+  KefuHistoryEntry *e = g_new0 (KefuHistoryEntry, 1);
+  const char *entity = kefu_stmt_text (stmt, 3);
+  const char *op = kefu_stmt_text (stmt, 2);
+
+  e->at = sqlite3_column_int64 (stmt, 0);
+  e->actor_name = kefu_stmt_dup (stmt, 1);
+  if (g_strcmp0 (entity, "customer") == 0)
+    e->op = g_strdup (op);
+  else
+    e->op = g_strdup_printf ("%s.%s", g_str_has_prefix (entity, "customer_") ? entity + 9 : entity, op);
+  e->changes = kefu_stmt_dup (stmt, 4);
+  e->note = kefu_stmt_dup (stmt, 5);
+
+  return e;
 }
 
 /**
@@ -2015,7 +2033,6 @@ kefu_customers_history (KefuDb      *db,
 {
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_history_entry_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = kefu_db_prepare (db,
                           "WITH RECURSIVE ids (id) AS ("
@@ -2038,29 +2055,26 @@ kefu_customers_history (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuHistoryEntry *e = g_new0 (KefuHistoryEntry, 1);
-      const char *entity = kefu_stmt_text (stmt, 3);
-      const char *op = kefu_stmt_text (stmt, 2);
-
-      e->at = sqlite3_column_int64 (stmt, 0);
-      e->actor_name = kefu_stmt_dup (stmt, 1);
-      if (g_strcmp0 (entity, "customer") == 0)
-        e->op = g_strdup (op);
-      else
-        e->op = g_strdup_printf ("%s.%s", g_str_has_prefix (entity, "customer_") ? entity + 9 : entity, op);
-      e->changes = kefu_stmt_dup (stmt, 4);
-      e->note = kefu_stmt_dup (stmt, 5);
-      g_ptr_array_add (ret, e);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, history_entry_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
+}
+
+static gpointer
+duplicate_pair_from_row (sqlite3_stmt *stmt)
+{
+  KefuDuplicatePair *p = g_new0 (KefuDuplicatePair, 1);
+
+  p->id_a = kefu_stmt_dup (stmt, 0);
+  p->number_a = kefu_stmt_dup (stmt, 1);
+  p->name_a = kefu_stmt_dup (stmt, 2);
+  p->id_b = kefu_stmt_dup (stmt, 3);
+  p->number_b = kefu_stmt_dup (stmt, 4);
+  p->name_b = kefu_stmt_dup (stmt, 5);
+  p->reason = kefu_stmt_dup (stmt, 6);
+  p->detail = kefu_stmt_dup (stmt, 7);
+
+  return p;
 }
 
 /**
@@ -2079,7 +2093,6 @@ kefu_customers_find_duplicates (KefuDb      *db,
 {
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_duplicate_pair_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = kefu_db_prepare (db,
                           "SELECT ca.id, ca.number, ca.name, cb.id, cb.number, cb.name, 'phone', a.value"
@@ -2101,26 +2114,8 @@ kefu_customers_find_duplicates (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, limit > 0 ? (int) limit : 1000);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuDuplicatePair *p = g_new0 (KefuDuplicatePair, 1);
-
-      p->id_a = kefu_stmt_dup (stmt, 0);
-      p->number_a = kefu_stmt_dup (stmt, 1);
-      p->name_a = kefu_stmt_dup (stmt, 2);
-      p->id_b = kefu_stmt_dup (stmt, 3);
-      p->number_b = kefu_stmt_dup (stmt, 4);
-      p->name_b = kefu_stmt_dup (stmt, 5);
-      p->reason = kefu_stmt_dup (stmt, 6);
-      p->detail = kefu_stmt_dup (stmt, 7);
-      g_ptr_array_add (ret, p);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, duplicate_pair_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
 }
 

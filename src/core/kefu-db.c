@@ -833,6 +833,62 @@ kefu_change_set_is_empty (KefuChangeSet *cs)
   return cs->n_fields == 0 && cs->op == KEFU_CHANGE_UPDATE;
 }
 
+/* --- reading rows ---------------------------------------------------- */
+
+gboolean
+kefu_db_read_rows (KefuDb         *self,
+                   sqlite3_stmt   *stmt,
+                   KefuRowReader   read_row,
+                   GPtrArray      *rows,
+                   GError        **error)
+{
+  int rc;
+
+  g_return_val_if_fail (KEFU_IS_DB (self), FALSE);
+  g_return_val_if_fail (stmt != NULL && read_row != NULL && rows != NULL, FALSE);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gpointer row = read_row (stmt);
+
+      if (row != NULL)
+        g_ptr_array_add (rows, row);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return kefu_db_set_error (self, error);
+  return TRUE;
+}
+
+/* Returns: (transfer full): the rows, or %NULL with @error set */
+GPtrArray *
+kefu_db_read_all (KefuDb          *self,
+                  const char      *sql,
+                  const char      *param,
+                  KefuRowReader    read_row,
+                  GDestroyNotify   free_row,
+                  GError         **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_row);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (KEFU_IS_DB (self), NULL);
+
+  if ((stmt = kefu_db_prepare (self, sql, error)) == NULL)
+    return NULL;
+  if (param != NULL)
+    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_STATIC);
+  if (!kefu_db_read_rows (self, stmt, read_row, rows, error))
+    return NULL;
+  return g_steal_pointer (&rows);
+}
+
+gpointer
+kefu_row_dup_text (sqlite3_stmt *stmt)
+{
+  return kefu_stmt_dup (stmt, 0);
+}
+
 static gboolean
 insert_audit (KefuDb      *self,
               gint64       now,
