@@ -325,7 +325,7 @@ test_queues_and_search (Fixture       *f,
     kefu_cases_view_show_case (f->view, g_array_index (rows, KefuCaseSummary, 0).id);
   for (guint i = 0; i < rows->len; i++)
     kefu_case_summary_clear (&g_array_index (rows, KefuCaseSummary, i));
-  save_png (GTK_WIDGET (f->window), "cases-queue", f->lang);
+  save_view_png (GTK_WIDGET (f->window), GTK_WIDGET (f->view), "cases-queue", f->lang);
 }
 
 static void
@@ -399,7 +399,7 @@ test_take_resolve_close (Fixture       *f,
   fu = g_ptr_array_index (follow_ups, 0);
   g_assert_cmpstr (fu->status, ==, "open");
   g_assert_cmpint (fu->due_at - after->closed_at, ==, G_GINT64_CONSTANT (3) * 86400000);
-  save_png (GTK_WIDGET (f->window), "case", f->lang);
+  save_view_png (GTK_WIDGET (f->window), page, "case", f->lang);
 
   /* The result of the call: very satisfied, 9 out of 10. */
   g_assert_false (action_offered (page, "case.close"));
@@ -498,7 +498,7 @@ test_claim_approval (Fixture       *f,
   kefu_cases_view_set_queue (f->view, KEFU_CASE_QUEUE_AWAITING_APPROVAL);
   kefu_cases_view_show_case (f->view, c->id);
   scroll_to_group (page, _("Compensation Claim"));
-  save_png (GTK_WIDGET (f->window), "case-claim", f->lang);
+  save_view_png (GTK_WIDGET (f->window), page, "case-claim", f->lang);
   g_assert_true (action_offered (page, "case.approve"));
   activate (page, "case.approve");
   after = reread (f, c->id);
