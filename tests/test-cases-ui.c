@@ -274,9 +274,22 @@ test_queues_and_search (Fixture       *f,
   guint n_subject, n_found;
   g_autofree char *n_text = NULL;
 
-  /* The window opens on the Cases view. */
+  /* The window opens on the Cases view, on the signed-in user's own work. */
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_parent (GTK_WIDGET (f->view)))),
                    ==, "cases");
+  g_assert_cmpuint (kefu_cases_view_get_n_shown (f->view), >, 0);
+  g_assert_cmpuint (kefu_cases_view_get_n_shown (f->view), ==,
+                    kefu_cases_view_get_queue_count (f->view, KEFU_CASE_QUEUE_MINE));
+  /* The sample office holds its own branch's cases: the branch queue
+   * holds everything overdue, and every number carries the office code. */
+  g_assert_cmpuint (kefu_cases_view_get_queue_count (f->view, KEFU_CASE_QUEUE_BRANCH), >=,
+                    kefu_cases_view_get_queue_count (f->view, KEFU_CASE_QUEUE_OVERDUE));
+  g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM kcase k JOIN org_unit o ON o.id = k.branch_id"
+                                              " WHERE k.number NOT LIKE o.code || '%'"
+                                              " OR k.branch_id <> (SELECT value FROM meta WHERE key = 'office_id')"), ==, 0);
+  /* Nothing is overdue by more than a month of business days. */
+  g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM kcase WHERE status NOT IN ('resolved','closed')"
+                                              " AND created_at < (SELECT max(created_at) FROM kcase) - 45 * 86400000"), ==, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (all_queues); i++)
     {
