@@ -107,7 +107,15 @@ test_tree_and_directory (Fixture       *f,
   fragment = g_utf8_substring (area, g_utf8_strlen (area, -1) - 5, g_utf8_strlen (area, -1) - 2);
   kefu_org_view_set_search (f->view, fragment);
   g_assert_cmpuint (kefu_org_view_get_n_results (f->view), >=, 1);
-  save_view_png (GTK_WIDGET (f->window), GTK_WIDGET (f->view), "org-directory", f->lang);
+
+  /* The district: the branch, its departments and its couriers. */
+  {
+    g_autofree char *district = g_utf8_substring (area, 0, 2);
+
+    kefu_org_view_set_search (f->view, district);
+    g_assert_cmpuint (kefu_org_view_get_n_results (f->view), >=, 3);
+    save_view_png (GTK_WIDGET (f->window), GTK_WIDGET (f->view), "org-directory", f->lang);
+  }
 
   /* By the branch's phone written with dashes. */
   {

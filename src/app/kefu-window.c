@@ -36,6 +36,8 @@ struct _KefuWindow
   KefuSetupPage        *setup_page;
   AdwToastOverlay      *toast_overlay;
   GtkLabel             *user_label;
+  GtkLabel             *user_detail_label;
+  GtkMenuButton        *account_button;
   AdwViewStack         *view_stack;
 
   KefuDb               *db;
@@ -65,21 +67,28 @@ update_user (KefuWindow *self)
   g_autoptr(KefuStaff) user = kefu_org_get_current_user (self->db);
   g_autoptr(KefuOrgUnit) office = kefu_org_get_office (self->db);
   g_autofree char *text = NULL;
+  g_autofree char *detail = NULL;
 
   g_clear_pointer (&self->role, g_free);
   if (user == NULL)
     {
       gtk_label_set_label (self->user_label, "");
+      gtk_label_set_label (self->user_detail_label, "");
       return;
     }
   self->role = g_strdup (user->role);
   kefu_db_set_actor (self->db, user->id);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sla", kefu_window_may (GTK_WIDGET (self), "sla"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.categories", kefu_window_may (GTK_WIDGET (self), "categories"));
+  /* The header bar shows the name; its popover the role and branch. */
+  gtk_label_set_label (self->user_label, user->name);
+  /* Translators: the signed-in user's role and branch, in the account popover */
+  detail = g_strdup_printf (_("%s · %s"), kefu_role_label (user->role), office ? office->name : "");
+  gtk_label_set_label (self->user_detail_label, detail);
   /* Translators: signed-in user in the header bar: name, role · branch */
   text = g_strdup_printf (_("%s (%s) · %s"), user->name, kefu_role_label (user->role),
                           office ? office->name : "");
-  gtk_label_set_label (self->user_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->account_button), text);
 }
 
 /* Remembers the unread notifications there are now, so that only later
@@ -334,6 +343,9 @@ on_setup_finished_cb (KefuWindow *self)
 static void
 user_switched_cb (KefuWindow *self)
 {
+  /* What was said to the one before is not for the one now. */
+  if (self->last_toast != NULL)
+    adw_toast_dismiss (self->last_toast);
   update_user (self);
   kefu_cases_view_reload (self->cases_view);
   if (self->customers_view)
@@ -518,6 +530,8 @@ kefu_window_class_init (KefuWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, setup_page);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, user_label);
+  gtk_widget_class_bind_template_child (widget_class, KefuWindow, user_detail_label);
+  gtk_widget_class_bind_template_child (widget_class, KefuWindow, account_button);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, view_stack);
   gtk_widget_class_bind_template_callback (widget_class, on_notification_case_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_setup_finished_cb);

@@ -36,7 +36,8 @@ is_blank (const char *s)
   return TRUE;
 }
 
-static KefuStaff *
+/* Returns: (transfer full) (type KefuStaff) */
+static gpointer
 staff_from_row (sqlite3_stmt *stmt)
 {
   KefuStaff *s = g_new0 (KefuStaff, 1);
@@ -61,7 +62,8 @@ staff_from_row (sqlite3_stmt *stmt)
 #define UNIT_COLUMNS "id, code, name, level, parent_id, phone, address, active, version"
 #define DEPARTMENT_COLUMNS "id, org_unit_id, name, kind, phone, active, version"
 
-static KefuOrgUnit *
+/* Returns: (transfer full) (type KefuOrgUnit) */
+static gpointer
 unit_from_row (sqlite3_stmt *stmt)
 {
   KefuOrgUnit *u = g_new0 (KefuOrgUnit, 1);
@@ -78,7 +80,8 @@ unit_from_row (sqlite3_stmt *stmt)
   return u;
 }
 
-static KefuDepartment *
+/* Returns: (transfer full) (type KefuDepartment) */
+static gpointer
 department_from_row (sqlite3_stmt *stmt)
 {
   KefuDepartment *d = g_new0 (KefuDepartment, 1);
@@ -114,6 +117,29 @@ collect_rows (KefuDb          *db,
       return NULL;
     }
   return g_steal_pointer (&ret);
+}
+
+/* One row by id, or a NOT_FOUND error with @missing. */
+static gpointer
+get_row (KefuDb       *db,
+         const char   *sql,
+         const char   *id,
+         gpointer    (*from_row) (sqlite3_stmt *),
+         const char   *missing,
+         GError      **error)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (db, sql, error);
+  gpointer row = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    row = from_row (stmt);
+  else
+    g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND, missing);
+  sqlite3_reset (stmt);
+  return row;
 }
 
 static const char *const levels[] = { "hq", "province", "city", "branch" };
@@ -660,18 +686,8 @@ kefu_org_get_staff (KefuDb      *db,
                     const char  *id,
                     GError     **error)
 {
-  sqlite3_stmt *stmt = kefu_db_prepare (db, "SELECT " STAFF_COLUMNS " FROM staff WHERE id = ?", error);
-  KefuStaff *ret = NULL;
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    ret = staff_from_row (stmt);
-  else
-    g_set_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND, _("This staff member does not exist."));
-  sqlite3_reset (stmt);
-  return ret;
+  return get_row (db, "SELECT " STAFF_COLUMNS " FROM staff WHERE id = ?", id,
+                  staff_from_row, _("This staff member does not exist."), error);
 }
 
 KefuOrgUnit *
@@ -679,18 +695,8 @@ kefu_org_get_unit (KefuDb      *db,
                    const char  *id,
                    GError     **error)
 {
-  sqlite3_stmt *stmt = kefu_db_prepare (db, "SELECT " UNIT_COLUMNS " FROM org_unit WHERE id = ? AND deleted = 0", error);
-  KefuOrgUnit *u = NULL;
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    u = unit_from_row (stmt);
-  else
-    g_set_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND, _("This organisation unit does not exist."));
-  sqlite3_reset (stmt);
-  return u;
+  return get_row (db, "SELECT " UNIT_COLUMNS " FROM org_unit WHERE id = ? AND deleted = 0", id,
+                  unit_from_row, _("This organisation unit does not exist."), error);
 }
 
 /**
@@ -712,7 +718,7 @@ kefu_org_list_staff (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, org_unit_id, -1, SQLITE_STATIC);
-  return collect_rows (db, stmt, (gpointer (*) (sqlite3_stmt *)) staff_from_row, (GDestroyNotify) kefu_staff_free, error);
+  return collect_rows (db, stmt, staff_from_row, (GDestroyNotify) kefu_staff_free, error);
 }
 
 /* --- editing the tree ------------------------------------------------- */
@@ -940,7 +946,7 @@ kefu_org_list_units (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, include_inactive ? 1 : 0);
-  return collect_rows (db, stmt, (gpointer (*) (sqlite3_stmt *)) unit_from_row, (GDestroyNotify) kefu_org_unit_free, error);
+  return collect_rows (db, stmt, unit_from_row, (GDestroyNotify) kefu_org_unit_free, error);
 }
 
 /* --- departments ------------------------------------------------------ */
@@ -1133,18 +1139,8 @@ kefu_org_get_department (KefuDb      *db,
                          const char  *id,
                          GError     **error)
 {
-  sqlite3_stmt *stmt = kefu_db_prepare (db, "SELECT " DEPARTMENT_COLUMNS " FROM department WHERE id = ? AND deleted = 0", error);
-  KefuDepartment *d = NULL;
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    d = department_from_row (stmt);
-  else
-    g_set_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND, _("This department does not exist."));
-  sqlite3_reset (stmt);
-  return d;
+  return get_row (db, "SELECT " DEPARTMENT_COLUMNS " FROM department WHERE id = ? AND deleted = 0", id,
+                  department_from_row, _("This department does not exist."), error);
 }
 
 /**
@@ -1169,7 +1165,7 @@ kefu_org_list_departments (KefuDb      *db,
     return NULL;
   sqlite3_bind_text (stmt, 1, org_unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 2, include_inactive ? 1 : 0);
-  return collect_rows (db, stmt, (gpointer (*) (sqlite3_stmt *)) department_from_row, (GDestroyNotify) kefu_department_free, error);
+  return collect_rows (db, stmt, department_from_row, (GDestroyNotify) kefu_department_free, error);
 }
 
 /* --- staff ------------------------------------------------------------ */
@@ -1307,7 +1303,7 @@ kefu_org_list_unit_staff (KefuDb      *db,
     return NULL;
   sqlite3_bind_text (stmt, 1, org_unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 2, include_inactive ? 1 : 0);
-  return collect_rows (db, stmt, (gpointer (*) (sqlite3_stmt *)) staff_from_row, (GDestroyNotify) kefu_staff_free, error);
+  return collect_rows (db, stmt, staff_from_row, (GDestroyNotify) kefu_staff_free, error);
 }
 
 /* --- the directory ---------------------------------------------------- */

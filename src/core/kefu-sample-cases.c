@@ -212,7 +212,8 @@ load_world (Gen     *g,
   /* Branches with staff. */
   stmt = kefu_db_prepare (g->db,
                           "SELECT s.id, s.role, s.org_unit_id, o.code FROM staff s JOIN org_unit o ON o.id = s.org_unit_id"
-                          " WHERE s.deleted = 0 AND s.active = 1 AND s.role IN ('agent','supervisor','admin')"
+                          " WHERE s.deleted = 0 AND s.active = 1 AND s.is_courier = 0"
+                          " AND s.role IN ('agent','supervisor','admin')"
                           " ORDER BY o.rowid, s.rowid", error);
   if (stmt == NULL)
     return FALSE;

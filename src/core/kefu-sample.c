@@ -673,17 +673,21 @@ build_branch_staff (KefuSample  *self,
                     GError     **error)
 {
   const City *city = &cities[b->city];
-  g_autofree char *phone = make_landline (self, city);
+  /* Each department has a line of its own. */
+  g_autofree char *delivery_phone = make_landline (self, city);
+  g_autofree char *finance_phone = make_landline (self, city);
+  g_autofree char *management_phone = make_landline (self, city);
+  g_autofree char *service_phone = make_landline (self, city);
   g_autofree char *delivery = NULL, *finance = NULL, *management = NULL, *service = NULL;
   g_autofree char *lower = g_ascii_strdown (b->code, -1);
   guint next = 1;
   guint n_agents = 2 + pick (self, 4);
   guint n_couriers = 2 + pick (self, 5);
 
-  if ((delivery = create_department (self->db, b->id, "投递部", "delivery", phone, error)) == NULL ||
-      (finance = create_department (self->db, b->id, "财务部", "finance", phone, error)) == NULL ||
-      (management = create_department (self->db, b->id, "综合管理部", "management", phone, error)) == NULL ||
-      (service = create_department (self->db, b->id, "客服部", "service", phone, error)) == NULL)
+  if ((delivery = create_department (self->db, b->id, "投递部", "delivery", delivery_phone, error)) == NULL ||
+      (finance = create_department (self->db, b->id, "财务部", "finance", finance_phone, error)) == NULL ||
+      (management = create_department (self->db, b->id, "综合管理部", "management", management_phone, error)) == NULL ||
+      (service = create_department (self->db, b->id, "客服部", "service", service_phone, error)) == NULL)
     return FALSE;
 
   b->managers = g_ptr_array_new_with_free_func (g_free);

@@ -144,12 +144,6 @@ _kefu_case_format_time (gint64   unix_ms,
 
 /* --- money and badges ------------------------------------------------ */
 
-char *
-_kefu_format_yuan (gint64 cents)
-{
-  return kefu_format_amount (cents);
-}
-
 GtkWidget *
 _kefu_case_badge_new (void)
 {

@@ -542,7 +542,7 @@ fill_claim_forms (KefuCasePage *self)
     {
       g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
       const char **keys = kefu_claim_decision_keys ();
-      g_autofree char *limit = self->me ? _kefu_format_yuan (self->me->auth_limit_cents) : NULL;
+      g_autofree char *limit = self->me ? kefu_format_amount (self->me->auth_limit_cents) : NULL;
       g_autofree char *description = NULL;
 
       group = add_group (self->sections, _("Decide on the Claim"));
@@ -577,7 +577,7 @@ fill_claim_forms (KefuCasePage *self)
   if (can_pay (self))
     {
       g_autofree char *today = kefu_local_date_string (kefu_cases_get_now (self->db));
-      g_autofree char *amount = _kefu_format_yuan (c->approved_amount_cents);
+      g_autofree char *amount = kefu_format_amount (c->approved_amount_cents);
       g_autofree char *description = g_strdup_printf (_("The approved compensation of %s is to be paid before the case can be closed."), amount);
 
       group = add_group (self->sections, _("Payment"));
@@ -602,8 +602,8 @@ fill_claim (KefuCasePage *self,
   KefuCase *c = self->kase;
   GtkWidget *group;
   GtkWidget *row;
-  g_autofree char *claimed = _kefu_format_yuan (c->claim_amount_cents);
-  g_autofree char *declared = c->declared_value_cents > 0 ? _kefu_format_yuan (c->declared_value_cents) : NULL;
+  g_autofree char *claimed = kefu_format_amount (c->claim_amount_cents);
+  g_autofree char *declared = c->declared_value_cents > 0 ? kefu_format_amount (c->declared_value_cents) : NULL;
   g_autoptr(GPtrArray) files = NULL;
 
   group = add_group (self->sections, _("Compensation Claim"));
@@ -615,7 +615,7 @@ fill_claim (KefuCasePage *self,
     add_row (group, _("Decision"), _("Not decided yet"), FALSE);
   else
     {
-      g_autofree char *amount = _kefu_format_yuan (c->approved_amount_cents);
+      g_autofree char *amount = kefu_format_amount (c->approved_amount_cents);
       g_autofree char *when = _kefu_case_format_time (c->decided_at, TRUE);
       g_autoptr(GString) text = g_string_new (NULL);
 
@@ -636,7 +636,7 @@ fill_claim (KefuCasePage *self,
 
       if (g_strcmp0 (c->approval_status, "pending") == 0)
         {
-          g_autofree char *amount = _kefu_format_yuan (c->approved_amount_cents);
+          g_autofree char *amount = kefu_format_amount (c->approved_amount_cents);
 
           g_string_append_c (text, '\n');
           g_string_append_printf (text, _("A supervisor with an authorization limit of at least %s approves or rejects the decision."),
