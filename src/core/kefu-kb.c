@@ -1214,7 +1214,7 @@ kefu_kb_get_version (KefuDb      *db,
     {
       if (rc == SQLITE_DONE)
         g_set_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND,
-                     _("Version %" G_GINT64_FORMAT " of this article does not exist."), version_no);
+                     _("Version %u of this article does not exist."), (guint) version_no);
       else
         kefu_db_set_error (db, error);
     }

@@ -307,6 +307,7 @@ show_article (KefuKnowledgeView *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *meta = NULL;
   g_autofree char *when = NULL;
+  g_autofree char *usage = NULL;
   guint n_cases = 0, n_first = 0;
 
   if (id == NULL)
@@ -319,15 +320,16 @@ show_article (KefuKnowledgeView *self,
   kefu_kb_get_usage (self->db, id, &n_cases, &n_first, NULL);
   when = format_day (a->updated_at);
   if (n_cases > 0)
-    /* Translators: category · status · version · updated · use count · first-contact share */
-    meta = g_strdup_printf (_("%s · %s · version %" G_GINT64_FORMAT " · updated %s · answered %u cases, %u%% at first contact"),
-                            a->category_name ? a->category_name : _("No category"), kefu_kb_status_label (a->status),
-                            a->latest_version, when, n_cases, n_first * 100 / n_cases);
+    /* Translators: how often a knowledge article answered a case */
+    usage = g_strdup_printf (ngettext ("answered %u case, %u%% at first contact",
+                                       "answered %u cases, %u%% at first contact", n_cases),
+                             n_cases, n_first * 100 / n_cases);
   else
-    /* Translators: category · status · version · updated */
-    meta = g_strdup_printf (_("%s · %s · version %" G_GINT64_FORMAT " · updated %s · not linked to a case yet"),
-                            a->category_name ? a->category_name : _("No category"), kefu_kb_status_label (a->status),
-                            a->latest_version, when);
+    usage = g_strdup (_("not linked to a case yet"));
+  /* Translators: category · status · version number · when updated · usage */
+  meta = g_strdup_printf (_("%s · %s · version %u · updated %s · %s"),
+                          a->category_name ? a->category_name : _("No category"), kefu_kb_status_label (a->status),
+                          (guint) a->latest_version, when, usage);
   gtk_label_set_text (self->title_label, a->title);
   gtk_label_set_text (self->meta_label, meta);
   if (a->review_note != NULL && g_strcmp0 (a->status, "draft") == 0 && is_writer (self))
@@ -688,7 +690,7 @@ history_action (GtkWidget  *widget,
     {
       KefuKbVersion *v = self->versions->pdata[i];
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *title = g_strdup_printf (_("Version %" G_GINT64_FORMAT), v->version_no);
+      g_autofree char *title = g_strdup_printf (_("Version %u"), (guint) v->version_no);
       g_autofree char *when = format_day (v->created_at);
       g_autofree char *sub = NULL;
 
