@@ -330,5 +330,31 @@ main (int   argc,
       }
     report ("raw SQLite: read title and body by id", raw);
   }
+
+  /* The sample answers are short (about 400 bytes); a long article is
+   * 40 of them in one body. */
+  {
+    g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+    g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+    g_autoptr(GString) body = g_string_new (NULL);
+    g_autofree char *what = NULL;
+
+    for (guint i = 0; i < 40; i++)
+      {
+        g_autoptr(KefuKbArticle) a = kefu_kb_get (db, ids->pdata[(i * 97) % ids->len], NULL);
+
+        g_string_append_printf (body, "# %s\n\n%s\n", a->title, a->body);
+      }
+    for (guint i = 0; i < 50; i++)
+      {
+        double t0 = now_ms (), d;
+
+        kefu_kb_render_markdown (buffer, body->str, db);
+        d = now_ms () - t0;
+        g_array_append_val (ms, d);
+      }
+    what = g_strdup_printf ("render a long article (%u KB of Markdown)", (guint) (body->len / 1024));
+    report (what, ms);
+  }
   return 0;
 }
