@@ -87,6 +87,29 @@ add_staff (KefuDb     *db,
   return s.id;
 }
 
+/* A customer whose mobile number no other file has. */
+static char *
+customer_with_mobile (KefuDb  *db,
+                      char   **digits)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (db,
+                                        "SELECT min(k.customer_id), k.normalized FROM customer_contact k"
+                                        " WHERE k.kind = 'phone' AND k.deleted = 0 AND length (k.normalized) = 11"
+                                        " AND k.normalized LIKE '1%' GROUP BY k.normalized HAVING count(*) = 1"
+                                        " ORDER BY min(k.rowid) LIMIT 1", NULL);
+  char *id = NULL;
+
+  g_assert_nonnull (stmt);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      id = kefu_stmt_dup (stmt, 0);
+      *digits = kefu_stmt_dup (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  g_assert_nonnull (id);
+  return id;
+}
+
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -235,6 +258,27 @@ test_write_publish_and_suggest (Fixture       *f,
     gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
   }
   save_png (GTK_WIDGET (intake), "intake-suggestions", f->lang);
+
+  /* "This answered it" before the case exists: linked when it is saved. */
+  {
+    GtkWidget *button = find_type (GTK_WIDGET (suggestions), GTK_TYPE_BUTTON);
+    g_autofree char *digits = NULL;
+    g_autofree char *customer = customer_with_mobile (f->t->db, &digits);
+    guint n_cases = 0, n_first = 0;
+
+    g_assert_nonnull (button);
+    g_signal_emit_by_name (button, "clicked");
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, _("Linked on save"));
+    kefu_intake_window_set_caller (intake, digits);
+    for (guint i = 0; i < 40 && kefu_intake_window_get_customer_id (intake) == NULL; i++)
+      run_for (25);
+    g_assert_cmpstr (kefu_intake_window_get_customer_id (intake), ==, customer);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "intake.save", NULL));
+    g_assert_nonnull (kefu_intake_window_get_case_id (intake));
+    g_assert_true (kefu_kb_get_usage (f->t->db, id, &n_cases, &n_first, &error));
+    g_assert_cmpuint (n_cases, ==, 1);
+    g_assert_cmpuint (kefu_test_count (f->t->db, "SELECT count(*) FROM outbox WHERE entity = 'kb_case_link'"), ==, 1);
+  }
 }
 
 int
