@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kefu-application.h"
+#include "kefu-case-page.h"
 #include "kefu-intake-window.h"
 #include "kefu-kb-suggestions.h"
 #include "kefu-kb.h"
@@ -278,6 +279,60 @@ test_write_publish_and_suggest (Fixture       *f,
     g_assert_true (kefu_kb_get_usage (f->t->db, id, &n_cases, &n_first, &error));
     g_assert_cmpuint (n_cases, ==, 1);
     g_assert_cmpuint (kefu_test_count (f->t->db, "SELECT count(*) FROM outbox WHERE entity = 'kb_case_link'"), ==, 1);
+
+    /* The case page suggests the same article, already linked. */
+    kefu_window_show_case (f->window, kefu_intake_window_get_case_id (intake));
+    gtk_window_destroy (GTK_WINDOW (intake));
+    wait_for_draw (GTK_WIDGET (f->window));
+    {
+      GtkWidget *page = find_type (GTK_WIDGET (f->window), KEFU_TYPE_CASE_PAGE);
+      KefuKbSuggestions *on_page = NULL;
+      gboolean shown = FALSE;
+
+      g_assert_nonnull (page);
+      on_page = KEFU_KB_SUGGESTIONS (find_type (page, KEFU_TYPE_KB_SUGGESTIONS));
+      g_assert_nonnull (on_page);
+      for (guint i = 0; i < 50 && !shown; i++)
+        {
+          g_auto(GStrv) titles = NULL;
+
+          run_for (100);
+          titles = kefu_kb_suggestions_get_titles (on_page);
+          shown = titles[0] != NULL && g_str_equal (titles[0], title);
+        }
+      g_assert_true (shown);
+      button = find_type (GTK_WIDGET (on_page), GTK_TYPE_BUTTON);
+      g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, _("Linked"));
+      g_assert_false (gtk_widget_get_sensitive (button));
+      {
+        GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (on_page), GTK_TYPE_SCROLLED_WINDOW);
+        GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+        graphene_point_t p;
+
+        wait_for_draw (GTK_WIDGET (f->window));
+        if (gtk_widget_compute_point (GTK_WIDGET (on_page), gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)),
+                                      &GRAPHENE_POINT_INIT (0, 0), &p))
+          gtk_adjustment_set_value (adj, p.y - 120);
+      }
+      save_png (GTK_WIDGET (f->window), "case-page-suggestions", f->lang);
+    }
+  }
+
+  /* Agents read published articles only and write nothing. */
+  {
+    char *agent_id = add_staff (f->t->db, "kb-wangfang", "王芳", "agent");
+
+    g_assert_true (kefu_org_set_current_user (f->t->db, agent_id, &error));
+    g_free (agent_id);
+    kefu_window_show_view (f->window, "knowledge");
+    kefu_knowledge_view_reload (view);
+    gtk_editable_set_text (kefu_knowledge_view_get_search (view), "海关");
+    run_for (400);
+    g_assert_cmpuint (kefu_knowledge_view_get_n_results (view), >, 0);
+    /* "New Article" is off for agents: the editor does not open. */
+    g_assert_null (kefu_knowledge_view_write (view, "不该保存", "客服不能写"));
+    kefu_knowledge_view_show_article (view, id);
+    save_png (GTK_WIDGET (f->window), "knowledge-agent", f->lang);
   }
 }
 
