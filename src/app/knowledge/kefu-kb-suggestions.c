@@ -136,6 +136,8 @@ show_hits (KefuKbSuggestions *self)
   g_autoptr(GPtrArray) linked = NULL;
   GtkWidget *child;
 
+  if (self->box == NULL)
+    return;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
   if (self->case_id != NULL)
@@ -181,6 +183,12 @@ search_done_cb (GObject      *source,
   GPtrArray *hits = g_task_propagate_pointer (G_TASK (result), &error);
 
   self->running = FALSE;
+  /* The widget went away while the search ran (the task kept it alive). */
+  if (self->box == NULL)
+    {
+      g_clear_pointer (&hits, g_ptr_array_unref);
+      return;
+    }
   if (hits == NULL)
     g_message ("No article suggestions: %s", error->message);
   else
