@@ -836,8 +836,12 @@ import_done_cb (GObject      *source,
   KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (source);
   ImportData *d = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  /* The view went away while the import ran (the task kept it alive). */
+  if (self->paned == NULL)
+    return;
+  if (!ok)
     {
       g_autoptr(GString) lines = g_string_new (error->message);
       GtkWidget *dialog;
