@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kefu-application.h"
+#include "kefu-case-page.h"
 #include "kefu-intake-window.h"
 #include "kefu-kb-suggestions.h"
 #include "kefu-kb.h"
@@ -85,6 +86,29 @@ add_staff (KefuDb     *db,
   g_assert_true (kefu_org_create_staff (db, &s, &error));
   g_assert_no_error (error);
   return s.id;
+}
+
+/* A customer whose mobile number no other file has. */
+static char *
+customer_with_mobile (KefuDb  *db,
+                      char   **digits)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (db,
+                                        "SELECT min(k.customer_id), k.normalized FROM customer_contact k"
+                                        " WHERE k.kind = 'phone' AND k.deleted = 0 AND length (k.normalized) = 11"
+                                        " AND k.normalized LIKE '1%' GROUP BY k.normalized HAVING count(*) = 1"
+                                        " ORDER BY min(k.rowid) LIMIT 1", NULL);
+  char *id = NULL;
+
+  g_assert_nonnull (stmt);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      id = kefu_stmt_dup (stmt, 0);
+      *digits = kefu_stmt_dup (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  g_assert_nonnull (id);
+  return id;
 }
 
 static void
@@ -235,6 +259,81 @@ test_write_publish_and_suggest (Fixture       *f,
     gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
   }
   save_png (GTK_WIDGET (intake), "intake-suggestions", f->lang);
+
+  /* "This answered it" before the case exists: linked when it is saved. */
+  {
+    GtkWidget *button = find_type (GTK_WIDGET (suggestions), GTK_TYPE_BUTTON);
+    g_autofree char *digits = NULL;
+    g_autofree char *customer = customer_with_mobile (f->t->db, &digits);
+    guint n_cases = 0, n_first = 0;
+
+    g_assert_nonnull (button);
+    g_signal_emit_by_name (button, "clicked");
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, _("Linked on save"));
+    kefu_intake_window_set_caller (intake, digits);
+    for (guint i = 0; i < 40 && kefu_intake_window_get_customer_id (intake) == NULL; i++)
+      run_for (25);
+    g_assert_cmpstr (kefu_intake_window_get_customer_id (intake), ==, customer);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "intake.save", NULL));
+    g_assert_nonnull (kefu_intake_window_get_case_id (intake));
+    g_assert_true (kefu_kb_get_usage (f->t->db, id, &n_cases, &n_first, &error));
+    g_assert_cmpuint (n_cases, ==, 1);
+    g_assert_cmpuint (kefu_test_count (f->t->db, "SELECT count(*) FROM outbox WHERE entity = 'kb_case_link'"), ==, 1);
+
+    /* The case page suggests the same article, already linked. */
+    kefu_window_show_case (f->window, kefu_intake_window_get_case_id (intake));
+    gtk_window_destroy (GTK_WINDOW (intake));
+    wait_for_draw (GTK_WIDGET (f->window));
+    {
+      GtkWidget *page = find_type (GTK_WIDGET (f->window), KEFU_TYPE_CASE_PAGE);
+      KefuKbSuggestions *on_page = NULL;
+      gboolean shown = FALSE;
+
+      g_assert_nonnull (page);
+      on_page = KEFU_KB_SUGGESTIONS (find_type (page, KEFU_TYPE_KB_SUGGESTIONS));
+      g_assert_nonnull (on_page);
+      for (guint i = 0; i < 50 && !shown; i++)
+        {
+          g_auto(GStrv) titles = NULL;
+
+          run_for (100);
+          titles = kefu_kb_suggestions_get_titles (on_page);
+          shown = titles[0] != NULL && g_str_equal (titles[0], title);
+        }
+      g_assert_true (shown);
+      button = find_type (GTK_WIDGET (on_page), GTK_TYPE_BUTTON);
+      g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, _("Linked"));
+      g_assert_false (gtk_widget_get_sensitive (button));
+      {
+        GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (on_page), GTK_TYPE_SCROLLED_WINDOW);
+        GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+        graphene_point_t p;
+
+        wait_for_draw (GTK_WIDGET (f->window));
+        if (gtk_widget_compute_point (GTK_WIDGET (on_page), gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)),
+                                      &GRAPHENE_POINT_INIT (0, 0), &p))
+          gtk_adjustment_set_value (adj, p.y - 120);
+      }
+      save_png (GTK_WIDGET (f->window), "case-page-suggestions", f->lang);
+    }
+  }
+
+  /* Agents read published articles only and write nothing. */
+  {
+    char *agent_id = add_staff (f->t->db, "kb-wangfang", "王芳", "agent");
+
+    g_assert_true (kefu_org_set_current_user (f->t->db, agent_id, &error));
+    g_free (agent_id);
+    kefu_window_show_view (f->window, "knowledge");
+    kefu_knowledge_view_reload (view);
+    gtk_editable_set_text (kefu_knowledge_view_get_search (view), "海关");
+    run_for (400);
+    g_assert_cmpuint (kefu_knowledge_view_get_n_results (view), >, 0);
+    /* "New Article" is off for agents: the editor does not open. */
+    g_assert_null (kefu_knowledge_view_write (view, "不该保存", "客服不能写"));
+    kefu_knowledge_view_show_article (view, id);
+    save_png (GTK_WIDGET (f->window), "knowledge-agent", f->lang);
+  }
 }
 
 int

@@ -20,6 +20,7 @@ gboolean  _kefu_kb_index           (KefuDb               *db,
                                     GError              **error);
 char     *_kefu_kb_normalize_tags  (const char     *text,
                                     GError        **error);
-char     *_kefu_kb_suggest_match   (const char     *text);
+char     *_kefu_kb_suggest_match   (KefuDb         *db,
+                                    const char     *text);
 
 G_END_DECLS

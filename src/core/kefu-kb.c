@@ -25,6 +25,8 @@
 /* A suggestion query uses at most this many distinct bigrams of the
  * case's words: the newest ones, which are what the agent is typing. */
 #define SUGGEST_MAX_TERMS 24
+/* …of which the rarest this many are searched. */
+#define SUGGEST_KEEP_TERMS 6
 
 static const char *status_keys[] = { "draft", "review", "published", "archived", NULL };
 
@@ -513,6 +515,82 @@ kefu_kb_get (KefuDb      *db,
 
 /* --- writing --------------------------------------------------------- */
 
+/* How many articles hold each term, from the fts5vocab table. Reading
+ * a count walks the term's whole list (2 ms for a common one), so the
+ * counts are kept per connection until the index changes: by this
+ * connection (_kefu_kb_index() drops them) or another (data_version). */
+#define DOC_COUNTS_KEY "kefu-kb-doc-counts"
+
+typedef struct
+{
+  gint64      data_version;
+  gint64      n_docs;
+  GHashTable *docs;
+} DocCounts;
+
+static void
+doc_counts_free (gpointer data)
+{
+  DocCounts *dc = data;
+
+  g_hash_table_unref (dc->docs);
+  g_free (dc);
+}
+
+static void
+drop_doc_counts (KefuDb *db)
+{
+  g_object_set_data (G_OBJECT (db), DOC_COUNTS_KEY, NULL);
+}
+
+static DocCounts *
+doc_counts_for (KefuDb *db)
+{
+  DocCounts *dc = g_object_get_data (G_OBJECT (db), DOC_COUNTS_KEY);
+  sqlite3_stmt *stmt = kefu_db_prepare (db, "PRAGMA data_version", NULL);
+  gint64 version = -1;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  if (dc != NULL && dc->data_version == version)
+    return dc;
+
+  dc = g_new0 (DocCounts, 1);
+  dc->data_version = version;
+  dc->docs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  stmt = kefu_db_prepare (db, "SELECT count(*) FROM kb_article WHERE deleted = 0", NULL);
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    dc->n_docs = sqlite3_column_int64 (stmt, 0);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  g_object_set_data_full (G_OBJECT (db), DOC_COUNTS_KEY, dc, doc_counts_free);
+  return dc;
+}
+
+static gint64
+doc_count (KefuDb     *db,
+           DocCounts  *dc,
+           const char *term)
+{
+  gpointer value;
+  sqlite3_stmt *stmt;
+  gint64 n = 0;
+
+  if (g_hash_table_lookup_extended (dc->docs, term, NULL, &value))
+    return GPOINTER_TO_SIZE (value);
+  stmt = kefu_db_prepare (db, "SELECT doc FROM kb_article_vocab WHERE term = ?", NULL);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, term, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  g_hash_table_insert (dc->docs, g_strdup (term), GSIZE_TO_POINTER ((gsize) n));
+  return n;
+}
+
 static char *
 index_tokens (const char *text)
 {
@@ -536,6 +614,7 @@ _kefu_kb_index (KefuDb               *db,
   g_autofree char *t_body = index_tokens (plain);
   sqlite3_stmt *stmt;
 
+  drop_doc_counts (db);
   stmt = kefu_db_prepare (db, "DELETE FROM kb_article_fts WHERE rowid = ?", error);
   if (stmt == NULL)
     return FALSE;
@@ -1135,7 +1214,7 @@ kefu_kb_get_version (KefuDb      *db,
     {
       if (rc == SQLITE_DONE)
         g_set_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND,
-                     _("Version %" G_GINT64_FORMAT " of this article does not exist."), version_no);
+                     _("Version %u of this article does not exist."), (guint) version_no);
       else
         kefu_db_set_error (db, error);
     }
@@ -1635,36 +1714,84 @@ kefu_kb_search (KefuDb             *db,
   return g_steal_pointer (&ret);
 }
 
-/* An OR of the case text's distinct bigrams (the last ones typed count),
- * quoted: the text never reaches FTS5 as syntax. NULL when it has none. */
+typedef struct
+{
+  const char *term;
+  gint64      docs;
+} Term;
+
+static gint
+term_compare (gconstpointer a,
+              gconstpointer b)
+{
+  const Term *x = a, *y = b;
+
+  return x->docs < y->docs ? -1 : x->docs > y->docs;
+}
+
+/* An OR of the case text's distinct bigrams, quoted: the text never
+ * reaches FTS5 as syntax. NULL when it has none. The newest bigrams
+ * are the candidates (what the agent is typing); with @db, only the
+ * rarest few of them are kept: a bigram in most articles ("快件") says
+ * little and makes bm25 rank nearly every article on each keystroke. */
 char *
-_kefu_kb_suggest_match (const char *text)
+_kefu_kb_suggest_match (KefuDb     *db,
+                        const char *text)
 {
   g_autoptr(GString) tokens = g_string_new (NULL);
-  g_autoptr(GPtrArray) picked = g_ptr_array_new ();
+  g_autoptr(GArray) terms = g_array_new (FALSE, FALSE, sizeof (Term));
   g_autoptr(GString) match = g_string_new (NULL);
   g_auto(GStrv) parts = NULL;
-  guint n;
+  gint64 n_docs = 0, common;
+  guint n, keep;
 
   kefu_search_tokens_append (tokens, text);
   parts = g_strsplit (tokens->str, " ", -1);
   n = g_strv_length (parts);
-  for (guint i = n; i-- > 0 && picked->len < SUGGEST_MAX_TERMS;)
+  for (guint i = n; i-- > 0 && terms->len < SUGGEST_MAX_TERMS;)
     {
-      const char *t = parts[i];
+      Term t = { parts[i], 0 };
+      gboolean dup = FALSE;
 
       /* Single characters (run ends) and digits say little. */
-      if (g_utf8_strlen (t, -1) < 2 || g_ascii_isdigit (t[0]))
+      if (g_utf8_strlen (t.term, -1) < 2 || g_ascii_isdigit (t.term[0]))
         continue;
-      if (g_ptr_array_find_with_equal_func (picked, t, g_str_equal, NULL))
-        continue;
-      g_ptr_array_add (picked, (gpointer) t);
+      for (guint k = 0; k < terms->len && !dup; k++)
+        dup = g_str_equal (g_array_index (terms, Term, k).term, t.term);
+      if (!dup)
+        g_array_append_val (terms, t);
     }
-  for (guint i = 0; i < picked->len; i++)
+
+  keep = terms->len;
+  if (db != NULL && terms->len > 0)
+    {
+      DocCounts *dc = doc_counts_for (db);
+
+      n_docs = dc->n_docs;
+      for (guint i = 0; i < terms->len; i++)
+        {
+          Term *t = &g_array_index (terms, Term, i);
+
+          t->docs = doc_count (db, dc, t->term);
+        }
+      /* Terms in no article cannot match; the rest rarest first. */
+      for (guint i = terms->len; i-- > 0;)
+        if (g_array_index (terms, Term, i).docs == 0)
+          g_array_remove_index (terms, i);
+      g_array_sort (terms, term_compare);
+      common = MAX (n_docs / 8, 50);
+      keep = 0;
+      while (keep < terms->len && keep < SUGGEST_KEEP_TERMS && g_array_index (terms, Term, keep).docs <= common)
+        keep++;
+      /* Only common words typed so far: the two rarest of them. */
+      if (keep == 0)
+        keep = MIN (terms->len, 2);
+    }
+  for (guint i = 0; i < keep; i++)
     {
       if (match->len > 0)
         g_string_append (match, " OR ");
-      g_string_append_printf (match, "\"%s\"", (const char *) picked->pdata[i]);
+      g_string_append_printf (match, "\"%s\"", g_array_index (terms, Term, i).term);
     }
   if (match->len == 0)
     return NULL;
@@ -1686,7 +1813,7 @@ kefu_kb_suggest (KefuDb      *db,
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
   if (text == NULL || !g_utf8_validate (text, -1, NULL) ||
-      (match = _kefu_kb_suggest_match (text)) == NULL)
+      (match = _kefu_kb_suggest_match (db, text)) == NULL)
     return g_steal_pointer (&ret);
   limit = CLAMP (limit, 1, 50);
 

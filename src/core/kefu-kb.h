@@ -26,6 +26,8 @@ G_BEGIN_DECLS
 #define KEFU_KB_BODY_MAX_BYTES  (256 * 1024)
 #define KEFU_KB_MAX_TAGS        20
 #define KEFU_KB_TAG_MAX_CHARS   32
+/* Articles in the sample data set (the benchmark set has 10,000). */
+#define KEFU_KB_SAMPLE_ARTICLES 240
 /* A search returns at most this many articles, best first. */
 #define KEFU_KB_SEARCH_MAX      200
 

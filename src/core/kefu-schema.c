@@ -498,6 +498,8 @@ static const char migration_8[] =
   "CREATE INDEX kb_version_by_article ON kb_article_version (article_id, version_no);"
   "CREATE INDEX attachment_by_kb_article ON attachment (kb_article_id);"
   "CREATE VIRTUAL TABLE kb_article_fts USING fts5 (title, tags, body, tokenize='unicode61', detail='full');"
+  /* How many articles hold a term: suggestions search the rarest. */
+  "CREATE VIRTUAL TABLE kb_article_vocab USING fts5vocab (kb_article_fts, 'row');"
   "CREATE TABLE kb_case_link (" SYNCED ","
   "  article_id TEXT NOT NULL REFERENCES kb_article (id),"
   "  case_id TEXT NOT NULL REFERENCES kcase (id),"

@@ -1384,6 +1384,8 @@ kefu_intake_window_new (GtkWindow *parent,
     kefu_kb_suggestions_watch (KEFU_KB_SUGGESTIONS (suggestions), GTK_EDITABLE (self->subject_row),
                                gtk_text_view_get_buffer (self->description_view));
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), suggestions);
+    g_signal_connect_object (self, "case-created", G_CALLBACK (kefu_kb_suggestions_case_saved), suggestions,
+                             G_CONNECT_SWAPPED);
   }
   fill_categories (self);
   set_form_defaults (self);

@@ -47,7 +47,8 @@ ensure_tags (GtkTextBuffer *buffer)
                               "foreground", "#5e5c64", NULL);
   gtk_text_buffer_create_tag (buffer, "link", "underline", PANGO_UNDERLINE_SINGLE, "foreground", "#1c71d8", NULL);
   gtk_text_buffer_create_tag (buffer, "li", "left-margin", 24, NULL);
-  gtk_text_buffer_create_tag (buffer, "table", "family", "monospace", NULL);
+  gtk_text_buffer_create_tag (buffer, "table", "family", "monospace", "pixels-above-lines", 3,
+                              "pixels-below-lines", 3, NULL);
   gtk_text_buffer_create_tag (buffer, "th", "weight", PANGO_WEIGHT_BOLD, NULL);
   gtk_text_buffer_create_tag (buffer, "p", "pixels-below-lines", 6, NULL);
   gtk_text_buffer_create_tag (buffer, "removed", "paragraph-background", "rgba(224,27,36,0.18)", "family", "monospace",

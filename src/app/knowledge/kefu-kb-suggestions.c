@@ -28,9 +28,10 @@ struct _KefuKbSuggestions
   char          *text;
   char          *kind;
   GPtrArray     *hits;          /* of KefuKbHit */
+  GPtrArray     *pending;       /* article ids to link once the case is saved */
   guint          debounce_id;
   gboolean       running;
-  gboolean       pending;       /* text changed while a search ran */
+  gboolean       rerun;         /* text changed while a search ran */
 
   GtkEditable   *subject;
   GtkTextBuffer *description;
@@ -89,9 +90,25 @@ on_link_clicked_cb (GtkButton         *button,
 {
   const char *id = g_object_get_data (G_OBJECT (button), "article-id");
   g_autoptr(GError) error = NULL;
+  guint index;
 
-  if (self->case_id == NULL || id == NULL)
+  if (id == NULL)
     return;
+  if (self->case_id == NULL)
+    {
+      /* At intake there is no case yet: linked when it is saved. */
+      if (g_ptr_array_find_with_equal_func (self->pending, id, g_str_equal, &index))
+        {
+          g_ptr_array_remove_index (self->pending, index);
+          gtk_button_set_label (button, _("This answered it"));
+        }
+      else
+        {
+          g_ptr_array_add (self->pending, g_strdup (id));
+          gtk_button_set_label (button, _("Linked on save"));
+        }
+      return;
+    }
   if (!kefu_kb_link_case (self->db, id, self->case_id, &error))
     {
       kefu_toast_error (GTK_WIDGET (self), error);
@@ -119,6 +136,8 @@ show_hits (KefuKbSuggestions *self)
   g_autoptr(GPtrArray) linked = NULL;
   GtkWidget *child;
 
+  if (self->box == NULL)
+    return;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
   if (self->case_id != NULL)
@@ -136,18 +155,20 @@ show_hits (KefuKbSuggestions *self)
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), h->category_name);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       g_object_set_data_full (G_OBJECT (row), "article-id", g_strdup (h->id), g_free);
-      if (self->case_id != NULL)
-        {
-          gboolean done = linked != NULL && g_ptr_array_find_with_equal_func (linked, h->id, g_str_equal, NULL);
-          GtkWidget *button = gtk_button_new_with_label (done ? _("Linked") : _("This answered it"));
+      {
+        gboolean done = linked != NULL && g_ptr_array_find_with_equal_func (linked, h->id, g_str_equal, NULL);
+        gboolean later = self->case_id == NULL &&
+                         g_ptr_array_find_with_equal_func (self->pending, h->id, g_str_equal, NULL);
+        GtkWidget *button = gtk_button_new_with_label (done ? _("Linked") : later ? _("Linked on save")
+                                                                                 : _("This answered it"));
 
-          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-          gtk_widget_set_sensitive (button, !done);
-          gtk_widget_set_tooltip_text (button, _("Link this article to the case: it counts towards the article's use"));
-          g_object_set_data_full (G_OBJECT (button), "article-id", g_strdup (h->id), g_free);
-          g_signal_connect (button, "clicked", G_CALLBACK (on_link_clicked_cb), self);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-        }
+        gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+        gtk_widget_set_sensitive (button, !done);
+        gtk_widget_set_tooltip_text (button, _("Link this article to the case: it counts towards the article's use"));
+        g_object_set_data_full (G_OBJECT (button), "article-id", g_strdup (h->id), g_free);
+        g_signal_connect (button, "clicked", G_CALLBACK (on_link_clicked_cb), self);
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      }
       gtk_list_box_append (self->list, row);
     }
 }
@@ -162,6 +183,12 @@ search_done_cb (GObject      *source,
   GPtrArray *hits = g_task_propagate_pointer (G_TASK (result), &error);
 
   self->running = FALSE;
+  /* The widget went away while the search ran (the task kept it alive). */
+  if (self->box == NULL)
+    {
+      g_clear_pointer (&hits, g_ptr_array_unref);
+      return;
+    }
   if (hits == NULL)
     g_message ("No article suggestions: %s", error->message);
   else
@@ -170,7 +197,7 @@ search_done_cb (GObject      *source,
       self->hits = hits;
       show_hits (self);
     }
-  if (self->pending)
+  if (self->rerun)
     start_search (self);
 }
 
@@ -183,10 +210,10 @@ start_search (KefuKbSuggestions *self)
   if (self->running)
     {
       /* One search at a time; the newest text follows. */
-      self->pending = TRUE;
+      self->rerun = TRUE;
       return;
     }
-  self->pending = FALSE;
+  self->rerun = FALSE;
   self->running = TRUE;
   d = g_new0 (SearchData, 1);
   d->path = g_strdup (kefu_db_get_path (self->db));
@@ -249,6 +276,7 @@ kefu_kb_suggestions_finalize (GObject *object)
   g_clear_object (&self->db);
   g_clear_object (&self->worker_db);
   g_clear_pointer (&self->hits, g_ptr_array_unref);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_free (self->case_id);
   g_free (self->text);
   g_free (self->kind);
@@ -270,6 +298,7 @@ kefu_kb_suggestions_class_init (KefuKbSuggestionsClass *klass)
 static void
 kefu_kb_suggestions_init (KefuKbSuggestions *self)
 {
+  self->pending = g_ptr_array_new_with_free_func (g_free);
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
   gtk_widget_set_visible (self->box, FALSE);
@@ -346,6 +375,32 @@ kefu_kb_suggestions_set_case (KefuKbSuggestions *self,
 
   if (kefu_set_str (&self->case_id, case_id))
     show_hits (self);
+}
+
+void
+kefu_kb_suggestions_case_saved (KefuKbSuggestions *self,
+                                const char        *case_id)
+{
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  g_return_if_fail (KEFU_IS_KB_SUGGESTIONS (self));
+  g_return_if_fail (case_id != NULL);
+
+  for (guint i = 0; i < self->pending->len; i++)
+    {
+      if (!kefu_kb_link_case (self->db, self->pending->pdata[i], case_id, &error))
+        {
+          kefu_toast_error (GTK_WIDGET (self), error);
+          g_clear_error (&error);
+          continue;
+        }
+      n++;
+    }
+  g_ptr_array_set_size (self->pending, 0);
+  if (n > 0)
+    kefu_toast (GTK_WIDGET (self), _("The article is linked to this case."));
+  show_hits (self);
 }
 
 GStrv

@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 /* "Suggested articles": the published knowledge articles that best fit
  * a case's words, updated as the agent types (debounced; the search runs
  * in a worker thread on its own connection). A click on a title opens the
- * article; with a case set, "This answered it" links the article to it. */
+ * article; "This answered it" links the article to the case set, or, at
+ * intake, to the case once it is saved. */
 
 #define KEFU_TYPE_KB_SUGGESTIONS (kefu_kb_suggestions_get_type ())
 G_DECLARE_FINAL_TYPE (KefuKbSuggestions, kefu_kb_suggestions, KEFU, KB_SUGGESTIONS, GtkWidget)
@@ -28,6 +29,10 @@ void       kefu_kb_suggestions_watch      (KefuKbSuggestions *self,
                                            GtkEditable       *subject,
                                            GtkTextBuffer     *description);
 void       kefu_kb_suggestions_set_case   (KefuKbSuggestions *self,
+                                           const char        *case_id);
+/* Links the articles marked "This answered it" before the case existed
+ * (at intake) to @case_id, the case just saved. */
+void       kefu_kb_suggestions_case_saved (KefuKbSuggestions *self,
                                            const char        *case_id);
 /* The titles shown now (for tests). Transfer full. */
 GStrv      kefu_kb_suggestions_get_titles (KefuKbSuggestions *self);

@@ -266,6 +266,8 @@ update_actions (KefuKnowledgeView *self)
 
   gtk_widget_action_set_enabled (w, "kb.new", is_writer (self));
   gtk_widget_action_set_enabled (w, "kb.gaps", is_writer (self));
+  gtk_widget_action_set_enabled (w, "kb.import-csv", is_writer (self));
+  gtk_widget_action_set_enabled (w, "kb.import-folder", is_writer (self));
   gtk_widget_action_set_enabled (w, "kb.edit", a && kefu_kb_check_action (self->db, a, "save", NULL));
   gtk_widget_action_set_enabled (w, "kb.submit", a && kefu_kb_check_action (self->db, a, "submit", NULL));
   gtk_widget_action_set_enabled (w, "kb.approve", a && kefu_kb_check_action (self->db, a, "approve", NULL));
@@ -307,6 +309,7 @@ show_article (KefuKnowledgeView *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *meta = NULL;
   g_autofree char *when = NULL;
+  g_autofree char *usage = NULL;
   guint n_cases = 0, n_first = 0;
 
   if (id == NULL)
@@ -319,15 +322,16 @@ show_article (KefuKnowledgeView *self,
   kefu_kb_get_usage (self->db, id, &n_cases, &n_first, NULL);
   when = format_day (a->updated_at);
   if (n_cases > 0)
-    /* Translators: category · status · version · updated · use count · first-contact share */
-    meta = g_strdup_printf (_("%s · %s · version %" G_GINT64_FORMAT " · updated %s · answered %u cases, %u%% at first contact"),
-                            a->category_name ? a->category_name : _("No category"), kefu_kb_status_label (a->status),
-                            a->latest_version, when, n_cases, n_first * 100 / n_cases);
+    /* Translators: how often a knowledge article answered a case */
+    usage = g_strdup_printf (ngettext ("answered %u case, %u%% at first contact",
+                                       "answered %u cases, %u%% at first contact", n_cases),
+                             n_cases, n_first * 100 / n_cases);
   else
-    /* Translators: category · status · version · updated */
-    meta = g_strdup_printf (_("%s · %s · version %" G_GINT64_FORMAT " · updated %s · not linked to a case yet"),
-                            a->category_name ? a->category_name : _("No category"), kefu_kb_status_label (a->status),
-                            a->latest_version, when);
+    usage = g_strdup (_("not linked to a case yet"));
+  /* Translators: category · status · version number · when updated · usage */
+  meta = g_strdup_printf (_("%s · %s · version %u · updated %s · %s"),
+                          a->category_name ? a->category_name : _("No category"), kefu_kb_status_label (a->status),
+                          (guint) a->latest_version, when, usage);
   gtk_label_set_text (self->title_label, a->title);
   gtk_label_set_text (self->meta_label, meta);
   if (a->review_note != NULL && g_strcmp0 (a->status, "draft") == 0 && is_writer (self))
@@ -688,7 +692,7 @@ history_action (GtkWidget  *widget,
     {
       KefuKbVersion *v = self->versions->pdata[i];
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *title = g_strdup_printf (_("Version %" G_GINT64_FORMAT), v->version_no);
+      g_autofree char *title = g_strdup_printf (_("Version %u"), (guint) v->version_no);
       g_autofree char *when = format_day (v->created_at);
       g_autofree char *sub = NULL;
 
@@ -779,6 +783,144 @@ gaps_action (GtkWidget  *widget,
   gtk_stack_set_visible_child_name (self->stack, "gaps");
 }
 
+/* --- import ---------------------------------------------------------- */
+
+typedef struct
+{
+  char      *db_path;
+  char      *actor;
+  char      *path;
+  GPtrArray *report;
+  gint       n;
+} ImportData;
+
+static void
+import_data_free (ImportData *d)
+{
+  g_free (d->db_path);
+  g_free (d->actor);
+  g_free (d->path);
+  g_clear_pointer (&d->report, g_ptr_array_unref);
+  g_free (d);
+}
+
+/* Its own connection: an FAQ list can be long. */
+static void
+import_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ImportData *d = task_data;
+  GError *error = NULL;
+  g_autoptr(KefuDb) db = kefu_db_open (d->db_path, &error);
+
+  if (db == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  kefu_db_set_actor (db, d->actor);
+  d->n = kefu_kb_import (db, d->path, &d->report, &error);
+  if (d->n < 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+import_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (source);
+  ImportData *d = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+
+  /* The view went away while the import ran (the task kept it alive). */
+  if (self->paned == NULL)
+    return;
+  if (!ok)
+    {
+      g_autoptr(GString) lines = g_string_new (error->message);
+      GtkWidget *dialog;
+      guint shown = 0;
+
+      for (guint i = 0; d->report != NULL && i < d->report->len && shown < 20; i++)
+        {
+          KefuKbImportRow *r = d->report->pdata[i];
+
+          if (r->message == NULL)
+            continue;
+          /* Translators: a row of the import report: file, line, what is wrong */
+          g_string_append_printf (lines, "\n");
+          g_string_append_printf (lines, _("%s, line %u: %s"), r->source, r->line, r->message);
+          shown++;
+        }
+      dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                       _("Nothing Was Imported"), lines->str);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  {
+    g_autofree char *text = g_strdup_printf (ngettext ("Imported %d article as a draft", "Imported %d articles as drafts",
+                                                       d->n), d->n);
+
+    kefu_toast (GTK_WIDGET (self), text);
+  }
+  gtk_drop_down_set_selected (self->status_dropdown, 1);   /* drafts */
+  run_search (self);
+}
+
+static void
+import_chosen_cb (GtkNativeDialog   *dialog,
+                  int                response,
+                  KefuKnowledgeView *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GTask) task = g_task_new (self, NULL, import_done_cb, NULL);
+      ImportData *d = g_new0 (ImportData, 1);
+
+      d->db_path = g_strdup (kefu_db_get_path (self->db));
+      d->actor = g_strdup (kefu_db_get_actor (self->db));
+      d->path = g_file_get_path (file);
+      g_task_set_task_data (task, d, (GDestroyNotify) import_data_free);
+      g_task_run_in_thread (task, import_thread);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
+  gboolean folder = g_str_equal (action_name, "kb.import-folder");
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (folder ? _("Import a Folder of Markdown Files") : _("Import an FAQ List"),
+                                        GTK_WINDOW (gtk_widget_get_root (widget)),
+                                        folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER : GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Import"), _("_Cancel"));
+  if (!folder)
+    {
+      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (filter, _("CSV files (question, answer, category, tags)"));
+      gtk_file_filter_add_suffix (filter, "csv");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+    }
+  g_signal_connect (dialog, "response", G_CALLBACK (import_chosen_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 /* --- building -------------------------------------------------------- */
 
 static GtkWidget *
@@ -829,6 +971,17 @@ build_sidebar (KefuKnowledgeView *self)
   button = gtk_button_new_with_mnemonic (_("_Questions Without an Answer"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "kb.gaps");
   gtk_box_append (GTK_BOX (self->writer_box), button);
+  {
+    g_autoptr(GMenu) menu = g_menu_new ();
+
+    g_menu_append (menu, _("Import an FAQ List (CSV)…"), "kb.import-csv");
+    g_menu_append (menu, _("Import a Folder of Markdown Files…"), "kb.import-folder");
+    button = gtk_menu_button_new ();
+    gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "document-open-symbolic");
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+    gtk_widget_set_tooltip_text (button, _("Import articles"));
+    gtk_box_append (GTK_BOX (self->writer_box), button);
+  }
   gtk_box_append (GTK_BOX (box), self->writer_box);
 
   self->count_label = GTK_LABEL (gtk_label_new (NULL));
@@ -860,6 +1013,7 @@ build_article_page (KefuKnowledgeView *self)
   self->meta_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->meta_label, 0);
   gtk_label_set_wrap (self->meta_label, TRUE);
+  gtk_label_set_max_width_chars (self->meta_label, 60);
   gtk_widget_add_css_class (GTK_WIDGET (self->meta_label), "dim-label");
   self->note_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->note_label, 0);
@@ -1006,6 +1160,8 @@ build_gaps (KefuKnowledgeView *self)
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_xalign (GTK_LABEL (hint), 0);
   gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
+  /* A wrapping label asks for its whole text as natural width. */
+  gtk_label_set_max_width_chars (GTK_LABEL (hint), 60);
   gtk_widget_add_css_class (hint, "dim-label");
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), hint);
@@ -1065,6 +1221,8 @@ kefu_knowledge_view_class_init (KefuKnowledgeViewClass *klass)
   gtk_widget_class_install_action (widget_class, "kb.restore", NULL, restore_action);
   gtk_widget_class_install_action (widget_class, "kb.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "kb.gaps", NULL, gaps_action);
+  gtk_widget_class_install_action (widget_class, "kb.import-csv", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "kb.import-folder", NULL, import_action);
 }
 
 static void
