@@ -767,7 +767,12 @@ kefu_training_create_course (KefuDb      *db,
 
 fail:
   kefu_db_rollback (db);
+  /* Nothing was written: no ids either. */
   g_clear_pointer (&course->id, g_free);
+  for (guint i = 0; lessons && i < lessons->len; i++)
+    g_clear_pointer (&((KefuLesson *) lessons->pdata[i])->id, g_free);
+  for (guint i = 0; questions && i < questions->len; i++)
+    g_clear_pointer (&((KefuQuestion *) questions->pdata[i])->id, g_free);
   return FALSE;
 }
 
