@@ -149,6 +149,21 @@ kefu_training_completion_people (KefuDb      *db,
     }
   return g_steal_pointer (&list);
 }
+static gpointer
+unit_from_row (sqlite3_stmt *stmt)
+{
+  KefuUnitCompletion *u = g_new0 (KefuUnitCompletion, 1);
+
+  u->unit_id = kefu_stmt_dup (stmt, 0);
+  u->code = kefu_stmt_dup (stmt, 1);
+  u->name = kefu_stmt_dup (stmt, 2);
+  u->n_assigned = sqlite3_column_int (stmt, 3);
+  u->n_done = sqlite3_column_int (stmt, 4);
+  u->n_overdue = sqlite3_column_int (stmt, 5);
+  u->avg_score = sqlite3_column_type (stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_double (stmt, 6);
+  return u;
+}
+
 
 GPtrArray *
 kefu_training_completion_units (KefuDb      *db,
@@ -156,10 +171,8 @@ kefu_training_completion_units (KefuDb      *db,
                                 const char  *unit_id,
                                 GError     **error)
 {
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_unit_completion_free);
   g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
@@ -187,26 +200,7 @@ kefu_training_completion_units (KefuDb      *db,
   sqlite3_bind_text (stmt, 1, unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, course_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, kefu_cases_get_now (db));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuUnitCompletion *u = g_new0 (KefuUnitCompletion, 1);
-
-      u->unit_id = kefu_stmt_dup (stmt, 0);
-      u->code = kefu_stmt_dup (stmt, 1);
-      u->name = kefu_stmt_dup (stmt, 2);
-      u->n_assigned = sqlite3_column_int (stmt, 3);
-      u->n_done = sqlite3_column_int (stmt, 4);
-      u->n_overdue = sqlite3_column_int (stmt, 5);
-      u->avg_score = sqlite3_column_type (stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_double (stmt, 6);
-      g_ptr_array_add (list, u);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return _kefu_training_collect (db, stmt, unit_from_row, (GDestroyNotify) kefu_unit_completion_free, error);
 }
 
 /* --- export ---------------------------------------------------------- */
@@ -410,6 +404,21 @@ course_policy (KefuDb      *db,
 
   return c ? g_strdup (c->score_policy) : NULL;
 }
+static gpointer
+entry_from_row (sqlite3_stmt *stmt)
+{
+  KefuLeaderboardEntry *e = g_new0 (KefuLeaderboardEntry, 1);
+
+  e->rank = sqlite3_column_int (stmt, 0);
+  e->staff_id = kefu_stmt_dup (stmt, 1);
+  e->name = kefu_stmt_dup (stmt, 2);
+  e->unit_id = kefu_stmt_dup (stmt, 3);
+  e->unit_name = kefu_stmt_dup (stmt, 4);
+  e->score = sqlite3_column_int (stmt, 5);
+  e->time_ms = sqlite3_column_int64 (stmt, 6);
+  return e;
+}
+
 
 GPtrArray *
 kefu_training_leaderboard (KefuDb      *db,
@@ -429,10 +438,8 @@ kefu_training_leaderboard (KefuDb      *db,
   "  JOIN org_unit u ON u.id = s.org_unit_id" \
   " ORDER BY c.r, s.name"
 #define IN_UNITS " JOIN staff s ON s.id = c.staff_id WHERE s.org_unit_id IN units"
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_leaderboard_entry_free);
   g_autofree char *policy = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
@@ -447,29 +454,24 @@ kefu_training_leaderboard (KefuDb      *db,
   sqlite3_bind_text (stmt, 1, unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : G_MAXINT64);
   sqlite3_bind_text (stmt, 4, course_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuLeaderboardEntry *e = g_new0 (KefuLeaderboardEntry, 1);
-
-      e->rank = sqlite3_column_int (stmt, 0);
-      e->staff_id = kefu_stmt_dup (stmt, 1);
-      e->name = kefu_stmt_dup (stmt, 2);
-      e->unit_id = kefu_stmt_dup (stmt, 3);
-      e->unit_name = kefu_stmt_dup (stmt, 4);
-      e->score = sqlite3_column_int (stmt, 5);
-      e->time_ms = sqlite3_column_int64 (stmt, 6);
-      g_ptr_array_add (list, e);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return _kefu_training_collect (db, stmt, entry_from_row, (GDestroyNotify) kefu_leaderboard_entry_free, error);
 #undef LEADERBOARD_SQL
 #undef IN_UNITS
 }
+static gpointer
+standing_from_row (sqlite3_stmt *stmt)
+{
+  KefuBranchStanding *s = g_new0 (KefuBranchStanding, 1);
+
+  s->rank = sqlite3_column_int (stmt, 0);
+  s->unit_id = kefu_stmt_dup (stmt, 1);
+  s->unit_name = kefu_stmt_dup (stmt, 2);
+  s->n_people = sqlite3_column_int (stmt, 3);
+  s->avg_score = sqlite3_column_double (stmt, 4);
+  s->avg_time_ms = sqlite3_column_int64 (stmt, 5);
+  return s;
+}
+
 
 GPtrArray *
 kefu_training_branch_standings (KefuDb      *db,
@@ -482,10 +484,8 @@ kefu_training_branch_standings (KefuDb      *db,
   "  avg (c.score), avg (c.time_ms)" \
   " FROM counted c JOIN staff s ON s.id = c.staff_id JOIN org_unit u ON u.id = s.org_unit_id" \
   " WHERE u.level = 'branch' GROUP BY u.id ORDER BY 1, u.code"
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_branch_standing_free);
   g_autofree char *policy = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
@@ -495,24 +495,6 @@ kefu_training_branch_standings (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 4, course_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuBranchStanding *s = g_new0 (KefuBranchStanding, 1);
-
-      s->rank = sqlite3_column_int (stmt, 0);
-      s->unit_id = kefu_stmt_dup (stmt, 1);
-      s->unit_name = kefu_stmt_dup (stmt, 2);
-      s->n_people = sqlite3_column_int (stmt, 3);
-      s->avg_score = sqlite3_column_double (stmt, 4);
-      s->avg_time_ms = sqlite3_column_int64 (stmt, 5);
-      g_ptr_array_add (list, s);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return _kefu_training_collect (db, stmt, standing_from_row, (GDestroyNotify) kefu_branch_standing_free, error);
 #undef STANDINGS_SQL
 }
