@@ -376,6 +376,43 @@ test_builder_and_roles (Fixture       *f,
   gtk_window_destroy (editor);
   iterate (10);
 
+  /* Assign a new course to a province through the dialog, managers first. */
+  {
+    g_autoptr(KefuCourse) c = kefu_course_new ();
+    g_autoptr(GPtrArray) dropdowns = g_ptr_array_new ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KefuLesson) l = g_new0 (KefuLesson, 1);
+    g_autoptr(GPtrArray) lessons = g_ptr_array_new ();
+    GtkWindow *dialog;
+
+    c->title = g_strdup ("春节旺季服务保障 Peak season");
+    l->title = g_strdup ("春节前后");
+    l->body = g_strdup ("提前告知客户停运和延误安排。");
+    g_ptr_array_add (lessons, l);
+    g_assert_true (kefu_training_create_course (f->t->db, c, lessons, NULL, &error));
+    g_assert_true (kefu_training_publish_course (f->t->db, c->id, &error));
+    g_assert_no_error (error);
+    kefu_training_view_reload (f->view);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "training.assign", "s", c->id));
+    iterate (10);
+    dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+    g_assert_nonnull (dialog);
+    collect (GTK_WIDGET (dialog), GTK_TYPE_DROP_DOWN, dropdowns);
+    g_assert_cmpuint (dropdowns->len, ==, 2);
+    g_assert_cmpuint (gtk_drop_down_get_selected (dropdowns->pdata[0]), ==, 2);   /* a province, city or branch */
+    gtk_drop_down_set_selected (dropdowns->pdata[1], 0);
+    save_png (GTK_WIDGET (dialog), "training-assign", f->lang);
+    respond (dialog, "assign");
+    g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM assignment a JOIN course c ON c.id = a.course_id"
+                                                " WHERE c.title LIKE '春节%'"), >, 5);
+    /* Managers first: every supervisor's copy is due before every agent's. */
+    g_assert_cmpint (kefu_test_count (f->t->db,
+                                      "SELECT (SELECT max (a.due_at) FROM assignment a JOIN course c ON c.id = a.course_id"
+                                      "  JOIN staff s ON s.id = a.staff_id WHERE c.title LIKE '春节%' AND s.role = 'supervisor')"
+                                      " < (SELECT min (a.due_at) FROM assignment a JOIN course c ON c.id = a.course_id"
+                                      "  JOIN staff s ON s.id = a.staff_id WHERE c.title LIKE '春节%' AND s.role = 'agent')"), ==, 1);
+  }
+
   kefu_training_view_show_section (f->view, "completion");
   iterate (10);
   g_assert_cmpuint (_kefu_training_view_get_n_rows (f->view, "units"), >=, 2);
