@@ -131,7 +131,146 @@ answer_all (Fixture    *f,
     }
 }
 
+/* Descendants of @root of @type, in tree order. */
+static void
+collect (GtkWidget *root,
+         GType      type,
+         GPtrArray *out)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    g_ptr_array_add (out, root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    collect (child, type, out);
+}
+
+static GtkWidget *
+find_titled_row (GtkWidget  *root,
+                 const char *title)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect (root, ADW_TYPE_PREFERENCES_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), title) == 0)
+      return rows->pdata[i];
+  return NULL;
+}
+
+/* As a click on the dialog's button: the response, then closing. */
+static void
+respond (GtkWindow  *dialog,
+         const char *response)
+{
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  gtk_window_destroy (dialog);
+  iterate (10);
+}
+
 /* --- tests ----------------------------------------------------------- */
+
+/* A trainer's way through the editor: a new course (refused without a
+ * title), a lesson of its own text, a multiple-choice question (refused
+ * without a correct answer first), publishing. */
+static void
+test_build_course (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+  g_autoptr(GPtrArray) checks = g_ptr_array_new ();
+  g_autoptr(GPtrArray) views = g_ptr_array_new ();
+  g_autoptr(GPtrArray) courses = NULL;
+  g_autoptr(GPtrArray) questions = NULL;
+  int n_courses = kefu_test_count (f->t->db, "SELECT count(*) FROM course");
+  GtkWindow *editor;
+  GtkWindow *dialog;
+  GtkWidget *title_row;
+  KefuCourse *made = NULL;
+
+  kefu_training_view_show_section (f->view, "courses");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "training.new-course", NULL));
+  iterate (10);
+  editor = find_window (KEFU_TYPE_COURSE_EDITOR);
+  g_assert_nonnull (editor);
+
+  /* No title: refused, nothing written. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM course"), ==, n_courses);
+
+  title_row = find_titled_row (GTK_WIDGET (editor), _("Title"));
+  g_assert_nonnull (title_row);
+  gtk_editable_set_text (GTK_EDITABLE (title_row), "快递员安全驾驶 Safe delivery riding");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM course"), ==, n_courses + 1);
+
+  /* A lesson with its own text. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-lesson", NULL);
+  iterate (10);
+  dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  collect (GTK_WIDGET (dialog), GTK_TYPE_ENTRY, entries);
+  collect (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW, views);
+  gtk_editable_set_text (GTK_EDITABLE (entries->pdata[0]), "电动车安全");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (views->pdata[0]), "戴头盔，不闯红灯，雨天减速。", -1);
+  respond (dialog, "save");
+  g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM lesson WHERE title = '电动车安全' AND deleted = 0"),
+                   ==, 1);
+
+  /* A multiple-choice question: first without a correct answer. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-question", NULL);
+  iterate (10);
+  dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_ptr_array_set_size (entries, 0);
+  collect (GTK_WIDGET (dialog), GTK_TYPE_ENTRY, entries);
+  collect (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON, checks);
+  {
+    g_autoptr(GPtrArray) dropdowns = g_ptr_array_new ();
+
+    collect (GTK_WIDGET (dialog), GTK_TYPE_DROP_DOWN, dropdowns);
+    gtk_drop_down_set_selected (dropdowns->pdata[0], KEFU_QUESTION_MULTIPLE);
+  }
+  gtk_editable_set_text (GTK_EDITABLE (entries->pdata[0]), "雨天派送时应该：");
+  gtk_editable_set_text (GTK_EDITABLE (entries->pdata[1]), "减速慢行");
+  gtk_editable_set_text (GTK_EDITABLE (entries->pdata[2]), "抢黄灯");
+  gtk_editable_set_text (GTK_EDITABLE (entries->pdata[3]), "给包裹做好防水");
+  save_png (GTK_WIDGET (dialog), "training-question", f->lang);
+  respond (dialog, "save");
+  g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM quiz_question q JOIN course c ON c.id = q.course_id"
+                                              " WHERE c.title LIKE '快递员%'"), ==, 0);
+
+  /* The dialog comes back as it was, to tick the right answers. */
+  dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_ptr_array_set_size (entries, 0);
+  g_ptr_array_set_size (checks, 0);
+  collect (GTK_WIDGET (dialog), GTK_TYPE_ENTRY, entries);
+  collect (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON, checks);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entries->pdata[0])), ==, "雨天派送时应该：");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entries->pdata[3])), ==, "给包裹做好防水");
+  gtk_check_button_set_active (checks->pdata[0], TRUE);
+  gtk_check_button_set_active (checks->pdata[2], TRUE);
+  respond (dialog, "save");
+  save_png (GTK_WIDGET (editor), "training-new-course", f->lang);
+  gtk_window_destroy (editor);
+  iterate (10);
+
+  courses = kefu_training_list_courses (f->t->db, NULL);
+  for (guint i = 0; i < courses->len; i++)
+    if (g_str_has_prefix (((KefuCourse *) courses->pdata[i])->title, "快递员"))
+      made = courses->pdata[i];
+  g_assert_nonnull (made);
+  g_assert_cmpuint (made->n_lessons, ==, 1);
+  g_assert_cmpuint (made->n_questions, ==, 1);
+  questions = kefu_training_list_questions (f->t->db, made->id, NULL);
+  g_assert_cmpint (((KefuQuestion *) questions->pdata[0])->kind, ==, KEFU_QUESTION_MULTIPLE);
+  g_assert_cmpuint (((KefuQuestion *) questions->pdata[0])->correct, ==, 5);
+
+  /* Publish from the list; the view lists it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "training.publish", "s", made->id));
+  g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM course WHERE status = 'published' AND title LIKE '快递员%'"),
+                   ==, 1);
+  g_assert_cmpuint (_kefu_training_view_get_n_rows (f->view, "courses"), ==, courses->len);
+}
 
 static void
 test_take_quiz (Fixture       *f,
@@ -237,6 +376,43 @@ test_builder_and_roles (Fixture       *f,
   gtk_window_destroy (editor);
   iterate (10);
 
+  /* Assign a new course to a province through the dialog, managers first. */
+  {
+    g_autoptr(KefuCourse) c = kefu_course_new ();
+    g_autoptr(GPtrArray) dropdowns = g_ptr_array_new ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KefuLesson) l = g_new0 (KefuLesson, 1);
+    g_autoptr(GPtrArray) lessons = g_ptr_array_new ();
+    GtkWindow *dialog;
+
+    c->title = g_strdup ("春节旺季服务保障 Peak season");
+    l->title = g_strdup ("春节前后");
+    l->body = g_strdup ("提前告知客户停运和延误安排。");
+    g_ptr_array_add (lessons, l);
+    g_assert_true (kefu_training_create_course (f->t->db, c, lessons, NULL, &error));
+    g_assert_true (kefu_training_publish_course (f->t->db, c->id, &error));
+    g_assert_no_error (error);
+    kefu_training_view_reload (f->view);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "training.assign", "s", c->id));
+    iterate (10);
+    dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+    g_assert_nonnull (dialog);
+    collect (GTK_WIDGET (dialog), GTK_TYPE_DROP_DOWN, dropdowns);
+    g_assert_cmpuint (dropdowns->len, ==, 2);
+    g_assert_cmpuint (gtk_drop_down_get_selected (dropdowns->pdata[0]), ==, 2);   /* a province, city or branch */
+    gtk_drop_down_set_selected (dropdowns->pdata[1], 0);
+    save_png (GTK_WIDGET (dialog), "training-assign", f->lang);
+    respond (dialog, "assign");
+    g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM assignment a JOIN course c ON c.id = a.course_id"
+                                                " WHERE c.title LIKE '春节%'"), >, 5);
+    /* Managers first: every supervisor's copy is due before every agent's. */
+    g_assert_cmpint (kefu_test_count (f->t->db,
+                                      "SELECT (SELECT max (a.due_at) FROM assignment a JOIN course c ON c.id = a.course_id"
+                                      "  JOIN staff s ON s.id = a.staff_id WHERE c.title LIKE '春节%' AND s.role = 'supervisor')"
+                                      " < (SELECT min (a.due_at) FROM assignment a JOIN course c ON c.id = a.course_id"
+                                      "  JOIN staff s ON s.id = a.staff_id WHERE c.title LIKE '春节%' AND s.role = 'agent')"), ==, 1);
+  }
+
   kefu_training_view_show_section (f->view, "completion");
   iterate (10);
   g_assert_cmpuint (_kefu_training_view_get_n_rows (f->view, "units"), >=, 2);
@@ -281,6 +457,7 @@ main (int   argc,
 
   g_test_add ("/training-ui/take-quiz", Fixture, NULL, fixture_set_up, test_take_quiz, fixture_tear_down);
   g_test_add ("/training-ui/leaderboard", Fixture, NULL, fixture_set_up, test_leaderboard, fixture_tear_down);
+  g_test_add ("/training-ui/build-course", Fixture, NULL, fixture_set_up, test_build_course, fixture_tear_down);
   g_test_add ("/training-ui/builder-and-roles", Fixture, NULL, fixture_set_up, test_builder_and_roles,
               fixture_tear_down);
 

@@ -686,6 +686,15 @@ test_completion_per_branch (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (u->avg_score, 25, 1e-9);
   g_assert_null (unit_row (province, f->b3));
 
+  /* The scopes the view offers: provinces and cities, branches too. */
+  {
+    g_autoptr(GPtrArray) scopes = kefu_training_list_units (f->t->db, FALSE, &error);
+    g_autoptr(GPtrArray) with_branches = kefu_training_list_units (f->t->db, TRUE, &error);
+
+    g_assert_cmpuint (scopes->len, ==, 4);
+    g_assert_cmpuint (with_branches->len, ==, 8);
+    g_assert_cmpstr (((KefuOrgUnit *) scopes->pdata[0])->code, ==, "GD");
+  }
   all = kefu_training_completion_units (f->t->db, NULL, NULL, &error);
   g_assert_cmpuint (all->len, ==, 3 + 1);   /* and the office branch TEST01 */
   g_assert_cmpuint (unit_row (all, f->b3)->n_done, ==, 1);

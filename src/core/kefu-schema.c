@@ -544,7 +544,9 @@ static const char migration_9[] =
   "CREATE INDEX assignment_by_staff ON assignment (staff_id, course_id) WHERE deleted = 0;"
   "CREATE INDEX assignment_by_course ON assignment (course_id) WHERE deleted = 0;"
   "CREATE INDEX attempt_by_staff ON attempt (staff_id, course_id, passed, score, finished_at) WHERE deleted = 0;"
-  "CREATE INDEX attempt_by_course ON attempt (course_id, staff_id, score, time_ms) WHERE deleted = 0;";
+  "CREATE INDEX attempt_by_course ON attempt (course_id, staff_id, score, time_ms, finished_at) WHERE deleted = 0;"
+  /* The unit trees (completion for a province) walk down parent_id. */
+  "CREATE INDEX org_unit_by_parent ON org_unit (parent_id);";
 /* Dashboards, the monthly report and staff assessment (issue 8): the
  * index the figures read a branch's cases of a period through, the
  * supervisors' suggested improvements per unit and month, assessment

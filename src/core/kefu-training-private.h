@@ -6,6 +6,13 @@
 G_BEGIN_DECLS
 
 /* Shared by kefu-training.c and kefu-training-report.c. */
+typedef gpointer (*KefuTrainingRowFunc) (sqlite3_stmt *stmt);
+
+GPtrArray        *_kefu_training_collect    (KefuDb               *db,
+                                             sqlite3_stmt         *stmt,
+                                             KefuTrainingRowFunc   from_row,
+                                             GDestroyNotify        free_func,
+                                             GError              **error);
 gboolean          _kefu_training_step_done  (KefuDb        *db,
                                              sqlite3_stmt  *stmt,
                                              GError       **error);

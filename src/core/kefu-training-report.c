@@ -70,6 +70,18 @@ kefu_branch_standing_free (KefuBranchStanding *s)
   g_free (s);
 }
 
+/* The filters as SQL text rather than "?1 IS NULL OR …", which keeps
+ * the planner from walking the unit tree's staff by index; each variant
+ * is its own cached statement. */
+static const char *
+unit_filter (const char *unit_id,
+             const char *column)
+{
+  if (unit_id == NULL)
+    return "";
+  return g_str_equal (column, "s") ? " AND s.org_unit_id IN units" : " AND u.id IN units";
+}
+
 static gboolean
 require_reader (KefuDb  *db,
                 GError **error)
@@ -90,6 +102,7 @@ kefu_training_completion_people (KefuDb      *db,
                                  GError     **error)
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_completion_row_free);
+  g_autofree char *sql = NULL;
   gint64 now = kefu_cases_get_now (db);
   sqlite3_stmt *stmt;
   int rc;
@@ -99,16 +112,16 @@ kefu_training_completion_people (KefuDb      *db,
   if (!require_reader (db, error))
     return NULL;
   /* Managers first: supervisors and administrators head the list. */
-  stmt = kefu_db_prepare (db,
-                          UNITS_CTE
-                          " SELECT s.id, s.name, s.role, u.name, c.title, a.due_at, " DONE ", " COUNTED_SCORE ","
-                          "  (SELECT count(*) FROM attempt t WHERE t.staff_id = a.staff_id AND t.course_id = a.course_id"
-                          "   AND t.deleted = 0)"
-                          " FROM assignment a JOIN staff s ON s.id = a.staff_id JOIN course c ON c.id = a.course_id"
-                          "  JOIN org_unit u ON u.id = s.org_unit_id"
-                          " WHERE a.deleted = 0 AND c.deleted = 0 AND s.deleted = 0"
-                          "  AND (?2 IS NULL OR a.course_id = ?2) AND (?1 IS NULL OR s.org_unit_id IN units)"
-                          " ORDER BY s.role IN ('supervisor','admin') DESC, u.code, s.name, c.title", error);
+  sql = g_strdup_printf (UNITS_CTE
+                         " SELECT s.id, s.name, s.role, u.name, c.title, a.due_at, " DONE ", " COUNTED_SCORE ","
+                         "  (SELECT count(*) FROM attempt t WHERE t.staff_id = a.staff_id AND t.course_id = a.course_id"
+                         "   AND t.deleted = 0)"
+                         " FROM assignment a JOIN staff s ON s.id = a.staff_id JOIN course c ON c.id = a.course_id"
+                         "  JOIN org_unit u ON u.id = s.org_unit_id"
+                         " WHERE a.deleted = 0 AND c.deleted = 0 AND s.deleted = 0%s%s"
+                         " ORDER BY s.role IN ('supervisor','admin') DESC, u.code, s.name, c.title",
+                         course_id ? " AND a.course_id = ?2" : "", unit_filter (unit_id, "s"));
+  stmt = kefu_db_prepare (db, sql, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, unit_id, -1, SQLITE_STATIC);
@@ -136,6 +149,21 @@ kefu_training_completion_people (KefuDb      *db,
     }
   return g_steal_pointer (&list);
 }
+static gpointer
+unit_from_row (sqlite3_stmt *stmt)
+{
+  KefuUnitCompletion *u = g_new0 (KefuUnitCompletion, 1);
+
+  u->unit_id = kefu_stmt_dup (stmt, 0);
+  u->code = kefu_stmt_dup (stmt, 1);
+  u->name = kefu_stmt_dup (stmt, 2);
+  u->n_assigned = sqlite3_column_int (stmt, 3);
+  u->n_done = sqlite3_column_int (stmt, 4);
+  u->n_overdue = sqlite3_column_int (stmt, 5);
+  u->avg_score = sqlite3_column_type (stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_double (stmt, 6);
+  return u;
+}
+
 
 GPtrArray *
 kefu_training_completion_units (KefuDb      *db,
@@ -143,9 +171,8 @@ kefu_training_completion_units (KefuDb      *db,
                                 const char  *unit_id,
                                 GError     **error)
 {
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_unit_completion_free);
+  g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
@@ -153,46 +180,27 @@ kefu_training_completion_units (KefuDb      *db,
     return NULL;
   /* Per assignment first (done, overdue, the counted score), then per
    * branch; branches without assignments are listed with zeros. */
-  stmt = kefu_db_prepare (db,
-                          UNITS_CTE ","
-                          " per_assignment (unit, due, done, score) AS ("
-                          "  SELECT s.org_unit_id, a.due_at, " DONE ", " COUNTED_SCORE
-                          "  FROM assignment a JOIN staff s ON s.id = a.staff_id JOIN course c ON c.id = a.course_id"
-                          "  WHERE a.deleted = 0 AND c.deleted = 0 AND s.deleted = 0"
-                          "   AND (?2 IS NULL OR a.course_id = ?2) AND (?1 IS NULL OR s.org_unit_id IN units)),"
-                          " per_unit (unit, n, n_done, n_overdue, avg_score) AS ("
-                          "  SELECT unit, count(*), sum (done), sum (NOT done AND due < ?3), avg (score)"
-                          "  FROM per_assignment GROUP BY unit)"
-                          " SELECT u.id, u.code, u.name, coalesce (p.n, 0), coalesce (p.n_done, 0),"
-                          "  coalesce (p.n_overdue, 0), p.avg_score"
-                          " FROM org_unit u LEFT JOIN per_unit p ON p.unit = u.id"
-                          " WHERE u.deleted = 0 AND u.level = 'branch' AND (?1 IS NULL OR u.id IN units)"
-                          " ORDER BY u.code", error);
+  sql = g_strdup_printf (UNITS_CTE ","
+                         " per_assignment (unit, due, done, score) AS ("
+                         "  SELECT s.org_unit_id, a.due_at, " DONE ", " COUNTED_SCORE
+                         "  FROM assignment a JOIN staff s ON s.id = a.staff_id JOIN course c ON c.id = a.course_id"
+                         "  WHERE a.deleted = 0 AND c.deleted = 0 AND s.deleted = 0%s%s),"
+                         " per_unit (unit, n, n_done, n_overdue, avg_score) AS ("
+                         "  SELECT unit, count(*), sum (done), sum (NOT done AND due < ?3), avg (score)"
+                         "  FROM per_assignment GROUP BY unit)"
+                         " SELECT u.id, u.code, u.name, coalesce (p.n, 0), coalesce (p.n_done, 0),"
+                         "  coalesce (p.n_overdue, 0), p.avg_score"
+                         " FROM org_unit u LEFT JOIN per_unit p ON p.unit = u.id"
+                         " WHERE u.deleted = 0 AND u.level = 'branch'%s"
+                         " ORDER BY u.code",
+                         course_id ? " AND a.course_id = ?2" : "", unit_filter (unit_id, "s"), unit_filter (unit_id, "u"));
+  stmt = kefu_db_prepare (db, sql, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, course_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, kefu_cases_get_now (db));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuUnitCompletion *u = g_new0 (KefuUnitCompletion, 1);
-
-      u->unit_id = kefu_stmt_dup (stmt, 0);
-      u->code = kefu_stmt_dup (stmt, 1);
-      u->name = kefu_stmt_dup (stmt, 2);
-      u->n_assigned = sqlite3_column_int (stmt, 3);
-      u->n_done = sqlite3_column_int (stmt, 4);
-      u->n_overdue = sqlite3_column_int (stmt, 5);
-      u->avg_score = sqlite3_column_type (stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_double (stmt, 6);
-      g_ptr_array_add (list, u);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return _kefu_training_collect (db, stmt, unit_from_row, (GDestroyNotify) kefu_unit_completion_free, error);
 }
 
 /* --- export ---------------------------------------------------------- */
@@ -376,15 +384,16 @@ kefu_training_export_completion (KefuDb      *db,
 /* --- contests -------------------------------------------------------- */
 
 /* Each person's counted attempt at course ?4: the best (score, then
- * time) or the last. */
-#define COUNTED_ATTEMPTS(order) \
+ * time) or the last, picked by max() over one key; SQLite takes the
+ * other columns from the row holding the max, and the covering index
+ * attempt_by_course walks the attempts person by person without a sort. */
+#define COUNTED_ATTEMPTS(key) \
   " counted (staff_id, score, time_ms) AS (" \
   "  SELECT staff_id, score, time_ms FROM (" \
-  "   SELECT t.staff_id, t.score, t.time_ms," \
-  "    row_number () OVER (PARTITION BY t.staff_id ORDER BY " order ") AS k" \
-  "   FROM attempt t WHERE t.course_id = ?4 AND t.deleted = 0) WHERE k = 1)"
-#define BEST_ORDER "t.score DESC, t.time_ms, t.finished_at"
-#define LAST_ORDER "t.finished_at DESC"
+  "   SELECT t.staff_id, max (" key "), t.score, t.time_ms" \
+  "   FROM attempt t WHERE t.course_id = ?4 AND t.deleted = 0 GROUP BY t.staff_id))"
+#define BEST_KEY "t.score * 1000000000 - t.time_ms"
+#define LAST_KEY "t.finished_at"
 
 static char *
 course_policy (KefuDb      *db,
@@ -395,6 +404,21 @@ course_policy (KefuDb      *db,
 
   return c ? g_strdup (c->score_policy) : NULL;
 }
+static gpointer
+entry_from_row (sqlite3_stmt *stmt)
+{
+  KefuLeaderboardEntry *e = g_new0 (KefuLeaderboardEntry, 1);
+
+  e->rank = sqlite3_column_int (stmt, 0);
+  e->staff_id = kefu_stmt_dup (stmt, 1);
+  e->name = kefu_stmt_dup (stmt, 2);
+  e->unit_id = kefu_stmt_dup (stmt, 3);
+  e->unit_name = kefu_stmt_dup (stmt, 4);
+  e->score = sqlite3_column_int (stmt, 5);
+  e->time_ms = sqlite3_column_int64 (stmt, 6);
+  return e;
+}
+
 
 GPtrArray *
 kefu_training_leaderboard (KefuDb      *db,
@@ -403,94 +427,74 @@ kefu_training_leaderboard (KefuDb      *db,
                            guint        limit,
                            GError     **error)
 {
-#define LEADERBOARD_SQL(order) \
-  UNITS_CTE "," COUNTED_ATTEMPTS (order) \
-  " SELECT rank () OVER (ORDER BY c.score DESC, c.time_ms), s.id, s.name, u.id, u.name, c.score, c.time_ms" \
-  " FROM counted c JOIN staff s ON s.id = c.staff_id JOIN org_unit u ON u.id = s.org_unit_id" \
-  " WHERE (?1 IS NULL OR s.org_unit_id IN units)" \
-  " ORDER BY 1, s.name LIMIT ?2"
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_leaderboard_entry_free);
+  /* Ranked first (over everyone in scope), named after the limit. */
+#define LEADERBOARD_SQL(key, filter) \
+  UNITS_CTE "," COUNTED_ATTEMPTS (key) "," \
+  " ranked (r, staff_id, score, time_ms) AS (" \
+  "  SELECT rank () OVER (ORDER BY c.score DESC, c.time_ms), c.staff_id, c.score, c.time_ms" \
+  "  FROM counted c" filter ")" \
+  " SELECT c.r, s.id, s.name, u.id, u.name, c.score, c.time_ms" \
+  " FROM (SELECT * FROM ranked ORDER BY r LIMIT ?2) c JOIN staff s ON s.id = c.staff_id" \
+  "  JOIN org_unit u ON u.id = s.org_unit_id" \
+  " ORDER BY c.r, s.name"
+#define IN_UNITS " JOIN staff s ON s.id = c.staff_id WHERE s.org_unit_id IN units"
   g_autofree char *policy = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
   if ((policy = course_policy (db, course_id, error)) == NULL)
     return NULL;
-  stmt = kefu_db_prepare (db, g_str_equal (policy, "last") ? LEADERBOARD_SQL (LAST_ORDER) : LEADERBOARD_SQL (BEST_ORDER),
-                          error);
+  if (g_str_equal (policy, "last"))
+    stmt = kefu_db_prepare (db, unit_id ? LEADERBOARD_SQL (LAST_KEY, IN_UNITS) : LEADERBOARD_SQL (LAST_KEY, ""), error);
+  else
+    stmt = kefu_db_prepare (db, unit_id ? LEADERBOARD_SQL (BEST_KEY, IN_UNITS) : LEADERBOARD_SQL (BEST_KEY, ""), error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : G_MAXINT64);
   sqlite3_bind_text (stmt, 4, course_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuLeaderboardEntry *e = g_new0 (KefuLeaderboardEntry, 1);
-
-      e->rank = sqlite3_column_int (stmt, 0);
-      e->staff_id = kefu_stmt_dup (stmt, 1);
-      e->name = kefu_stmt_dup (stmt, 2);
-      e->unit_id = kefu_stmt_dup (stmt, 3);
-      e->unit_name = kefu_stmt_dup (stmt, 4);
-      e->score = sqlite3_column_int (stmt, 5);
-      e->time_ms = sqlite3_column_int64 (stmt, 6);
-      g_ptr_array_add (list, e);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return _kefu_training_collect (db, stmt, entry_from_row, (GDestroyNotify) kefu_leaderboard_entry_free, error);
 #undef LEADERBOARD_SQL
+#undef IN_UNITS
 }
+static gpointer
+standing_from_row (sqlite3_stmt *stmt)
+{
+  KefuBranchStanding *s = g_new0 (KefuBranchStanding, 1);
+
+  s->rank = sqlite3_column_int (stmt, 0);
+  s->unit_id = kefu_stmt_dup (stmt, 1);
+  s->unit_name = kefu_stmt_dup (stmt, 2);
+  s->n_people = sqlite3_column_int (stmt, 3);
+  s->avg_score = sqlite3_column_double (stmt, 4);
+  s->avg_time_ms = sqlite3_column_int64 (stmt, 5);
+  return s;
+}
+
 
 GPtrArray *
 kefu_training_branch_standings (KefuDb      *db,
                                 const char  *course_id,
                                 GError     **error)
 {
-#define STANDINGS_SQL(order) \
-  "WITH" COUNTED_ATTEMPTS (order) \
+#define STANDINGS_SQL(key) \
+  "WITH" COUNTED_ATTEMPTS (key) \
   " SELECT rank () OVER (ORDER BY round (avg (c.score), 1) DESC, avg (c.time_ms)), u.id, u.name, count(*)," \
   "  avg (c.score), avg (c.time_ms)" \
   " FROM counted c JOIN staff s ON s.id = c.staff_id JOIN org_unit u ON u.id = s.org_unit_id" \
   " WHERE u.level = 'branch' GROUP BY u.id ORDER BY 1, u.code"
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_branch_standing_free);
   g_autofree char *policy = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
   if ((policy = course_policy (db, course_id, error)) == NULL)
     return NULL;
-  stmt = kefu_db_prepare (db, g_str_equal (policy, "last") ? STANDINGS_SQL (LAST_ORDER) : STANDINGS_SQL (BEST_ORDER),
-                          error);
+  stmt = kefu_db_prepare (db, g_str_equal (policy, "last") ? STANDINGS_SQL (LAST_KEY) : STANDINGS_SQL (BEST_KEY), error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 4, course_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuBranchStanding *s = g_new0 (KefuBranchStanding, 1);
-
-      s->rank = sqlite3_column_int (stmt, 0);
-      s->unit_id = kefu_stmt_dup (stmt, 1);
-      s->unit_name = kefu_stmt_dup (stmt, 2);
-      s->n_people = sqlite3_column_int (stmt, 3);
-      s->avg_score = sqlite3_column_double (stmt, 4);
-      s->avg_time_ms = sqlite3_column_int64 (stmt, 5);
-      g_ptr_array_add (list, s);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return _kefu_training_collect (db, stmt, standing_from_row, (GDestroyNotify) kefu_branch_standing_free, error);
 #undef STANDINGS_SQL
 }

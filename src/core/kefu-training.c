@@ -20,6 +20,29 @@
 
 /* --- helpers --------------------------------------------------------- */
 
+/* Steps @stmt to the end, one element per row from @from_row; resets
+ * it. Returns: (transfer full): the rows, or %NULL with @error set */
+GPtrArray *
+_kefu_training_collect (KefuDb               *db,
+                        sqlite3_stmt         *stmt,
+                        KefuTrainingRowFunc   from_row,
+                        GDestroyNotify        free_func,
+                        GError              **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (free_func);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (list, from_row (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      kefu_db_set_error (db, error);
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
 gboolean
 _kefu_training_step_done (KefuDb        *db,
                           sqlite3_stmt  *stmt,
@@ -767,7 +790,12 @@ kefu_training_create_course (KefuDb      *db,
 
 fail:
   kefu_db_rollback (db);
+  /* Nothing was written: no ids either. */
   g_clear_pointer (&course->id, g_free);
+  for (guint i = 0; lessons && i < lessons->len; i++)
+    g_clear_pointer (&((KefuLesson *) lessons->pdata[i])->id, g_free);
+  for (guint i = 0; questions && i < questions->len; i++)
+    g_clear_pointer (&((KefuQuestion *) questions->pdata[i])->id, g_free);
   return FALSE;
 }
 
@@ -1089,7 +1117,7 @@ kefu_training_delete_question (KefuDb      *db,
   " (SELECT count(*) FROM lesson l WHERE l.course_id = c.id AND l.deleted = 0)," \
   " (SELECT count(*) FROM quiz_question q WHERE q.course_id = c.id AND q.deleted = 0)"
 
-static KefuCourse *
+static gpointer
 course_from_row (sqlite3_stmt *stmt)
 {
   KefuCourse *c = g_new0 (KefuCourse, 1);
@@ -1141,9 +1169,7 @@ GPtrArray *
 kefu_training_list_courses (KefuDb  *db,
                             GError **error)
 {
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_course_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
@@ -1153,25 +1179,30 @@ kefu_training_list_courses (KefuDb  *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, kefu_training_may_build (db));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list, course_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return _kefu_training_collect (db, stmt, course_from_row, (GDestroyNotify) kefu_course_free, error);
 }
+static gpointer
+lesson_from_row (sqlite3_stmt *stmt)
+{
+  KefuLesson *l = g_new0 (KefuLesson, 1);
+
+  l->id = kefu_stmt_dup (stmt, 0);
+  l->course_id = kefu_stmt_dup (stmt, 1);
+  l->position = sqlite3_column_int (stmt, 2);
+  l->article_id = kefu_stmt_dup (stmt, 3);
+  l->title = kefu_stmt_dup (stmt, 4);
+  l->body = kefu_stmt_dup (stmt, 5);
+  l->version = sqlite3_column_int64 (stmt, 6);
+  return l;
+}
+
 
 GPtrArray *
 kefu_training_list_lessons (KefuDb      *db,
                             const char  *course_id,
                             GError     **error)
 {
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_lesson_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   /* A lesson that uses an article shows the article as it is now. */
   stmt = kefu_db_prepare (db,
@@ -1182,36 +1213,36 @@ kefu_training_list_lessons (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, course_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuLesson *l = g_new0 (KefuLesson, 1);
-
-      l->id = kefu_stmt_dup (stmt, 0);
-      l->course_id = kefu_stmt_dup (stmt, 1);
-      l->position = sqlite3_column_int (stmt, 2);
-      l->article_id = kefu_stmt_dup (stmt, 3);
-      l->title = kefu_stmt_dup (stmt, 4);
-      l->body = kefu_stmt_dup (stmt, 5);
-      l->version = sqlite3_column_int64 (stmt, 6);
-      g_ptr_array_add (list, l);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return _kefu_training_collect (db, stmt, lesson_from_row, (GDestroyNotify) kefu_lesson_free, error);
 }
+static gpointer
+question_from_row (sqlite3_stmt *stmt)
+{
+  KefuQuestion *q = g_new0 (KefuQuestion, 1);
+
+  q->id = kefu_stmt_dup (stmt, 0);
+  q->course_id = kefu_stmt_dup (stmt, 1);
+  q->position = sqlite3_column_int (stmt, 2);
+  q->kind = kind_from_code (kefu_stmt_text (stmt, 3));
+  q->text = kefu_stmt_dup (stmt, 4);
+  if (q->kind == KEFU_QUESTION_SINGLE || q->kind == KEFU_QUESTION_MULTIPLE)
+    q->choices = json_to_strv (kefu_stmt_text (stmt, 5));
+  if (q->kind == KEFU_QUESTION_SHORT)
+    q->keywords = json_to_strv (kefu_stmt_text (stmt, 6));
+  else
+    q->correct = json_to_mask (kefu_stmt_text (stmt, 6));
+  q->points = sqlite3_column_int (stmt, 7);
+  q->version = sqlite3_column_int64 (stmt, 8);
+  return q;
+}
+
 
 GPtrArray *
 kefu_training_list_questions (KefuDb      *db,
                               const char  *course_id,
                               GError     **error)
 {
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_question_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = kefu_db_prepare (db,
                           "SELECT id, course_id, position, kind, question, choices, answer, points, version"
@@ -1219,32 +1250,7 @@ kefu_training_list_questions (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, course_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuQuestion *q = g_new0 (KefuQuestion, 1);
-
-      q->id = kefu_stmt_dup (stmt, 0);
-      q->course_id = kefu_stmt_dup (stmt, 1);
-      q->position = sqlite3_column_int (stmt, 2);
-      q->kind = kind_from_code (kefu_stmt_text (stmt, 3));
-      q->text = kefu_stmt_dup (stmt, 4);
-      if (q->kind == KEFU_QUESTION_SINGLE || q->kind == KEFU_QUESTION_MULTIPLE)
-        q->choices = json_to_strv (kefu_stmt_text (stmt, 5));
-      if (q->kind == KEFU_QUESTION_SHORT)
-        q->keywords = json_to_strv (kefu_stmt_text (stmt, 6));
-      else
-        q->correct = json_to_mask (kefu_stmt_text (stmt, 6));
-      q->points = sqlite3_column_int (stmt, 7);
-      q->version = sqlite3_column_int64 (stmt, 8);
-      g_ptr_array_add (list, q);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return _kefu_training_collect (db, stmt, question_from_row, (GDestroyNotify) kefu_question_free, error);
 }
 
 GPtrArray *
@@ -1272,6 +1278,38 @@ kefu_training_list_articles (KefuDb  *db,
       return NULL;
     }
   return g_steal_pointer (&list);
+}
+
+static gpointer
+unit_from_row (sqlite3_stmt *stmt)
+{
+  KefuOrgUnit *u = g_new0 (KefuOrgUnit, 1);
+
+  u->id = kefu_stmt_dup (stmt, 0);
+  u->code = kefu_stmt_dup (stmt, 1);
+  u->name = kefu_stmt_dup (stmt, 2);
+  u->level = kefu_stmt_dup (stmt, 3);
+  u->parent_id = kefu_stmt_dup (stmt, 4);
+  return u;
+}
+
+GPtrArray *
+kefu_training_list_units (KefuDb    *db,
+                          gboolean   branches,
+                          GError   **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), NULL);
+
+  stmt = kefu_db_prepare (db,
+                          "SELECT id, code, name, level, parent_id FROM org_unit"
+                          " WHERE deleted = 0 AND (level IN ('province','city') OR (? AND level = 'branch'))"
+                          " ORDER BY code", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int (stmt, 1, branches);
+  return _kefu_training_collect (db, stmt, unit_from_row, (GDestroyNotify) kefu_org_unit_free, error);
 }
 
 /* --- scoring --------------------------------------------------------- */

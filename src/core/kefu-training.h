@@ -249,6 +249,13 @@ GPtrArray    *kefu_training_list_questions  (KefuDb       *db,
 GPtrArray    *kefu_training_list_articles   (KefuDb       *db,
                                              GError      **error);
 
+/* The units training is assigned to and reported on, by code: provinces
+ * and cities, and with @branches the branches too. Element type
+ * KefuOrgUnit (kefu-org.h). */
+GPtrArray    *kefu_training_list_units      (KefuDb       *db,
+                                             gboolean      branches,
+                                             GError      **error);
+
 /* --- scoring and attempts -------------------------------------------- */
 
 /* The share (0–1) of @q's points that @a earns: choices must match

@@ -197,6 +197,11 @@ fill_fields (KefuCourseEditor *self)
 
 /* --- the lesson dialog ----------------------------------------------- */
 
+static void open_lesson_dialog   (KefuCourseEditor *self,
+                                  KefuLesson       *existing);
+static void open_question_dialog (KefuCourseEditor *self,
+                                  KefuQuestion     *existing);
+
 typedef struct
 {
   KefuCourseEditor *self;
@@ -236,7 +241,9 @@ lesson_response_cb (AdwMessageDialog *dialog,
   kefu_set_str (&d->lesson->body, body);
   if (!kefu_training_save_lesson (self->db, d->lesson, &error))
     {
+      /* The dialog closes with any response: open it again as it was. */
       show_error (self, error);
+      open_lesson_dialog (self, d->lesson);
       return;
     }
   reload_content (self);
@@ -300,7 +307,8 @@ open_lesson_dialog (KefuCourseEditor *self,
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), scroller);
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), existing ? _("Edit Lesson") : _("Add Lesson"), NULL);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), existing && existing->id ? _("Edit Lesson") : _("Add Lesson"),
+                                   NULL);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
@@ -399,6 +407,7 @@ question_response_cb (AdwMessageDialog *dialog,
   if (!kefu_training_save_question (self->db, q, &error))
     {
       show_error (self, error);
+      open_question_dialog (self, q);
       return;
     }
   reload_content (self);
@@ -495,7 +504,8 @@ open_question_dialog (KefuCourseEditor *self,
   update_kind (d);
   g_signal_connect (d->kind, "notify::selected", G_CALLBACK (kind_changed_cb), d);
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), existing ? _("Edit Question") : _("Add Question"), NULL);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), existing && existing->id ? _("Edit Question") : _("Add Question"),
+                                   NULL);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);

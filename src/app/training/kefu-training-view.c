@@ -340,7 +340,7 @@ fill_completion_filters (KefuTrainingView *self)
   g_autoptr(GPtrArray) courses = kefu_training_list_courses (self->db, NULL);
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) scopes = NULL;
 
   self->filling = TRUE;
   g_ptr_array_set_size (self->course_ids, 0);
@@ -359,15 +359,14 @@ fill_completion_filters (KefuTrainingView *self)
   /* Provinces and cities: the scopes a trainer or supervisor reports on. */
   g_ptr_array_set_size (self->unit_ids, 0);
   g_ptr_array_add (units, g_strdup (_("Whole network")));
-  stmt = kefu_db_prepare (self->db, "SELECT id, name FROM org_unit WHERE deleted = 0 AND level IN ('province','city')"
-                                    " ORDER BY code", NULL);
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+  scopes = kefu_training_list_units (self->db, FALSE, NULL);
+  for (guint i = 0; scopes && i < scopes->len; i++)
     {
-      g_ptr_array_add (self->unit_ids, kefu_stmt_dup (stmt, 0));
-      g_ptr_array_add (units, kefu_stmt_dup (stmt, 1));
+      KefuOrgUnit *u = scopes->pdata[i];
+
+      g_ptr_array_add (self->unit_ids, g_strdup (u->id));
+      g_ptr_array_add (units, g_strdup (u->name));
     }
-  if (stmt)
-    sqlite3_reset (stmt);
   set_strings (self->completion_unit, units);
   self->filling = FALSE;
 }
@@ -1076,20 +1075,34 @@ fill_targets (AssignDialog *d)
       }
   else
     {
-      sqlite3_stmt *stmt = kefu_db_prepare (d->self->db, kind == 0
-                                            ? "SELECT s.id, s.name || ' · ' || u.name FROM staff s"
-                                              " JOIN org_unit u ON u.id = s.org_unit_id"
-                                              " WHERE s.deleted = 0 AND s.active = 1 ORDER BY u.code, s.name LIMIT 2000"
-                                            : "SELECT id, name FROM org_unit WHERE deleted = 0 AND level <> 'hq'"
-                                              " ORDER BY code LIMIT 2000", NULL);
+      g_autoptr(GPtrArray) units = kefu_training_list_units (d->self->db, TRUE, NULL);
+      g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
 
-      while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+      for (guint i = 0; units && i < units->len; i++)
         {
-          g_ptr_array_add (d->ids, kefu_stmt_dup (stmt, 0));
-          g_ptr_array_add (labels, kefu_stmt_dup (stmt, 1));
+          KefuOrgUnit *u = units->pdata[i];
+
+          g_hash_table_insert (names, u->id, u->name);
+          if (kind == 2)
+            {
+              g_ptr_array_add (d->ids, g_strdup (u->id));
+              g_ptr_array_add (labels, g_strdup (u->name));
+            }
         }
-      if (stmt)
-        sqlite3_reset (stmt);
+      if (kind == 0)
+        {
+          g_autoptr(GPtrArray) staff = kefu_org_list_staff (d->self->db, NULL, NULL);
+
+          for (guint i = 0; staff && i < staff->len; i++)
+            {
+              KefuStaff *p = staff->pdata[i];
+              const char *unit = g_hash_table_lookup (names, p->org_unit_id);
+
+              g_ptr_array_add (d->ids, g_strdup (p->id));
+              /* Translators: a person in the assign dialog: name · unit */
+              g_ptr_array_add (labels, unit ? g_strdup_printf (_("%s · %s"), p->name, unit) : g_strdup (p->name));
+            }
+        }
     }
   set_strings (d->target, labels);
 }
