@@ -9,6 +9,7 @@
 #include "kefu-cases.h"
 #include "kefu-categories-dialog.h"
 #include "kefu-customers-view.h"
+#include "kefu-dashboard-view.h"
 #include "kefu-intake-window.h"
 #include "kefu-notifications-button.h"
 #include "kefu-notifications.h"
@@ -38,6 +39,7 @@ struct _KefuWindow
   char                 *role;
   KefuCasesView        *cases_view;
   KefuCustomersView    *customers_view;
+  KefuDashboardView    *dashboard_view;   /* supervisors and administrators only */
   GtkWindow            *intake;           /* weak: the intake opened last */
   guint                 sla_check_id;
   GHashTable           *seen_notifications;   /* ids the user was told about */
@@ -152,6 +154,40 @@ on_case_customer_activated_cb (KefuWindow *self,
 }
 
 static void
+on_dashboard_show_cases_cb (KefuWindow *self,
+                            const char *title,
+                            GArray     *rowids)
+{
+  kefu_cases_view_show_cases (self->cases_view, title, rowids);
+  adw_view_stack_set_visible_child_name (self->view_stack, "cases");
+}
+
+/* The Dashboard is there for supervisors and administrators only. */
+static void
+update_dashboard (KefuWindow *self)
+{
+  gboolean may = g_strcmp0 (self->role, "supervisor") == 0 || g_strcmp0 (self->role, "admin") == 0;
+  AdwViewStackPage *page;
+
+  if (may && self->dashboard_view == NULL)
+    {
+      self->dashboard_view = kefu_dashboard_view_new (self->db);
+      g_signal_connect_object (self->dashboard_view, "show-cases",
+                               G_CALLBACK (on_dashboard_show_cases_cb), self, G_CONNECT_SWAPPED);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->dashboard_view),
+                                        "dashboard", _("Dashboard"));
+      adw_view_stack_page_set_icon_name (page, "power-profile-performance-symbolic");
+    }
+  else if (may)
+    kefu_dashboard_view_reload (self->dashboard_view);
+  else if (self->dashboard_view != NULL)
+    {
+      adw_view_stack_remove (self->view_stack, GTK_WIDGET (self->dashboard_view));
+      self->dashboard_view = NULL;
+    }
+}
+
+static void
 build_views (KefuWindow *self)
 {
   AdwViewStackPage *page;
@@ -180,6 +216,7 @@ build_views (KefuWindow *self)
     }
   else
     kefu_customers_view_reload (self->customers_view);
+  update_dashboard (self);
 
   gtk_stack_set_visible_child_name (self->main_stack, "main");
 
@@ -205,6 +242,7 @@ user_switched_cb (KefuWindow *self)
   update_user (self);
   kefu_cases_view_reload (self->cases_view);
   kefu_customers_view_reload (self->customers_view);
+  update_dashboard (self);
   mark_notifications_seen (self);
   kefu_notifications_button_refresh (self->notifications_button);
 }
@@ -459,6 +497,12 @@ GtkWidget *
 kefu_window_get_cases_view (KefuWindow *self)
 {
   return GTK_WIDGET (self->cases_view);
+}
+
+GtkWidget *
+kefu_window_get_dashboard_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->dashboard_view);
 }
 
 /**
