@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kefu-application.h"
+#include "kefu-assessment-view.h"
 #include "kefu-cases-view.h"
 #include "kefu-dashboard-view.h"
 #include "kefu-report.h"
@@ -353,6 +354,62 @@ test_agent_has_no_dashboard (Fixture       *f,
   g_assert_null (kefu_window_get_dashboard_view (f->window));
 }
 
+static void
+test_assessment (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  KefuAssessmentView *view = KEFU_ASSESSMENT_VIEW (kefu_window_get_assessment_view (f->window));
+  g_autofree char *office = kefu_db_get_meta (f->t->db, "office_id");
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM staff WHERE role = 'agent' AND org_unit_id = '%s' ORDER BY username LIMIT 1",
+                                          office);
+  g_autofree char *agent = query_text (f->t->db, sql);
+  KefuAssessmentRound round = { 0 };
+  AdwMessageDialog *dialog;
+  GtkWindow *sheet;
+  int scores[KEFU_N_DIMS] = { 5, 4, 4, 3 };
+  gint64 from, to;
+
+  g_assert_nonnull (view);
+  g_assert_nonnull (agent);
+  kefu_window_show_view (f->window, "assessment");
+  g_assert_cmpuint (kefu_assessment_view_get_n_people (view), ==, 0);
+  save_png (GTK_WIDGET (f->window), "assessment-empty", f->lang);
+
+  kefu_period_range (KEFU_PERIOD_LAST_MONTH, kefu_cases_get_now (f->t->db), &from, &to);
+  round.name = g_strdup ("2026-11");
+  round.period_from = from - 60 * G_GINT64_CONSTANT (86400000);
+  round.period_to = to;
+  round.weights[KEFU_RATER_SUPERVISOR] = 40;
+  round.weights[KEFU_RATER_CUSTOMER] = 30;
+  round.weights[KEFU_RATER_PEER] = 20;
+  round.weights[KEFU_RATER_SUBORDINATE] = 10;
+  g_assert_true (kefu_assessment_round_create (f->t->db, &round, &error));
+  g_assert_no_error (error);
+  kefu_assessment_view_reload (view);
+  g_assert_cmpstr (kefu_assessment_view_get_round (view), ==, round.id);
+  g_assert_cmpuint (kefu_assessment_view_get_n_people (view), >, 0);
+  save_png (GTK_WIDGET (f->window), "assessment", f->lang);
+
+  /* The administrator rates an agent of the office as their supervisor,
+   * through the dialog. */
+  dialog = kefu_assessment_view_rate (view, agent, KEFU_RATER_SUPERVISOR);
+  kefu_assessment_rate_dialog_fill (dialog, scores, "服务热情，业务熟练");
+  save_png (GTK_WIDGET (dialog), "assessment-rate", f->lang);
+  adw_message_dialog_response (dialog, "rate");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM assessment WHERE rater_kind = 'supervisor' AND deleted = 0"), ==, 1);
+
+  /* Customer ratings from the follow-up answers, then the result sheet. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "assessment.derive", NULL));
+  sheet = kefu_assessment_view_show_result (view, agent);
+  g_assert_nonnull (sheet);
+  save_png (GTK_WIDGET (sheet), "assessment-result", f->lang);
+  gtk_window_destroy (sheet);
+  g_free (round.name);
+  g_free (round.id);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -370,6 +427,7 @@ main (int    argc,
   g_test_add ("/dashboard-ui/figures-period-and-scope", Fixture, NULL, fixture_set_up, test_figures_period_and_scope, fixture_tear_down);
   g_test_add ("/dashboard-ui/drill-down", Fixture, NULL, fixture_set_up, test_drill_down, fixture_tear_down);
   g_test_add ("/dashboard-ui/report-pdf", Fixture, NULL, fixture_set_up, test_report_pdf, fixture_tear_down);
+  g_test_add ("/dashboard-ui/assessment", Fixture, NULL, fixture_set_up, test_assessment, fixture_tear_down);
   g_test_add ("/dashboard-ui/agent-has-no-dashboard", Fixture, NULL, fixture_set_up, test_agent_has_no_dashboard, fixture_tear_down);
   ret = g_test_run ();
   g_clear_object (&the_app);

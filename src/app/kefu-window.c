@@ -9,6 +9,7 @@
 #include "kefu-cases.h"
 #include "kefu-categories-dialog.h"
 #include "kefu-customers-view.h"
+#include "kefu-assessment-view.h"
 #include "kefu-dashboard-view.h"
 #include "kefu-intake-window.h"
 #include "kefu-notifications-button.h"
@@ -40,6 +41,7 @@ struct _KefuWindow
   KefuCasesView        *cases_view;
   KefuCustomersView    *customers_view;
   KefuDashboardView    *dashboard_view;   /* supervisors and administrators only */
+  KefuAssessmentView   *assessment_view;
   GtkWindow            *intake;           /* weak: the intake opened last */
   guint                 sla_check_id;
   GHashTable           *seen_notifications;   /* ids the user was told about */
@@ -162,7 +164,8 @@ on_dashboard_show_cases_cb (KefuWindow *self,
   adw_view_stack_set_visible_child_name (self->view_stack, "cases");
 }
 
-/* The Dashboard is there for supervisors and administrators only. */
+/* The Dashboard is there for supervisors and administrators only;
+ * Assessment for everyone (each sees whom they may rate or look at). */
 static void
 update_dashboard (KefuWindow *self)
 {
@@ -185,6 +188,15 @@ update_dashboard (KefuWindow *self)
       adw_view_stack_remove (self->view_stack, GTK_WIDGET (self->dashboard_view));
       self->dashboard_view = NULL;
     }
+
+  if (self->assessment_view == NULL)
+    {
+      self->assessment_view = kefu_assessment_view_new (self->db);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->assessment_view),
+                                        "assessment", _("Assessment"));
+      adw_view_stack_page_set_icon_name (page, "starred-symbolic");
+    }
+  kefu_assessment_view_reload (self->assessment_view);
 }
 
 static void
@@ -503,6 +515,12 @@ GtkWidget *
 kefu_window_get_dashboard_view (KefuWindow *self)
 {
   return GTK_WIDGET (self->dashboard_view);
+}
+
+GtkWidget *
+kefu_window_get_assessment_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->assessment_view);
 }
 
 /**

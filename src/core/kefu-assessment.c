@@ -27,7 +27,7 @@ kefu_rater_kind_label (KefuRaterKind kind)
 {
   switch (kind)
     {
-    case KEFU_RATER_SUPERVISOR: return _("Supervisor");
+    case KEFU_RATER_SUPERVISOR: return C_("rater", "Supervisor");
     case KEFU_RATER_CUSTOMER: return _("Customers");
     case KEFU_RATER_PEER: return _("Peers");
     case KEFU_RATER_SUBORDINATE: return _("Subordinates");
@@ -170,6 +170,20 @@ check_rater (KefuDb         *db,
     default:
       return fail (error, KEFU_ERROR_INVALID, _("Customer ratings come from follow-up calls, not from staff."));
     }
+}
+
+gboolean
+kefu_assessment_can_rate (KefuDb        *db,
+                          const char    *rater_id,
+                          const char    *staff_id,
+                          KefuRaterKind  kind)
+{
+  g_autoptr(KefuStaff) me = rater_id ? kefu_org_get_staff (db, rater_id, NULL) : NULL;
+  g_autoptr(KefuStaff) staff = staff_id ? kefu_org_get_staff (db, staff_id, NULL) : NULL;
+
+  if (me == NULL || staff == NULL || kind == KEFU_RATER_CUSTOMER || kind >= KEFU_N_RATER_KINDS)
+    return FALSE;
+  return check_rater (db, me, staff, kind, NULL);
 }
 
 static KefuAssessmentRound *

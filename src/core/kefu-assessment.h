@@ -86,6 +86,12 @@ gboolean    kefu_assessment_rate         (KefuDb               *db,
                                           const char           *comment,
                                           GError              **error);
 
+/* Whether @rater_id may rate @staff_id as @kind (not customer). */
+gboolean    kefu_assessment_can_rate     (KefuDb               *db,
+                                          const char           *rater_id,
+                                          const char           *staff_id,
+                                          KefuRaterKind         kind);
+
 /* The customers' rating of @staff_id in the round, written (or
  * replaced): the mean follow-up satisfaction (1–5) of the cases the
  * person handled that were received in the period, less half a point for
