@@ -183,6 +183,10 @@ stats_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   KefuStats *stats = g_task_propagate_pointer (G_TASK (result), &error);
 
+  /* Cancelled: a newer computation replaced it, or the view is being
+   * disposed (its widgets are gone). */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (job->generation != self->generation)
     {
       g_clear_pointer (&stats, kefu_stats_free);
@@ -192,8 +196,7 @@ stats_done_cb (GObject      *source,
   g_clear_object (&self->cancellable);
   if (stats == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        kefu_toast_error (GTK_WIDGET (self), error);
+      kefu_toast_error (GTK_WIDGET (self), error);
       return;
     }
   g_clear_pointer (&self->stats, kefu_stats_free);
