@@ -6,6 +6,7 @@
 #include <cairo-pdf.h>
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 #include <pango/pangocairo.h>
 
 #include "kefu-cases.h"
@@ -263,7 +264,7 @@ stats_table (Flow           *f,
           KefuStatsFormat format = t->format;
 
           /* The unit tables mix formats: percentages, then a score. */
-          if (g_str_has_suffix (t->columns->pdata[c - 1], "(%)"))
+          if (strchr (t->columns->pdata[c - 1], '%') != NULL)
             format = KEFU_STATS_PERCENT;
           else if (g_strcmp0 (t->columns->pdata[c - 1], _("Satisfaction")) == 0)
             format = KEFU_STATS_SCORE;
