@@ -410,6 +410,48 @@ test_assessment (Fixture       *f,
   g_free (round.id);
 }
 
+/* kefu --report without a display. */
+static void
+test_headless_report (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *kefu = g_build_filename (BUILDDIR, "src", "app", "kefu", NULL);
+  g_autofree char *pdf = g_build_filename (f->t->dir, "cli.pdf", NULL);
+  g_autofree char *xlsx = g_build_filename (f->t->dir, "cli.xlsx", NULL);
+  g_autofree char *code = query_text (f->t->db, "SELECT code FROM org_unit WHERE level = 'province' ORDER BY code LIMIT 1");
+  g_autofree char *scope = g_strdup_printf ("--scope=%s", code);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *head = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = g_get_environ ();
+  int status = -1;
+
+  env = g_environ_unsetenv (env, "DISPLAY");
+  env = g_environ_unsetenv (env, "WAYLAND_DISPLAY");
+  {
+    const char *argv[] = { kefu, "--database", f->t->path, "--report", "month=2026-11", scope, "--pdf", pdf, "--xlsx", xlsx, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+  }
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (g_file_get_contents (pdf, &head, NULL, NULL));
+  g_assert_true (g_str_has_prefix (head, "%PDF"));
+  g_assert_true (g_file_test (xlsx, G_FILE_TEST_EXISTS));
+
+  /* A scope that does not exist: a sentence and exit status 1. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    const char *argv[] = { kefu, "--database", f->t->path, "--report", "month=2026-11", "--scope=NOPE", "--pdf", pdf, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+  }
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (err, "NOPE"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -428,6 +470,7 @@ main (int    argc,
   g_test_add ("/dashboard-ui/drill-down", Fixture, NULL, fixture_set_up, test_drill_down, fixture_tear_down);
   g_test_add ("/dashboard-ui/report-pdf", Fixture, NULL, fixture_set_up, test_report_pdf, fixture_tear_down);
   g_test_add ("/dashboard-ui/assessment", Fixture, NULL, fixture_set_up, test_assessment, fixture_tear_down);
+  g_test_add ("/dashboard-ui/headless-report", Fixture, NULL, fixture_set_up, test_headless_report, fixture_tear_down);
   g_test_add ("/dashboard-ui/agent-has-no-dashboard", Fixture, NULL, fixture_set_up, test_agent_has_no_dashboard, fixture_tear_down);
   ret = g_test_run ();
   g_clear_object (&the_app);
