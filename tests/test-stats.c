@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kefu-cases.h"
+#include "kefu-report.h"
 #include "kefu-stats.h"
 #include "kefu-test-util.h"
 #include "kefu-uuid.h"
@@ -658,6 +659,84 @@ test_training (Fixture       *f,
   g_assert_cmpfloat (value (stats, "training"), ==, 50);
 }
 
+static void
+test_frequent_words (void)
+{
+  const char *texts[] = { "查询物流", "查询物流信息", "派送时间查询", "包裹破损 EMS", "ems 包裹延误", "订单 123456" };
+  g_autoptr(GPtrArray) words = kefu_report_frequent_words (texts, G_N_ELEMENTS (texts), 10);
+  gboolean has_pair_across = FALSE;
+
+  /* 查询 3 times; 物流 and 包裹 and ems twice; 询物 never (it lies
+   * across 查询 and 物流); numbers and single words are left out. */
+  g_assert_cmpuint (words->len, ==, 4);
+  g_assert_cmpstr (((KefuReportItem *) words->pdata[0])->label, ==, "查询");
+  g_assert_cmpfloat (((KefuReportItem *) words->pdata[0])->count, ==, 3);
+  for (guint i = 0; i < words->len; i++)
+    {
+      KefuReportItem *item = words->pdata[i];
+
+      has_pair_across |= g_str_equal (item->label, "询物");
+      g_assert_cmpfloat (item->count, >=, 2);
+    }
+  g_assert_false (has_pair_across);
+  g_assert_cmpstr (((KefuReportItem *) words->pdata[1])->label, ==, "ems");
+}
+
+static void
+test_report (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KefuReport) report = NULL;
+  g_autofree char *note = NULL;
+  g_autofree char *xlsx = g_build_filename (f->t->dir, "report.xlsx", NULL);
+  KefuReportBreach *worst;
+  guint outbox = kefu_test_count (f->t->db, "SELECT count(*) FROM outbox");
+
+  add_case (f, SPEC (.kind = "complaint", .category = "delay", .created = NOV (2, 9, 0), .res_due = NOV (3, 9, 0),
+                     .resolved_at = NOV (4, 9, 0)));
+  add_case (f, SPEC (.kind = "complaint", .category = "delay", .created = NOV (2, 10, 0), .res_due = NOV (3, 9, 0),
+                     .resolved_at = NOV (3, 11, 0)));
+  add_case (f, SPEC (.branch = f->sz02, .created = NOV (5, 9, 0)));
+  add_case (f, SPEC (.kind = "claim", .created = OCT (20, 9, 0), .claim = 9000, .approved = 8000, .approval = "approved",
+                     .paid = "2026-11-03"));
+  add_case (f, SPEC (.created = OCT (5, 9, 0)));
+
+  /* Suggestions: a synced write, replaced on the second save. */
+  g_assert_true (kefu_report_save_note (f->t->db, f->sz, "2026-11", "周末加派人手", &error));
+  g_assert_true (kefu_report_save_note (f->t->db, f->sz, "2026-11", "周末加派人手，破损先赔", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM outbox"), ==, outbox + 2);
+  g_assert_cmpint (kefu_test_count (f->t->db, "SELECT version FROM report_note"), ==, 2);
+  note = kefu_report_get_note (f->t->db, f->sz, "2026-11", &error);
+  g_assert_cmpstr (note, ==, "周末加派人手，破损先赔");
+  g_assert_false (kefu_report_save_note (f->t->db, f->sz, "2026-xx", "?", &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+
+  report = kefu_report_build (f->t->db, f->cal, f->sz, "2026-11", NOV (30, 9, 0), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (report->prev_month, ==, "2026-10");
+  g_assert_cmpfloat (kefu_stats_get_figure (report->stats, "received")->value, ==, 3);
+  g_assert_cmpfloat (kefu_stats_get_figure (report->prev, "received")->value, ==, 2);
+  g_assert_cmpstr (report->improvements, ==, "周末加派人手，破损先赔");
+  /* Two branches: a row each. */
+  g_assert_cmpuint (report->branches->rows->len, ==, 2);
+  /* The worst breach first: a day late is 9 business hours. */
+  g_assert_cmpuint (report->breaches->len, ==, 2);
+  worst = report->breaches->pdata[0];
+  g_assert_cmpint (worst->late_minutes, ==, 540);
+  /* The October claim paid in November. */
+  g_assert_cmpuint (report->claims_paid->len, ==, 1);
+  g_assert_cmpint (((KefuReportClaim *) report->claims_paid->pdata[0])->amount_cents, ==, 8000);
+  g_assert_cmpuint (report->complaint_subjects->len, ==, 1);
+  g_assert_cmpfloat (((KefuReportItem *) report->complaint_subjects->pdata[0])->count, ==, 2);
+
+  g_assert_true (kefu_report_write_xlsx (report, xlsx, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (xlsx, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -674,5 +753,7 @@ main (int    argc,
   g_test_add ("/stats/scope", Fixture, NULL, fixture_set_up, test_scope, fixture_tear_down);
   g_test_add ("/stats/people-and-drill-down", Fixture, NULL, fixture_set_up, test_people_and_drill_down, fixture_tear_down);
   g_test_add ("/stats/training", Fixture, NULL, fixture_set_up, test_training, fixture_tear_down);
+  g_test_add_func ("/report/frequent-words", test_frequent_words);
+  g_test_add ("/report/note-build-and-xlsx", Fixture, NULL, fixture_set_up, test_report, fixture_tear_down);
   return g_test_run ();
 }

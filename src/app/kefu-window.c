@@ -10,6 +10,8 @@
 #include "kefu-categories-dialog.h"
 #include "kefu-customers-view.h"
 #include "kefu-knowledge-view.h"
+#include "kefu-assessment-view.h"
+#include "kefu-dashboard-view.h"
 #include "kefu-intake-window.h"
 #include "kefu-notifications-button.h"
 #include "kefu-notifications.h"
@@ -49,6 +51,8 @@ struct _KefuWindow
   KefuOrgView          *org_view;
   KefuKnowledgeView    *knowledge_view;
   KefuTrainingView     *training_view;
+  KefuDashboardView    *dashboard_view;   /* supervisors and administrators only */
+  KefuAssessmentView   *assessment_view;
   GtkWindow            *intake;           /* weak: the intake opened last */
   AdwToast             *last_toast;       /* weak: the message shown last */
   guint                 sla_check_id;
@@ -222,6 +226,50 @@ start_checks (KefuWindow *self)
 }
 
 static void
+on_dashboard_show_cases_cb (KefuWindow *self,
+                            const char *title,
+                            GArray     *rowids)
+{
+  kefu_cases_view_show_cases (self->cases_view, title, rowids);
+  adw_view_stack_set_visible_child_name (self->view_stack, "cases");
+}
+
+/* The Dashboard is there for supervisors and administrators only;
+ * Assessment for everyone (each sees whom they may rate or look at). */
+static void
+update_dashboard (KefuWindow *self)
+{
+  gboolean may = g_strcmp0 (self->role, "supervisor") == 0 || g_strcmp0 (self->role, "admin") == 0;
+  AdwViewStackPage *page;
+
+  if (may && self->dashboard_view == NULL)
+    {
+      self->dashboard_view = kefu_dashboard_view_new (self->db);
+      g_signal_connect_object (self->dashboard_view, "show-cases",
+                               G_CALLBACK (on_dashboard_show_cases_cb), self, G_CONNECT_SWAPPED);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->dashboard_view),
+                                        "dashboard", _("Dashboard"));
+      adw_view_stack_page_set_icon_name (page, "power-profile-performance-symbolic");
+    }
+  else if (may)
+    kefu_dashboard_view_reload (self->dashboard_view);
+  else if (self->dashboard_view != NULL)
+    {
+      adw_view_stack_remove (self->view_stack, GTK_WIDGET (self->dashboard_view));
+      self->dashboard_view = NULL;
+    }
+
+  if (self->assessment_view == NULL)
+    {
+      self->assessment_view = kefu_assessment_view_new (self->db);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->assessment_view),
+                                        "assessment", _("Assessment"));
+      adw_view_stack_page_set_icon_name (page, "starred-symbolic");
+    }
+  kefu_assessment_view_reload (self->assessment_view);
+}
+
+static void
 build_views (KefuWindow *self)
 {
   AdwViewStackPage *page;
@@ -278,6 +326,7 @@ build_views (KefuWindow *self)
     }
   else
     kefu_training_view_reload (self->training_view);
+  update_dashboard (self);
 
   gtk_stack_set_visible_child_name (self->main_stack, "main");
 
@@ -352,6 +401,7 @@ user_switched_cb (KefuWindow *self)
     kefu_customers_view_reload (self->customers_view);
   kefu_org_view_set_editable (self->org_view, kefu_window_may (GTK_WIDGET (self), "org"));
   kefu_training_view_reload (self->training_view);
+  update_dashboard (self);
   mark_notifications_seen (self);
   kefu_notifications_button_refresh (self->notifications_button);
 }
@@ -630,6 +680,18 @@ GtkWidget *
 kefu_window_get_cases_view (KefuWindow *self)
 {
   return GTK_WIDGET (self->cases_view);
+}
+
+GtkWidget *
+kefu_window_get_dashboard_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->dashboard_view);
+}
+
+GtkWidget *
+kefu_window_get_assessment_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->assessment_view);
 }
 
 /**

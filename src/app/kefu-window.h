@@ -19,6 +19,9 @@ GtkWidget  *kefu_window_get_customers_view (KefuWindow *self);
 GtkWidget  *kefu_window_get_cases_view (KefuWindow *self);
 GtkWidget  *kefu_window_get_org_view  (KefuWindow      *self);
 GtkWidget  *kefu_window_get_training_view (KefuWindow *self);
+/* NULL unless a supervisor or administrator is signed in. */
+GtkWidget  *kefu_window_get_dashboard_view (KefuWindow *self);
+GtkWidget  *kefu_window_get_assessment_view (KefuWindow *self);
 /* Switches to the Cases view and opens the case. */
 void        kefu_window_show_case     (KefuWindow      *self,
                                        const char      *id);

@@ -10,6 +10,7 @@
 
 #include "kefu-cases.h"
 #include "kefu-cases-private.h"
+#include "kefu-categories.h"
 #include "kefu-org.h"
 #include "kefu-stats.h"
 
@@ -757,7 +758,18 @@ kefu_stats_compute (KefuDb        *db,
         }
     }
 
-  categories = load_names (db, "SELECT id, name FROM category WHERE scope = 'case'");
+  /* The shipped categories' names in the user's language. */
+  categories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  {
+    g_autoptr(GPtrArray) list = kefu_categories_list (db, "case", NULL);
+
+    for (guint i = 0; list && i < list->len; i++)
+      {
+        KefuCategory *c = list->pdata[i];
+
+        g_hash_table_insert (categories, g_strdup (c->id), g_strdup (kefu_category_label (c)));
+      }
+  }
   staff_names = load_names (db, "SELECT id, name FROM staff");
 
   received = add_figure (stats, "received", _("Cases received"), KEFU_STATS_COUNT);
