@@ -29,7 +29,7 @@ static char *opt_hq_name;
 
 static const GOptionEntry entries[] = {
   { "data", 0, 0, G_OPTION_ARG_FILENAME, &opt_data, "Data folder of the embedded SQLite store", "DIR" },
-  { "postgres", 0, 0, G_OPTION_ARG_STRING, &opt_postgres, "PostgreSQL connection string (reserved)", "CONNINFO" },
+  { "postgres", 0, 0, G_OPTION_ARG_STRING, &opt_postgres, "PostgreSQL connection string (libpq)", "CONNINFO" },
   { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen, "IP address to listen on (default 127.0.0.1)", "ADDR" },
   { "port", 0, 0, G_OPTION_ARG_INT, &opt_port, "Port (default 8765)", "N" },
   { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_cert, "TLS certificate (PEM); serves HTTPS", "FILE" },
