@@ -143,7 +143,15 @@ run_backup (const char  *target,
                            "Usage: kefu-server backup --data DIR BACKUP-FILE");
       return FALSE;
     }
-  if ((store = open_store (error)) == NULL || !store->vtable->backup (store, target, error))
+  if ((store = open_store (error)) == NULL)
+    return FALSE;
+  if (store->vtable->backup == NULL)
+    {
+      g_set_error_literal (error, KEFU_SERVER_ERROR, KEFU_SERVER_ERROR_INVALID,
+                           "This store has no backup command here; back up the database with its own tools (pg_dump)");
+      return FALSE;
+    }
+  if (!store->vtable->backup (store, target, error))
     return FALSE;
   g_print ("Backed up to %s.\n", target);
   return TRUE;
