@@ -3,7 +3,9 @@
 
 /* A real kefu-server for sync tests: `kefu-server init` and `serve` as a
  * subprocess on 127.0.0.1 (port 0 the first time), its data in a temporary
- * folder; the test talks to it as its admin to create branches and users. */
+ * folder, or with KEFU_TEST_STORE=postgres (under tests/kefu-test-pg.sh) in
+ * a fresh schema of the test cluster; the test talks to it as its admin to
+ * create branches and users. */
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -18,6 +20,7 @@ typedef struct
 {
   char        *dir;
   char        *data;
+  char        *store[2];      /* "--data" DIR or "--postgres" CONNINFO */
   GSubprocess *proc;
   guint        port;
   char        *url;
@@ -80,7 +83,7 @@ kefu_test_server_serve (KefuTestServer *s,
   char *line;
 
   g_subprocess_launcher_setenv (launcher, "KEFU_SERVER_PWHASH_FAST", "1", TRUE);
-  s->proc = g_subprocess_launcher_spawn (launcher, &error, exe, "serve", "--data", s->data,
+  s->proc = g_subprocess_launcher_spawn (launcher, &error, exe, "serve", s->store[0], s->store[1],
                                          "--port", port_text, NULL);
   g_assert_no_error (error);
   in = g_data_input_stream_new (g_subprocess_get_stderr_pipe (s->proc));
@@ -145,7 +148,26 @@ kefu_test_server_start (void)
   pw = g_build_filename (s->dir, "pw", NULL);
   g_assert_true (g_file_set_contents (pw, "admin-password\n", -1, NULL));
   g_subprocess_launcher_setenv (launcher, "KEFU_SERVER_PWHASH_FAST", "1", TRUE);
-  init = g_subprocess_launcher_spawn (launcher, &error, exe, "init", "--data", s->data, "--admin", "admin",
+  s->store[0] = g_strdup ("--data");
+  s->store[1] = g_strdup (s->data);
+  if (g_strcmp0 (g_getenv ("KEFU_TEST_STORE"), "postgres") == 0)
+    {
+      /* A schema of its own in the test cluster, made with psql. */
+      g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, s->dir, -1);
+      g_autofree char *schema = g_strdup_printf ("kefu_test_%.24s", digest);
+      g_autofree char *create = g_strdup_printf ("CREATE SCHEMA %s", schema);
+      g_autofree char *psql = g_build_filename (g_getenv ("KEFU_PG_BINDIR"), "psql", NULL);
+      g_autoptr(GSubprocess) made = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, psql, "-X", "-q",
+                                                      g_getenv ("KEFU_TEST_PG"), "-c", create, NULL);
+
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_wait_check (made, NULL, &error));
+      g_free (s->store[0]);
+      g_free (s->store[1]);
+      s->store[0] = g_strdup ("--postgres");
+      s->store[1] = g_strdup_printf ("%s options='-c search_path=%s'", g_getenv ("KEFU_TEST_PG"), schema);
+    }
+  init = g_subprocess_launcher_spawn (launcher, &error, exe, "init", s->store[0], s->store[1], "--admin", "admin",
                                       "--password-file", pw, "--hq-code", "HQ", "--hq-name", "Headquarters", NULL);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_wait_check (init, NULL, &error));
@@ -165,6 +187,8 @@ kefu_test_server_free (KefuTestServer *s)
   kefu_test_rm_rf (s->dir);
   g_free (s->dir);
   g_free (s->data);
+  g_free (s->store[0]);
+  g_free (s->store[1]);
   g_free (s->url);
   g_free (s->admin_token);
   g_free (s->hq_id);
