@@ -113,6 +113,23 @@ kefu_test_server_kill (KefuTestServer *s)
   g_clear_object (&s->proc);
 }
 
+/* Stops the server, gives it a new epoch (`kefu-server reset-epoch`, as
+ * after a restore) and starts it again on the same port. */
+static inline void
+kefu_test_server_reset_epoch (KefuTestServer *s)
+{
+  g_autofree char *exe = g_build_filename (BUILDDIR, "src", "server", "kefu-server", NULL);
+  g_autoptr(GSubprocess) reset = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kefu_test_server_kill (s);
+  reset = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, exe, "reset-epoch", "--data", s->data, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (reset, NULL, &error));
+  g_assert_no_error (error);
+  kefu_test_server_serve (s, s->port);
+}
+
 static inline void
 kefu_test_server_admin_login (KefuTestServer *s)
 {

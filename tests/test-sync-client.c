@@ -315,6 +315,55 @@ test_case_numbers_unique (void)
   net_free (n);
 }
 
+/* After the server gets a new epoch (a restore), a computer starts over
+ * from a snapshot and sends what it had not sent yet, under a new device
+ * id numbered from 1: nothing lost, nothing doubled. */
+static void
+test_epoch_change_resyncs (void)
+{
+  Net *n = net_new ();
+  g_autofree char *kept = new_customer (n->db[0]->db, "史湘云", "13300003333");
+  g_autofree char *waiting = NULL;
+  g_autofree char *device_before = NULL;
+  g_autofree char *device_after = NULL;
+  g_autofree char *epoch_before = NULL;
+  g_autofree char *epoch_after = NULL;
+
+  sync_ok (n, 0);
+  sync_ok (n, 1);
+  device_before = kefu_sync_local_push_device (n->db[0]->db);
+  epoch_before = kefu_sync_local_get (n->db[0]->db, "epoch");
+
+  /* Offline edits, then the server comes back with a new epoch. */
+  waiting = new_customer (n->db[0]->db, "薛宝钗", "13300004444");
+  g_assert_cmpint (kefu_sync_local_pending_count (n->db[0]->db), >, 0);
+  kefu_test_server_reset_epoch (n->server);
+
+  sync_ok (n, 0);
+  g_assert_cmpint (kefu_sync_local_pending_count (n->db[0]->db), ==, 0);
+  device_after = kefu_sync_local_push_device (n->db[0]->db);
+  epoch_after = kefu_sync_local_get (n->db[0]->db, "epoch");
+  g_assert_cmpstr (device_after, !=, device_before);
+  g_assert_cmpstr (epoch_after, !=, epoch_before);
+  {
+    g_autofree char *done = kefu_sync_local_get (n->db[0]->db, "snapshot_done");
+
+    g_assert_nonnull (done);
+  }
+
+  sync_ok (n, 1);
+  g_assert_cmpuint (search (n->db[1]->db, "宝钗"), ==, 1);
+  g_assert_cmpuint (search (n->db[1]->db, "湘云"), ==, 1);
+  g_assert_cmpint (kefu_test_count (n->db[1]->db, "SELECT count(*) FROM customer"), ==, 2);
+  g_assert_cmpint (kefu_test_count (n->db[0]->db, "SELECT count(*) FROM customer"), ==, 2);
+  for (guint i = 0; i < 3; i++)
+    {
+      sync_ok (n, i);
+      assert_verified (n, i);
+    }
+  net_free (n);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -323,6 +372,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/client/round-trip", test_round_trip);
   g_test_add_func ("/sync/client/offline-edits-reconcile", test_offline_edits_reconcile);
   g_test_add_func ("/sync/client/case-numbers-unique", test_case_numbers_unique);
+  g_test_add_func ("/sync/client/epoch-change-resyncs", test_epoch_change_resyncs);
 
   return g_test_run ();
 }

@@ -151,7 +151,7 @@ apply1 (KefuDb        *db,
         gint64         cursor,
         GError       **error)
 {
-  g_autoptr(GPtrArray) page = g_ptr_array_new ();
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_pulled_row_free);
   const char *scopes[] = { row->scope, NULL };
 
   g_ptr_array_add (page, row);
