@@ -118,7 +118,7 @@ push_thread (gpointer data)
   g_autoptr(GError) error = NULL;
   double t0 = now_s ();
 
-  if (!kefu_sync_client_sync_sync (p->client, &error))
+  if (!kefu_sync_client_push_sync (p->client, &error))
     g_error ("push failed: %s", error->message);
   p->seconds = now_s () - t0;
   return NULL;

@@ -1644,6 +1644,24 @@ kefu_sync_client_sync_sync (KefuSyncClient  *self,
   return worker_run (self->worker, NULL, error);
 }
 
+/* Sends the outbox only (no pull): for measuring case creation through
+ * the server. */
+gboolean
+kefu_sync_client_push_sync (KefuSyncClient  *self,
+                            GError         **error)
+{
+  Worker *w;
+
+  g_return_val_if_fail (KEFU_IS_SYNC_CLIENT (self), FALSE);
+
+  w = self->worker;
+  if (!worker_open (w, error))
+    return FALSE;
+  if (w->token == NULL && !worker_login (w, FALSE, NULL, error))
+    return FALSE;
+  return worker_push (w, NULL, error);
+}
+
 static void
 add_to_checksum (const char *entity,
                  const char *row_id,

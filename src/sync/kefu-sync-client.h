@@ -120,6 +120,8 @@ gboolean        kefu_sync_client_sign_in_sync     (KefuSyncClient      *self,
                                                    GError             **error);
 gboolean        kefu_sync_client_sync_sync        (KefuSyncClient      *self,
                                                    GError             **error);
+gboolean        kefu_sync_client_push_sync        (KefuSyncClient      *self,
+                                                   GError             **error);
 /* Compares each scope's count and checksum with the server's.
  * Returns: (transfer full) (element-type KefuSyncScopeCheck) */
 GPtrArray      *kefu_sync_client_verify_sync      (KefuSyncClient      *self,
