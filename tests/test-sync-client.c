@@ -364,6 +364,82 @@ test_epoch_change_resyncs (void)
   net_free (n);
 }
 
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+  guint    partial;      /* progress values strictly between 0 and 1 */
+  double   last;
+  gboolean syncing_seen;
+} FirstSync;
+
+static void
+progress_cb (KefuSyncClient *client,
+             GParamSpec     *pspec,
+             FirstSync      *fs)
+{
+  double p = kefu_sync_client_get_progress (client);
+
+  if (p > 0 && p < 1)
+    fs->partial++;
+  if (p >= 0)
+    fs->last = p;
+  if (kefu_sync_client_get_state (client) == KEFU_SYNC_STATE_SYNCING)
+    fs->syncing_seen = TRUE;
+}
+
+static void
+first_sync_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  FirstSync *fs = user_data;
+  g_autoptr(GError) error = NULL;
+
+  fs->ok = kefu_sync_client_sync_finish (KEFU_SYNC_CLIENT (object), result, &error);
+  g_assert_no_error (error);
+  fs->done = TRUE;
+}
+
+/* A first sync downloads the branch in pages off the main thread and
+ * reports its progress on the main thread. */
+static void
+test_first_sync_progress (void)
+{
+  Net *n = net_new ();
+  g_autoptr(KefuTestDb) fresh = kefu_test_db_new (TRUE);
+  g_autoptr(KefuSyncClient) client = kefu_sync_client_new (fresh->path);
+  g_autoptr(GError) error = NULL;
+  FirstSync fs = { 0 };
+
+  /* 1,200 customer files (2,400 rows with their phones) at the branch. */
+  for (guint i = 0; i < 1200; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("客户%04u", i);
+      g_autofree char *phone = g_strdup_printf ("1390000%04u", i);
+
+      g_free (new_customer (n->db[0]->db, name, phone));
+    }
+  sync_ok (n, 0);
+
+  g_assert_true (kefu_sync_client_sign_in_sync (client, n->server->url, users[1], "password-b1-super", &error));
+  g_assert_no_error (error);
+  g_signal_connect (client, "notify::progress", G_CALLBACK (progress_cb), &fs);
+  g_signal_connect (client, "notify::state", G_CALLBACK (progress_cb), &fs);
+  kefu_sync_client_sync_async (client, NULL, first_sync_done_cb, &fs);
+  while (!fs.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (fs.ok);
+  g_assert_true (fs.syncing_seen);
+  g_assert_cmpuint (fs.partial, >=, 1);
+  g_assert_cmpfloat (fs.last, >, 0.9);
+  g_assert_cmpfloat (kefu_sync_client_get_progress (client), ==, -1);
+  g_assert_cmpint (kefu_sync_client_get_state (client), ==, KEFU_SYNC_STATE_SYNCED);
+  g_assert_cmpuint (search (fresh->db, "13900000042"), ==, 1);
+  g_assert_cmpint (kefu_test_count (fresh->db, "SELECT count(*) FROM customer WHERE deleted = 0"), >=, 1200);
+  net_free (n);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -373,6 +449,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/client/offline-edits-reconcile", test_offline_edits_reconcile);
   g_test_add_func ("/sync/client/case-numbers-unique", test_case_numbers_unique);
   g_test_add_func ("/sync/client/epoch-change-resyncs", test_epoch_change_resyncs);
+  g_test_add_func ("/sync/client/first-sync-progress", test_first_sync_progress);
 
   return g_test_run ();
 }
