@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kefu-server-private.h"
@@ -72,6 +73,73 @@ round_trip_push_reply (KefuSyncPushReply *reply)
   g_assert_cmpuint (again->results->len, ==, reply->results->len);
 }
 
+/* Equal, except that an integer beyond 64 bits is a double for us and
+ * json-glib's own (clamped) integer for json-glib: we refuse it later as
+ * "must be an integer", which is stricter. */
+static gboolean
+nodes_agree (JsonNode *ours,
+             JsonNode *theirs)
+{
+  if (JSON_NODE_HOLDS_VALUE (ours) && JSON_NODE_HOLDS_VALUE (theirs)
+      && json_node_get_value_type (ours) == G_TYPE_DOUBLE
+      && json_node_get_value_type (theirs) == G_TYPE_INT64)
+    return TRUE;
+  if (JSON_NODE_HOLDS_OBJECT (ours) && JSON_NODE_HOLDS_OBJECT (theirs))
+    {
+      JsonObject *a = json_node_get_object (ours);
+      JsonObject *b = json_node_get_object (theirs);
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *node;
+
+      if (json_object_get_size (a) != json_object_get_size (b))
+        return FALSE;
+      json_object_iter_init (&iter, a);
+      while (json_object_iter_next (&iter, &name, &node))
+        if (!json_object_has_member (b, name) || !nodes_agree (node, json_object_get_member (b, name)))
+          return FALSE;
+      return TRUE;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (ours) && JSON_NODE_HOLDS_ARRAY (theirs))
+    {
+      JsonArray *a = json_node_get_array (ours);
+      JsonArray *b = json_node_get_array (theirs);
+
+      if (json_array_get_length (a) != json_array_get_length (b))
+        return FALSE;
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        if (!nodes_agree (json_array_get_element (a, i), json_array_get_element (b, i)))
+          return FALSE;
+      return TRUE;
+    }
+  return json_node_equal (ours, theirs);
+}
+
+/* Whatever kefu_sync_json_parse() accepts, json-glib's parser accepts
+ * too, with the same value (ours is the stricter of the two). */
+static void
+differential (const char *body,
+              gsize       length)
+{
+  g_autoptr(JsonNode) ours = kefu_sync_json_parse (body, length, NULL);
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (ours == NULL)
+    return;
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, body, (gssize) length, &error))
+    {
+      g_printerr ("kefu_sync_json_parse accepted what json-glib refuses: %s\n", error->message);
+      abort ();
+    }
+  if (!nodes_agree (ours, json_parser_get_root (parser)))
+    {
+      g_printerr ("kefu_sync_json_parse and json-glib read different values\n");
+      abort ();
+    }
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -84,6 +152,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     return 0;
   body = (const char *) data + 1;
   length = size - 1;
+  differential (body, length);
 
   switch (data[0] % N_DECODERS)
     {

@@ -335,6 +335,28 @@ test_login_logout_expiry (void)
 }
 
 static void
+test_password_hashes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fast = NULL;
+  g_autofree char *full = NULL;
+
+  /* The test knob lowers the cost only; both are Argon2id, and the full
+   * one uses libsodium's interactive limits (64 MiB, 2 passes). */
+  fast = kefu_server_hash_password ("secret password", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (fast, "$argon2id$"));
+  g_unsetenv ("KEFU_SERVER_PWHASH_FAST");
+  full = kefu_server_hash_password ("secret password", &error);
+  g_setenv ("KEFU_SERVER_PWHASH_FAST", "1", TRUE);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (full, "$argon2id$v=19$m=65536,t=2,"));
+  g_assert_true (kefu_server_check_password (fast, "secret password"));
+  g_assert_true (kefu_server_check_password (full, "secret password"));
+  g_assert_false (kefu_server_check_password (full, "secret passworD"));
+}
+
+static void
 test_https (void)
 {
   KefuTestServer *t = kefu_test_server_new_full (TRUE);
@@ -1254,6 +1276,7 @@ main (int   argc,
   g_test_add_func ("/server/login/logout-expiry", test_login_logout_expiry);
   g_test_add_func ("/server/login/rate-limit", test_login_rate_limit);
   g_test_add_func ("/server/login/https", test_https);
+  g_test_add_func ("/server/login/password-hashes", test_password_hashes);
   g_test_add_func ("/server/http/bad-bodies", test_bad_bodies);
   g_test_add_func ("/server/push/replay-and-gap", test_push_replay_and_gap);
   g_test_add_func ("/server/push/case-conflict", test_case_conflict);

@@ -25,15 +25,12 @@ object_string (JsonObject *object,
   return json_node_get_string (node);
 }
 
+/* A stored row's JSON (written by this server) as an object. */
 static JsonObject *
 parse_data (const char *json)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonNode *root;
+  g_autoptr(JsonNode) root = json != NULL ? kefu_sync_json_parse (json, strlen (json), NULL) : NULL;
 
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL))
-    return json_object_new ();
-  root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return json_object_new ();
   return json_object_ref (json_node_get_object (root));

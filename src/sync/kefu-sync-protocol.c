@@ -692,41 +692,6 @@ kefu_sync_fields_validate (JsonObject  *fields,
   return TRUE;
 }
 
-/* Refuses nesting deeper than KEFU_SYNC_MAX_DEPTH before json-glib
- * recurses into it. */
-static gboolean
-check_depth (const char  *data,
-             gsize        length,
-             GError     **error)
-{
-  gboolean in_string = FALSE;
-  int depth = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > KEFU_SYNC_MAX_DEPTH)
-            return fail (error, "JSON is nested too deeply");
-        }
-      else if (c == ']' || c == '}')
-        depth--;
-    }
-  return TRUE;
-}
-
 /**
  * kefu_sync_parse_object:
  * Returns: (transfer full): the top-level object of @data.
@@ -736,9 +701,7 @@ kefu_sync_parse_object (const char  *data,
                         gsize        length,
                         GError     **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
 
   if (length > KEFU_SYNC_MAX_BODY)
     {
@@ -756,17 +719,10 @@ kefu_sync_parse_object (const char  *data,
       fail (error, "body contains a NUL byte");
       return NULL;
     }
-  if (!check_depth (data, length, error))
+  root = kefu_sync_json_parse (data, length, error);
+  if (root == NULL)
     return NULL;
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
-    {
-      fail (error, "body is not valid JSON: %s", local_error->message);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       fail (error, "body must be a JSON object");
       return NULL;
