@@ -1010,6 +1010,30 @@ kefu_sync_local_reset (KefuDb      *db,
   return kefu_db_commit (db, error);
 }
 
+/**
+ * kefu_sync_local_restart_pull:
+ *
+ * Forgets cursors and server versions (the next pull starts from a
+ * snapshot) but keeps the push numbering: for a copy that no longer
+ * matches the server within the same epoch.
+ */
+gboolean
+kefu_sync_local_restart_pull (KefuDb  *db,
+                              GError **error)
+{
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  if (!kefu_db_exec (db, "DELETE FROM sync_scope; DELETE FROM sync_row;", error) ||
+      !kefu_sync_local_set (db, "snapshot_done", NULL, error))
+    {
+      kefu_db_rollback (db);
+      return FALSE;
+    }
+  return kefu_db_commit (db, error);
+}
+
 gint64
 kefu_sync_local_open_conflicts (KefuDb *db)
 {

@@ -154,6 +154,9 @@ gboolean        kefu_sync_local_set_device_code (KefuDb            *db,
                                                const char          *device_id,
                                                GError             **error);
 
+gboolean        kefu_sync_local_restart_pull  (KefuDb              *db,
+                                               GError             **error);
+
 /* Conflicts the server recorded that nobody has resolved yet. */
 gint64          kefu_sync_local_open_conflicts (KefuDb         *db);
 

@@ -49,6 +49,7 @@ typedef struct
   char   *server_checksum;
   gint64  local_count;
   char   *local_checksum;
+  gboolean comparable;   /* this computer's cursor is at the server's */
 } KefuSyncScopeCheck;
 
 void kefu_sync_scope_check_free (KefuSyncScopeCheck *check);
