@@ -298,6 +298,18 @@ test_case_numbers_unique (void)
 
   sync_ok (n, 0);
   sync_ok (n, 1);
+  /* Each computer's code is the number the server gave its registration
+   * in the branch's sequence: different by construction. */
+  {
+    g_autofree char *a = kefu_sync_local_get (n->db[0]->db, "device_code");
+    g_autofree char *b = kefu_sync_local_get (n->db[1]->db, "device_code");
+
+    g_assert_nonnull (a);
+    g_assert_nonnull (b);
+    g_assert_true (a[0] == 'Z' && b[0] == 'Z');
+    g_assert_cmpstr (a, !=, b);
+    g_assert_cmpint (kefu_sync_local_open_conflicts (n->db[0]->db), ==, 0);
+  }
   for (guint round = 0; round < 20; round++)
     for (guint i = 0; i < 2; i++)
       {

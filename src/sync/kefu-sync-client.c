@@ -482,6 +482,7 @@ worker_login (Worker        *w,
           !kefu_sync_local_adopt_office (w->db, reply->org_unit_id, &cause))
         return local_error (error, cause);
       if (!kefu_sync_local_set_device_code (w->db, device, &cause) ||
+          !kefu_sync_local_register_device (w->db, device, &cause) ||
           !kefu_sync_local_set (w->db, "server_url", w->url, &cause) ||
           !kefu_sync_local_set (w->db, "username", w->username, &cause) ||
           !kefu_sync_local_set (w->db, "user_id", reply->user_id, &cause) ||
@@ -677,8 +678,11 @@ rows_from_changes (GPtrArray *changes)
     {
       KefuSyncChange *c = changes->pdata[i];
 
-      g_ptr_array_add (rows, kefu_pulled_row_new (c->scope, c->entity, c->row_id, c->version,
-                                                  c->deleted, c->fields));
+      KefuPulledRow *row = kefu_pulled_row_new (c->scope, c->entity, c->row_id, c->version,
+                                                c->deleted, c->fields);
+
+      row->server_seq = c->server_seq;
+      g_ptr_array_add (rows, row);
     }
   return rows;
 }
