@@ -25,4 +25,6 @@ if [ ! -e "$data/kefu-server.db" ]; then
   echo "Creating $data with the first admin \"${KEFU_ADMIN:-admin}\"." >&2
   "$server" init --data "$data" --admin "${KEFU_ADMIN:-admin}"
 fi
+# Plain malloc for json-glib's small nodes (docs/benchmarks.md, "Sync").
+export G_SLICE="${G_SLICE:-always-malloc}"
 exec "$server" serve --data "$data" "$@"

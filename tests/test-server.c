@@ -460,6 +460,24 @@ test_bad_bodies (void)
       reply = kefu_test_request_full (t, "POST", "push", token, junk, "gzip", &status);
       g_assert_cmpuint (status, ==, 415);
     }
+    /* A small gzip body that inflates beyond the limit is refused too. */
+    {
+      g_autoptr(GZlibCompressor) bomb_gz = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+      g_autofree char *spaces = g_strnfill (t->config.max_body + 1024, ' ');
+      g_autoptr(GBytes) plain_bomb = g_bytes_new_take (g_steal_pointer (&spaces), t->config.max_body + 1024);
+      g_autoptr(GInputStream) bomb_in = g_memory_input_stream_new_from_bytes (plain_bomb);
+      g_autoptr(GInputStream) bomb_zin = g_converter_input_stream_new (bomb_in, G_CONVERTER (bomb_gz));
+      g_autoptr(GOutputStream) bomb_out = g_memory_output_stream_new_resizable ();
+      g_autoptr(GBytes) bomb = NULL;
+
+      g_output_stream_splice (bomb_out, bomb_zin, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error);
+      g_assert_no_error (error);
+      bomb = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (bomb_out));
+      g_assert_cmpuint (g_bytes_get_size (bomb), <, t->config.max_body / 100);
+      g_clear_pointer (&reply, g_free);
+      reply = kefu_test_request_full (t, "POST", "push", token, bomb, "gzip", &status);
+      g_assert_cmpuint (status, ==, 413);
+    }
   }
 
   /* Unknown endpoint and wrong method. */
@@ -693,6 +711,52 @@ test_new_branch_same_batch (void)
   reply = device_push (t, d);
   g_assert_cmpstr (status_at (reply, 0), ==, "applied");
   g_assert_cmpstr (status_at (reply, 1), ==, "applied");
+
+  kefu_test_server_free (t);
+}
+
+static void
+test_device_of_another_office (void)
+{
+  KefuTestServer *t = kefu_test_server_new ();
+  g_autofree char *hq = NULL;
+  g_autofree char *token = admin_login (t, &hq);
+  g_autoptr(Device) admin = device_new (token);
+  g_autofree char *branch = new_id ();
+  g_autofree char *agent = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *reply = NULL;
+  g_autofree char *path = NULL;
+  guint status;
+
+  add_unit (t, admin, branch, "B9", "branch", hq);
+  add_user (t, token, "b9.agent", "agent", branch);
+  agent = user_login (t, "b9.agent");
+
+  /* The admin's device id, used by an agent of another office, is refused
+   * as a whole: its seqs and stored results stay the admin's. */
+  body = g_strdup_printf ("{\"device_id\":\"%s\",\"epoch\":\"%s\",\"ops\":[]}", admin->id, t->epoch);
+  reply = kefu_test_request (t, "POST", "push", agent, body, &status);
+  g_assert_cmpuint (status, ==, 403);
+  g_clear_pointer (&reply, g_free);
+
+  /* A branch admin can neither see nor edit headquarters' admin account. */
+  {
+    g_autofree char *b9_admin = NULL;
+    g_autofree char *me = kefu_test_request (t, "GET", "me", token, NULL, &status);
+    g_autoptr(JsonObject) object = kefu_test_json (me);
+
+    add_user (t, token, "b9.admin", "admin", branch);
+    b9_admin = user_login (t, "b9.admin");
+    path = g_strdup_printf ("users/%s", json_object_get_string_member (object, "id"));
+    reply = kefu_test_request (t, "PATCH", path, b9_admin, "{\"active\":false}", &status);
+    g_assert_cmpuint (status, ==, 404);
+    g_clear_pointer (&reply, g_free);
+    reply = kefu_test_request (t, "GET", "users", b9_admin, NULL, &status);
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_null (strstr (reply, KEFU_TEST_ADMIN "\""));
+    g_assert_nonnull (strstr (reply, "b9.agent"));
+  }
 
   kefu_test_server_free (t);
 }
@@ -934,6 +998,121 @@ test_snapshot_verify (void)
   g_assert_cmpuint (json_array_get_length (scopes), ==, 3);
 
   kefu_test_server_free (t);
+}
+
+/* --- the command line ---------------------------------------------------------- */
+
+static int
+run_cli (const char * const *args,
+         const char         *stdin_text,
+         char              **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("KEFU_SERVER_BIN"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                               | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, stdin_text, NULL, &out, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
+}
+
+static gboolean
+has_row_cb (const KefuStoreRow *row,
+            gpointer            user_data)
+{
+  (*(guint *) user_data)++;
+  return TRUE;
+}
+
+static guint
+count_entity (const char *dir,
+              const char *entity)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spec = g_strconcat ("sqlite:", dir, NULL);
+  g_autoptr(KefuStore) store = kefu_store_open (spec, &error);
+  guint n = 0;
+
+  g_assert_no_error (error);
+  store->vtable->rows_of_entity (store, entity, has_row_cb, &n, &error);
+  g_assert_no_error (error);
+  return n;
+}
+
+static char *
+epoch_of (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spec = g_strconcat ("sqlite:", dir, NULL);
+  g_autoptr(KefuStore) store = kefu_store_open (spec, &error);
+
+  g_assert_no_error (error);
+  return store->vtable->meta_get (store, "epoch", &error);
+}
+
+static void
+test_cli_init_backup_restore (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("kefu-server-cli-XXXXXX", &error);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *backup = g_build_filename (dir, "backup.db", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *epoch1 = NULL;
+  g_autofree char *epoch2 = NULL;
+  const char *init[] = { "init", "--data", data, "--admin", "root", NULL };
+  const char *argv_password[] = { "init", "--data", data, "--admin", "root", "--password", "secret-secret", NULL };
+  const char *backup_args[] = { "backup", "--data", data, backup, NULL };
+  const char *restore_args[] = { "restore", "--data", data, backup, NULL };
+
+  /* No password on the command line; from standard input it works once. */
+  g_assert_cmpint (run_cli (argv_password, NULL, &err), ==, 2);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (init, "short\n", &err), ==, 1);
+  g_assert_nonnull (strstr (err, "at least 8"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (init, "a long password\n", &err), ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (init, "a long password\n", &err), ==, 1);
+  g_assert_nonnull (strstr (err, "already initialised"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpuint (count_entity (data, "org_unit"), ==, 1);
+  epoch1 = epoch_of (data);
+
+  /* Back up, change the store, restore: the change is gone and the epoch
+   * is new, so every client resynchronises. */
+  g_assert_cmpint (run_cli (backup_args, NULL, &err), ==, 0);
+  g_clear_pointer (&err, g_free);
+  {
+    g_autofree char *spec = g_strconcat ("sqlite:", data, NULL);
+    g_autoptr(KefuStore) store = kefu_store_open (spec, &error);
+    KefuStoreRow row = { 0 };
+
+    row.entity = (char *) "org_unit";
+    row.row_id = (char *) "01900000-0000-7000-8000-0000000000e1";
+    row.scope = (char *) "org";
+    row.version = 1;
+    row.data = (char *) "{\"code\":\"LATE\"}";
+    store->vtable->row_put (store, &row, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (count_entity (data, "org_unit"), ==, 2);
+  g_assert_cmpint (run_cli (restore_args, NULL, &err), ==, 0);
+  g_assert_cmpuint (count_entity (data, "org_unit"), ==, 1);
+  epoch2 = epoch_of (data);
+  g_assert_nonnull (epoch2);
+  g_assert_cmpstr (epoch2, !=, epoch1);
+
+  kefu_test_server_rm_rf (dir);
 }
 
 /* --- users ------------------------------------------------------------------ */
@@ -1283,9 +1462,11 @@ main (int   argc,
   g_test_add_func ("/server/push/customer-merge", test_customer_merge);
   g_test_add_func ("/server/push/kb-versions", test_kb_versions);
   g_test_add_func ("/server/push/new-branch-same-batch", test_new_branch_same_batch);
+  g_test_add_func ("/server/push/device-of-another-office", test_device_of_another_office);
   g_test_add_func ("/server/pull/paging", test_pull_paging);
   g_test_add_func ("/server/pull/horizon-gone", test_horizon_gone);
   g_test_add_func ("/server/epoch/change", test_epoch_change);
+  g_test_add_func ("/server/cli/init-backup-restore", test_cli_init_backup_restore);
   g_test_add_func ("/server/snapshot-verify", test_snapshot_verify);
   g_test_add_func ("/server/users", test_users);
   g_test_add_func ("/server/scope-matrix", test_scope_matrix);

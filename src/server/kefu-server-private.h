@@ -26,6 +26,7 @@ struct _KefuServer
   gint64            clock_offset;
   GHashTable       *login_failures;  /* "username\npeer" -> LoginFailures */
   char             *dummy_hash;      /* verified against for unknown users */
+  GCancellable     *cancellable;     /* cancelled when the server is freed */
 
   /* The org tree, read from the org_unit rows; reloaded after a push
    * writes one. */
@@ -88,6 +89,9 @@ void          _kefu_server_users           (KefuServer    *self,
                                             const char    *user_id,
                                             GBytes        *body,
                                             KefuReply     *reply);
+
+void          _kefu_server_append_user_members (GString             *out,
+                                                const KefuStoreUser *user);
 
 /* The users endpoints' body parser (fuzzed): a user object with the
  * members allowed for @creating. */

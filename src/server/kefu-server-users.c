@@ -133,11 +133,13 @@ _kefu_server_parse_user_body (const char  *data,
   return g_steal_pointer (&object);
 }
 
-static void
-append_user (GString             *out,
-             const KefuStoreUser *user)
+/* The members of a user object (no braces): id, username, role,
+ * org_unit_id, staff_id, active. */
+void
+_kefu_server_append_user_members (GString             *out,
+                                  const KefuStoreUser *user)
 {
-  g_string_append (out, "{\"id\":");
+  g_string_append (out, "\"id\":");
   kefu_sync_append_json_string (out, user->id);
   g_string_append (out, ",\"username\":");
   kefu_sync_append_json_string (out, user->username);
@@ -147,7 +149,16 @@ append_user (GString             *out,
   kefu_sync_append_json_string (out, user->org_unit_id);
   g_string_append (out, ",\"staff_id\":");
   kefu_sync_append_json_string (out, user->staff_id);
-  g_string_append_printf (out, ",\"active\":%s}", user->active ? "true" : "false");
+  g_string_append_printf (out, ",\"active\":%s", user->active ? "true" : "false");
+}
+
+static void
+append_user (GString             *out,
+             const KefuStoreUser *user)
+{
+  g_string_append_c (out, '{');
+  _kefu_server_append_user_members (out, user);
+  g_string_append_c (out, '}');
 }
 
 static char *

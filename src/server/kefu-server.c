@@ -278,18 +278,28 @@ kefu_server_purge (KefuServer  *self,
                    GError     **error)
 {
   guint n = 0;
+  g_autofree char *detail = NULL;
 
   if (!kefu_store_begin (self->store, error))
     return 0;
   if (!self->store->vtable->purge_tombstones (self->store, _kefu_server_now (self) - self->config.tombstone_ms,
                                               &n, error)
-      || !self->store->vtable->token_purge (self->store, _kefu_server_now (self), NULL, error)
-      || !kefu_store_commit (self->store, error))
+      || !self->store->vtable->token_purge (self->store, _kefu_server_now (self), NULL, error))
+    goto fail;
+  if (n > 0)
     {
-      kefu_store_rollback (self->store);
-      return 0;
+      detail = g_strdup_printf ("{\"tombstones\":%u}", n);
+      if (!self->store->vtable->audit_append (self->store, _kefu_server_now (self), NULL, NULL,
+                                              "purge", NULL, NULL, detail, error))
+        goto fail;
     }
+  if (!kefu_store_commit (self->store, error))
+    goto fail;
   return n;
+
+fail:
+  kefu_store_rollback (self->store);
+  return 0;
 }
 
 /* --- bodies ---------------------------------------------------------------- */
@@ -482,6 +492,118 @@ authenticate (KefuServer        *self,
   return identity;
 }
 
+/* A sign-in whose password is being checked: Argon2id takes tens of
+ * milliseconds and 64 MiB, so it runs in a thread while the message waits
+ * (paused) and the main loop serves everyone else. */
+typedef struct
+{
+  KefuServer        *self;          /* valid unless the task was cancelled */
+  SoupServerMessage *msg;
+  KefuSyncLogin     *login;
+  KefuStoreUser     *user;          /* NULL when unknown or inactive */
+  char              *key;           /* rate-limit key: user name + peer */
+  char              *hash;          /* to check against */
+} LoginCheck;
+
+static void
+login_check_free (LoginCheck *check)
+{
+  g_object_unref (check->msg);
+  kefu_sync_login_free (check->login);
+  kefu_store_user_free (check->user);
+  g_free (check->key);
+  g_free (check->hash);
+  g_free (check);
+}
+
+static void
+check_password_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  LoginCheck *check = task_data;
+  gboolean ok = kefu_server_check_password (check->hash, check->login->password);
+
+  /* An unknown user spent the same time on the dummy hash, then fails. */
+  g_task_return_boolean (task, ok && check->user != NULL);
+}
+
+static void
+finish_login (KefuServer *self,
+              LoginCheck *check,
+              gboolean    ok)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KefuSyncLoginReply) out = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *hash = NULL;
+  SoupServerMessage *msg = check->msg;
+  KefuStoreUser *user = check->user;
+  KefuReply reply = { 0 };
+  gint64 now = _kefu_server_now (self);
+
+  if (!ok)
+    {
+      LoginFailures *failures = g_hash_table_lookup (self->login_failures, check->key);
+
+      if (failures == NULL)
+        {
+          /* Forget stale entries now and then, so the table stays small. */
+          if (g_hash_table_size (self->login_failures) > 10000)
+            g_hash_table_remove_all (self->login_failures);
+          failures = g_new0 (LoginFailures, 1);
+          failures->first = now;
+          g_hash_table_insert (self->login_failures, g_strdup (check->key), failures);
+        }
+      failures->count++;
+      self->store->vtable->audit_append (self->store, now, user != NULL ? user->id : NULL, check->login->device_id,
+                                         "login.failed", "user", NULL, check->login->username, NULL);
+      send_error (msg, 401, "unauthorized", "Wrong user name or password");
+      return;
+    }
+  g_hash_table_remove (self->login_failures, check->key);
+
+  token = new_token ();
+  hash = sha256_hex (token);
+  if (!self->store->vtable->token_insert (self->store, hash, user->id, now + self->config.token_ttl_ms, &error)
+      || !self->store->vtable->audit_append (self->store, now, user->id, check->login->device_id,
+                                             "login", "user", user->id, NULL, &error))
+    {
+      _kefu_reply_from_error (&reply, error);
+      set_reply (msg, &reply);
+      return;
+    }
+
+  out = g_new0 (KefuSyncLoginReply, 1);
+  out->token = g_steal_pointer (&token);
+  out->expires_at = now + self->config.token_ttl_ms;
+  out->epoch = g_strdup (self->epoch);
+  out->user_id = g_strdup (user->id);
+  out->username = g_strdup (user->username);
+  out->role = g_strdup (user->role);
+  out->org_unit_id = g_strdup (user->org_unit_id);
+  out->staff_id = g_strdup (user->staff_id);
+  reply.status = 200;
+  reply.body = kefu_sync_login_reply_encode (out);
+  set_reply (msg, &reply);
+}
+
+static void
+password_checked_cb (GObject      *source_object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask *task = G_TASK (result);
+  LoginCheck *check = g_task_get_task_data (task);
+  gboolean ok = g_task_propagate_boolean (task, NULL);
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    return;   /* the server is gone */
+  finish_login (check->self, check, ok);
+  soup_server_message_unpause (check->msg);
+}
+
 static void
 handle_login (KefuServer        *self,
               SoupServerMessage *msg,
@@ -489,15 +611,13 @@ handle_login (KefuServer        *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KefuSyncLogin) login = NULL;
-  g_autoptr(KefuStoreUser) user = NULL;
-  g_autoptr(KefuSyncLoginReply) out = NULL;
+  g_autoptr(GTask) task = NULL;
   g_autofree char *key = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *hash = NULL;
   LoginFailures *failures;
+  LoginCheck *check;
+  KefuStoreUser *user;
   KefuReply reply = { 0 };
   gint64 now = _kefu_server_now (self);
-  gboolean ok;
   gsize length;
   const char *data = g_bytes_get_data (body, &length);
 
@@ -529,57 +649,21 @@ handle_login (KefuServer        *self,
       set_reply (msg, &reply);
       return;
     }
-  if (user != NULL && user->active)
-    ok = kefu_server_check_password (user->password_hash, login->password);
-  else
-    {
-      /* Spend the same time as for a real user, then fail. */
-      kefu_server_check_password (self->dummy_hash, login->password);
-      ok = FALSE;
-    }
+  if (user != NULL && !user->active)
+    g_clear_pointer (&user, kefu_store_user_free);
 
-  if (!ok)
-    {
-      if (failures == NULL)
-        {
-          /* Forget stale entries now and then, so the table stays small. */
-          if (g_hash_table_size (self->login_failures) > 10000)
-            g_hash_table_remove_all (self->login_failures);
-          failures = g_new0 (LoginFailures, 1);
-          failures->first = now;
-          g_hash_table_insert (self->login_failures, g_steal_pointer (&key), failures);
-        }
-      failures->count++;
-      self->store->vtable->audit_append (self->store, now, user != NULL ? user->id : NULL, login->device_id,
-                                         "login.failed", "user", NULL, login->username, NULL);
-      send_error (msg, 401, "unauthorized", "Wrong user name or password");
-      return;
-    }
-  g_hash_table_remove (self->login_failures, key);
+  check = g_new0 (LoginCheck, 1);
+  check->self = self;
+  check->msg = g_object_ref (msg);
+  check->login = g_steal_pointer (&login);
+  check->user = user;
+  check->key = g_steal_pointer (&key);
+  check->hash = g_strdup (user != NULL ? user->password_hash : self->dummy_hash);
 
-  token = new_token ();
-  hash = sha256_hex (token);
-  if (!self->store->vtable->token_insert (self->store, hash, user->id, now + self->config.token_ttl_ms, &error)
-      || !self->store->vtable->audit_append (self->store, now, user->id, login->device_id,
-                                             "login", "user", user->id, NULL, &error))
-    {
-      _kefu_reply_from_error (&reply, error);
-      set_reply (msg, &reply);
-      return;
-    }
-
-  out = g_new0 (KefuSyncLoginReply, 1);
-  out->token = g_steal_pointer (&token);
-  out->expires_at = now + self->config.token_ttl_ms;
-  out->epoch = g_strdup (self->epoch);
-  out->user_id = g_strdup (user->id);
-  out->username = g_strdup (user->username);
-  out->role = g_strdup (user->role);
-  out->org_unit_id = g_strdup (user->org_unit_id);
-  out->staff_id = g_strdup (user->staff_id);
-  reply.status = 200;
-  reply.body = kefu_sync_login_reply_encode (out);
-  set_reply (msg, &reply);
+  soup_server_message_pause (msg);
+  task = g_task_new (NULL, self->cancellable, password_checked_cb, NULL);
+  g_task_set_task_data (task, check, (GDestroyNotify) login_check_free);
+  g_task_run_in_thread (task, check_password_thread);
 }
 
 static void
@@ -607,19 +691,10 @@ handle_me (KefuServer        *self,
            KefuIdentity      *identity)
 {
   g_autoptr(GPtrArray) scopes = _kefu_identity_scopes (identity);
-  KefuStoreUser *user = identity->user;
-  GString *out = g_string_new ("{\"id\":");
+  GString *out = g_string_new ("{");
   KefuReply reply = { 0 };
 
-  kefu_sync_append_json_string (out, user->id);
-  g_string_append (out, ",\"username\":");
-  kefu_sync_append_json_string (out, user->username);
-  g_string_append (out, ",\"role\":");
-  kefu_sync_append_json_string (out, user->role);
-  g_string_append (out, ",\"org_unit_id\":");
-  kefu_sync_append_json_string (out, user->org_unit_id);
-  g_string_append (out, ",\"staff_id\":");
-  kefu_sync_append_json_string (out, user->staff_id);
+  _kefu_server_append_user_members (out, identity->user);
   g_string_append (out, ",\"epoch\":");
   kefu_sync_append_json_string (out, self->epoch);
   g_string_append (out, ",\"scopes\":[");
@@ -760,6 +835,7 @@ kefu_server_new (KefuStore               *store,
   else
     kefu_server_config_init (&self->config);
   self->login_failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->cancellable = g_cancellable_new ();
 
   if (!ensure_sodium (error))
     return NULL;
@@ -790,6 +866,12 @@ kefu_server_free (KefuServer *self)
 {
   if (self == NULL)
     return;
+  /* Sign-ins still checking their password find the server gone. */
+  if (self->cancellable != NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+    }
   if (self->soup != NULL)
     {
       soup_server_disconnect (self->soup);

@@ -782,7 +782,10 @@ store_rows_scan (KefuStore          *store,
                  GError            **error)
 {
   KefuStoreSqlite *self = SELF (store);
-  g_autoptr(GString) sql = g_string_new ("SELECT " ROW_COLUMNS " FROM row WHERE key > ?");
+  /* NOT INDEXED: walk the rows in key order and filter by scope. With the
+   * (scope, seq) index SQLite would gather every row of the scopes and
+   * sort them for each page. */
+  g_autoptr(GString) sql = g_string_new ("SELECT " ROW_COLUMNS " FROM row NOT INDEXED WHERE key > ?");
   sqlite3_stmt *stmt = NULL;
   guint n_scopes = scopes != NULL ? g_strv_length ((char **) scopes) : 0;
   gboolean ok;
@@ -902,6 +905,25 @@ store_audit_count (KefuStore  *store,
   return n;
 }
 
+static gboolean
+store_backup (KefuStore   *store,
+              const char  *path,
+              GError     **error)
+{
+  KefuStoreSqlite *self = SELF (store);
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (self->db, "VACUUM INTO ?", -1, &stmt, NULL) != SQLITE_OK)
+    return set_error (self, error);
+  bind_text (stmt, 1, path);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    set_error (self, error);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
 static const KefuStoreVTable sqlite_vtable = {
   .close = store_close,
   .begin = store_begin,
@@ -932,6 +954,7 @@ static const KefuStoreVTable sqlite_vtable = {
   .audit_count = store_audit_count,
   .push_results_put = store_push_results_put,
   .push_results_get = store_push_results_get,
+  .backup = store_backup,
 };
 
 /**

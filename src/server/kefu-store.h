@@ -215,6 +215,11 @@ typedef struct
                                        gint64               seq,
                                        gint64              *first_seq,
                                        GError             **error);
+  /* Writes a consistent copy of the whole store to @path (a file the
+   * backend can restore from; for SQLite a database file). */
+  gboolean       (*backup)            (KefuStore           *self,
+                                       const char          *path,
+                                       GError             **error);
 } KefuStoreVTable;
 
 struct _KefuStore

@@ -10,7 +10,7 @@
 
 #include "kefu-server.h"
 
-/* kefu-server [serve|init|reset-epoch|restore|purge] — see README.md. */
+/* kefu-server [serve|init|backup|restore|reset-epoch|purge] — see README.md. */
 
 #define DEFAULT_PORT 8765
 
@@ -131,6 +131,24 @@ run_reset_epoch (GError **error)
   return TRUE;
 }
 
+static gboolean
+run_backup (const char  *target,
+            GError     **error)
+{
+  g_autoptr(KefuStore) store = NULL;
+
+  if (target == NULL)
+    {
+      g_set_error_literal (error, KEFU_SERVER_ERROR, KEFU_SERVER_ERROR_INVALID,
+                           "Usage: kefu-server backup --data DIR BACKUP-FILE");
+      return FALSE;
+    }
+  if ((store = open_store (error)) == NULL || !store->vtable->backup (store, target, error))
+    return FALSE;
+  g_print ("Backed up to %s.\n", target);
+  return TRUE;
+}
+
 /* Puts a copy of a backup file in place of the store (the server must be
  * stopped), then starts a new epoch. */
 static gboolean
@@ -230,7 +248,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("[serve|init|reset-epoch|restore BACKUP|purge]");
+  g_autoptr(GOptionContext) context = g_option_context_new ("[serve|init|backup FILE|restore FILE|reset-epoch|purge]");
   g_autoptr(GError) error = NULL;
   const char *command;
   gboolean ok;
@@ -250,6 +268,8 @@ main (int   argc,
     ok = run_init (&error);
   else if (g_str_equal (command, "reset-epoch"))
     ok = run_reset_epoch (&error);
+  else if (g_str_equal (command, "backup"))
+    ok = run_backup (argc > 2 ? argv[2] : NULL, &error);
   else if (g_str_equal (command, "restore"))
     ok = run_restore (argc > 2 ? argv[2] : NULL, &error);
   else if (g_str_equal (command, "purge"))
