@@ -1021,9 +1021,20 @@ worker_run (Worker        *w,
         return TRUE;
       if (g_error_matches (e, KEFU_SYNC_CLIENT_ERROR, KEFU_SYNC_CLIENT_ERROR_RESYNC))
         {
+          g_autofree char *stored = kefu_sync_local_get (w->db, "epoch");
+          GError *cause = NULL;
+
           g_clear_error (&e);
-          if (!worker_resync (w, error))
-            return FALSE;
+          /* A new epoch starts everything over (SYNC.md, "Epoch"); a
+           * stale cursor in the same epoch (410 "horizon") only the
+           * pull: the push numbering the server knows stays. */
+          if (g_strcmp0 (stored, w->epoch) != 0)
+            {
+              if (!worker_resync (w, error))
+                return FALSE;
+            }
+          else if (!kefu_sync_local_restart_pull (w->db, &cause))
+            return local_error (error, cause);
           continue;
         }
       if (g_error_matches (e, KEFU_SYNC_CLIENT_ERROR, KEFU_SYNC_CLIENT_ERROR_AUTH) && attempt == 0 &&
