@@ -10,9 +10,18 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "kefu-test-util.h"
 #include "kefu-uuid.h"
+
+/* In the child: die with the test, even when an assertion aborts it
+ * before it could stop its servers. */
+static inline void
+kefu_test_die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
 
 typedef struct
 {
@@ -80,6 +89,7 @@ kefu_test_server_serve (KefuTestServer *s,
   char *line;
 
   g_subprocess_launcher_setenv (launcher, "KEFU_SERVER_PWHASH_FAST", "1", TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, kefu_test_die_with_parent, NULL, NULL);
   s->proc = g_subprocess_launcher_spawn (launcher, &error, exe, "serve", "--data", s->data,
                                          "--port", port_text, NULL);
   g_assert_no_error (error);

@@ -48,10 +48,13 @@ start_keyring (void)
         return;
       if (keyring == NULL)
         {
-          keyring = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                      G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                      "gnome-keyring-daemon", "--foreground", "--unlock",
-                                      "--components=secrets", NULL);
+          g_autoptr(GSubprocessLauncher) launcher =
+            g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+
+          g_subprocess_launcher_set_child_setup (launcher, kefu_test_die_with_parent, NULL, NULL);
+          keyring = g_subprocess_launcher_spawn (launcher, &error, "gnome-keyring-daemon", "--foreground",
+                                                 "--unlock", "--components=secrets", NULL);
           g_assert_no_error (error);
           /* --unlock reads the login keyring's password from stdin and
            * creates that keyring (the default collection) with it. */
