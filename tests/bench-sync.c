@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libpq-fe.h>
 #include <libsoup/soup.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -27,12 +28,14 @@ static int opt_changes = 100000;
 static int opt_batch = KEFU_SYNC_MAX_OPS;
 static int opt_page = KEFU_SYNC_MAX_PAGE;
 static char *opt_server = NULL;
+static char *opt_postgres = NULL;
 
 static GOptionEntry entries[] = {
   { "changes", 'n', 0, G_OPTION_ARG_INT, &opt_changes, "Changes to push and pull (default 100000)", "N" },
   { "batch", 0, 0, G_OPTION_ARG_INT, &opt_batch, "Ops per push (default 500)", "N" },
   { "page", 0, 0, G_OPTION_ARG_INT, &opt_page, "Rows per pull page (default 5000)", "N" },
   { "server", 0, 0, G_OPTION_ARG_FILENAME, &opt_server, "The kefu-server executable", "PATH" },
+  { "postgres", 0, 0, G_OPTION_ARG_STRING, &opt_postgres, "Run the server on this PostgreSQL database (libpq conninfo); the yardstick is then raw libpq", "CONNINFO" },
   { NULL }
 };
 
@@ -130,6 +133,47 @@ post (SoupSession *session,
 }
 
 /* The process's CPU time (user + system), in seconds. */
+/* Raw libpq: the same rows into one table of the server's database, in
+ * one transaction, with a prepared statement. */
+static void
+pg_ok (PGconn   *conn,
+       PGresult *result)
+{
+  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("raw libpq: %s", PQerrorMessage (conn));
+  PQclear (result);
+}
+
+static double
+raw_pg_rows_per_s (const char *conninfo,
+                   const char *branch,
+                   GPtrArray  *ids)
+{
+  PGconn *conn = PQconnectdb (conninfo);
+  double t0, t1;
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("raw libpq: %s", PQerrorMessage (conn));
+  pg_ok (conn, PQexec (conn, "CREATE TABLE bench_raw_row (key bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+                             " entity text, row_id text, data text, UNIQUE (entity, row_id))"));
+  pg_ok (conn, PQprepare (conn, "ins", "INSERT INTO bench_raw_row (entity, row_id, data) VALUES ('customer', $1, $2)",
+                          2, NULL));
+  t0 = now_s ();
+  pg_ok (conn, PQexec (conn, "BEGIN"));
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autofree char *fields = customer_fields (branch, (int) i);
+      const char *params[] = { g_ptr_array_index (ids, i), fields };
+
+      pg_ok (conn, PQexecPrepared (conn, "ins", 2, params, NULL, NULL, 0));
+    }
+  pg_ok (conn, PQexec (conn, "COMMIT"));
+  t1 = now_s ();
+  pg_ok (conn, PQexec (conn, "DROP TABLE bench_raw_row"));
+  PQfinish (conn);
+  return ids->len / (t1 - t0);
+}
+
 static double
 cpu_s (GPid pid)
 {
@@ -256,6 +300,7 @@ main (int   argc,
   guint status, port = 0;
   gint64 pulled = 0, snapshotted = 0;
   GPid pid;
+  const char *store_flag, *store_value;
 
   /* Like the server's unit file: GLib 2.74's slice allocator is slower
    * than malloc for json-glib's small nodes. It must be set before the
@@ -279,14 +324,16 @@ main (int   argc,
   g_assert_no_error (error);
 
   /* A real server process: init, then serve on a free port. */
+  store_flag = opt_postgres != NULL ? "--postgres" : "--data";
+  store_value = opt_postgres != NULL ? opt_postgres : dir;
   password_file = g_build_filename (dir, "pw", NULL);
   g_file_set_contents (password_file, "bench-password\n", -1, NULL);
   init = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, server_path, "init",
-                           "--data", dir, "--admin", "bench", "--password-file", password_file, NULL);
+                           store_flag, store_value, "--admin", "bench", "--password-file", password_file, NULL);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_wait_check (init, NULL, &error));
   server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, server_path, "serve",
-                             "--data", dir, "--port", "0", NULL);
+                             store_flag, store_value, "--port", "0", NULL);
   g_assert_no_error (error);
   server_err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (server));
   while (port == 0)
@@ -316,7 +363,8 @@ main (int   argc,
 
   for (int i = 0; i < opt_changes; i++)
     g_ptr_array_add (ids, kefu_server_uuid7 ());
-  raw_rate = raw_sqlite_rows_per_s (dir, branch, ids);
+  raw_rate = opt_postgres != NULL ? raw_pg_rows_per_s (opt_postgres, branch, ids)
+                                  : raw_sqlite_rows_per_s (dir, branch, ids);
 
   /* Push: batches of opt_batch inserts from one device, bodies built
    * before the clock starts. */
@@ -465,7 +513,8 @@ main (int   argc,
   g_print ("bench-sync: %d changes, push batches of %d, pull pages of %d, server %s\n",
            opt_changes, opt_batch, opt_page, server_path);
   g_print ("  %u CPUs, load average %.1f at start, %.1f at end\n", g_get_num_processors (), load_start[0], load_end[0]);
-  g_print ("  raw SQLite insert of the same rows  %9.0f rows/s (yardstick)\n", raw_rate);
+  g_print ("  raw %-6s insert of the same rows  %9.0f rows/s (yardstick)\n",
+           opt_postgres != NULL ? "libpq" : "SQLite", raw_rate);
   g_print ("  push over loopback                  %9.0f changes/s  budget >= %.0f  %s  (%.2fx of raw);"
            " server CPU %.1f us/change = %.0f changes per CPU-second\n",
            push_rate, BUDGET_PUSH_S, push_rate >= BUDGET_PUSH_S ? "OK" : "OVER", push_rate / raw_rate,

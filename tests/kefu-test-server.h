@@ -3,7 +3,8 @@
 
 /* A real kefu-server on 127.0.0.1, port 0, running in its own thread and
  * main context, and a SoupSession that talks to it over real HTTP. The
- * store backend comes from KEFU_TEST_STORE ("sqlite" by default, or
+ * store backend comes from KEFU_TEST_STORE ("sqlite" by default, "postgres"
+ * for a fresh schema per folder under tests/kefu-test-pg.sh, or
  * "postgres:CONNINFO"); a sqlite store lives in a fresh temporary folder. */
 
 #include <glib/gstdio.h>
@@ -12,6 +13,7 @@
 
 #include "kefu-server.h"
 #include "kefu-sync-protocol.h"
+#include "kefu-test-pg.h"
 
 #define KEFU_TEST_ADMIN "root"
 #define KEFU_TEST_PASSWORD "correct horse"
@@ -72,6 +74,8 @@ kefu_test_store_open (const char *dir)
 
   if (backend == NULL || *backend == '\0' || g_str_equal (backend, "sqlite"))
     spec = g_strconcat ("sqlite:", dir, NULL);
+  else if (g_str_equal (backend, "postgres"))
+    spec = kefu_test_pg_spec (dir);
   else
     spec = g_strdup (backend);
   store = kefu_store_open (spec, &error);

@@ -830,6 +830,52 @@ test_pull_paging (void)
 }
 
 static void
+test_delete_restore (void)
+{
+  KefuTestServer *t = kefu_test_server_new ();
+  g_autofree char *hq = NULL;
+  g_autofree char *token = admin_login (t, &hq);
+  g_autoptr(Device) d = device_new (token);
+  g_autofree char *customer = new_id ();
+  g_autofree char *cf = customer_fields (hq, "删");
+  g_autoptr(JsonObject) row = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  guint status, n_pages;
+  gint64 version;
+
+  g_assert_cmpstr (push_one (t, d, "customer", customer, "insert", 0, cf, NULL), ==, "applied");
+  g_assert_cmpstr (push_one (t, d, "customer", customer, "delete", 1, NULL, &version), ==, "applied");
+  g_assert_cmpint (version, ==, 2);
+  /* A tombstone is pulled as deleted, with its fields. */
+  changes = pull_all (t, token, 100, &n_pages, NULL);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      JsonObject *change = g_ptr_array_index (changes, i);
+
+      if (g_str_equal (json_object_get_string_member (change, "row_id"), customer))
+        {
+          g_assert_true (json_object_get_boolean_member (change, "deleted"));
+          g_assert_cmpint (json_object_get_int_member (change, "version"), ==, 2);
+        }
+    }
+  /* Deleting again changes nothing; restoring brings it back. */
+  g_assert_cmpstr (push_one (t, d, "customer", customer, "delete", 2, NULL, &version), ==, "applied");
+  g_assert_cmpint (version, ==, 2);
+  g_assert_cmpstr (push_one (t, d, "customer", customer, "restore", 2, NULL, &version), ==, "applied");
+  g_assert_cmpint (version, ==, 3);
+  row = get_row (t, token, "customer", customer, &status);
+  g_assert_false (json_object_get_boolean_member (row, "deleted"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (row, "fields"), "name"), ==, "删");
+  /* Updating a row the server never had is "not found". */
+  {
+    g_autofree char *ghost = new_id ();
+    g_assert_cmpstr (push_one (t, d, "customer", ghost, "update", 1, "{\"name\":\"x\"}", NULL), ==, "rejected");
+  }
+
+  kefu_test_server_free (t);
+}
+
+static void
 test_horizon_gone (void)
 {
   KefuTestServer *t = kefu_test_server_new ();
@@ -1465,6 +1511,7 @@ main (int   argc,
   g_test_add_func ("/server/push/device-of-another-office", test_device_of_another_office);
   g_test_add_func ("/server/pull/paging", test_pull_paging);
   g_test_add_func ("/server/pull/horizon-gone", test_horizon_gone);
+  g_test_add_func ("/server/push/delete-restore", test_delete_restore);
   g_test_add_func ("/server/epoch/change", test_epoch_change);
   g_test_add_func ("/server/cli/init-backup-restore", test_cli_init_backup_restore);
   g_test_add_func ("/server/snapshot-verify", test_snapshot_verify);

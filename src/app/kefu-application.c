@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kefu-application.h"
+#include "kefu-report-pages.h"
 #include "kefu-preferences-window.h"
 #include "kefu-secret.h"
 #include "kefu-window.h"
@@ -38,6 +39,11 @@ static const GOptionEntry option_entries[] = {
   { "measure-startup", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the time to the first frame and the memory used, then quit"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
+  { "report", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Write the monthly report of month=YYYY-MM without a window (with --pdf or --xlsx)"), N_("month=YYYY-MM") },
+  { "scope", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The report’s branch, city or province CODE (default: all)"), N_("CODE") },
+  { "pdf", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Write the report as PDF to FILE"), N_("FILE") },
+  { "xlsx", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Write the report as a spreadsheet to FILE"), N_("FILE") },
   { NULL }
 };
 
@@ -172,7 +178,7 @@ about_action (GSimpleAction *action,
                         "application-name", _("Kefu"),
                         "developer-name", _("Kefu developers"),
                         "version", PACKAGE_VERSION,
-                        "comments", _("Service center for courier branch offices: cases, customer files, knowledge and training."),
+                        "comments", _("Service center for courier branch offices: intake, cases and claims, customer files, service standards and the organisation directory."),
                         "website", "https://kefu.io",
                         "license-type", GTK_LICENSE_GPL_3_0,
                         "developers", developers,
@@ -206,6 +212,17 @@ kefu_application_handle_local_options (GApplication *app,
     }
   if (g_variant_dict_lookup (options, "database", "^&ay", &path))
     self->database_path = g_canonicalize_filename (path, NULL);
+  if (g_variant_dict_contains (options, "report"))
+    {
+      const char *spec = NULL, *scope = NULL, *pdf = NULL, *xlsx = NULL;
+
+      /* Headless: no display, no window. */
+      g_variant_dict_lookup (options, "report", "&s", &spec);
+      g_variant_dict_lookup (options, "scope", "&s", &scope);
+      g_variant_dict_lookup (options, "pdf", "^&ay", &pdf);
+      g_variant_dict_lookup (options, "xlsx", "^&ay", &xlsx);
+      return kefu_report_run_headless (self->database_path, spec, scope, pdf, xlsx);
+    }
   self->measure_startup = g_variant_dict_contains (options, "measure-startup");
   /* A measurement must not hand its work to an instance already running. */
   if (self->measure_startup)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kefu-store.h"
+#include "kefu-store-pg.h"
 
 G_DEFINE_QUARK (kefu-store-error-quark, kefu_store_error)
 
@@ -67,11 +68,7 @@ kefu_store_open (const char  *spec,
   if (g_str_has_prefix (spec, "sqlite:"))
     return kefu_store_sqlite_open (spec + strlen ("sqlite:"), error);
   if (g_str_has_prefix (spec, "postgres:"))
-    {
-      g_set_error_literal (error, KEFU_STORE_ERROR, KEFU_STORE_ERROR_OPEN,
-                           "The PostgreSQL backend is not built into this kefu-server");
-      return NULL;
-    }
+    return kefu_store_pg_open (spec + strlen ("postgres:"), error);
   g_set_error (error, KEFU_STORE_ERROR, KEFU_STORE_ERROR_OPEN,
                "Unknown store \"%s\" (expected sqlite:DIR or postgres:CONNINFO)", spec);
   return NULL;

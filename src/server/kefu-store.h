@@ -216,7 +216,8 @@ typedef struct
                                        gint64              *first_seq,
                                        GError             **error);
   /* Writes a consistent copy of the whole store to @path (a file the
-   * backend can restore from; for SQLite a database file). */
+   * backend can restore from; for SQLite a database file). Optional: NULL
+   * when the database has its own tools (PostgreSQL: pg_dump). */
   gboolean       (*backup)            (KefuStore           *self,
                                        const char          *path,
                                        GError             **error);

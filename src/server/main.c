@@ -29,7 +29,7 @@ static char *opt_hq_name;
 
 static const GOptionEntry entries[] = {
   { "data", 0, 0, G_OPTION_ARG_FILENAME, &opt_data, "Data folder of the embedded SQLite store", "DIR" },
-  { "postgres", 0, 0, G_OPTION_ARG_STRING, &opt_postgres, "PostgreSQL connection string (reserved)", "CONNINFO" },
+  { "postgres", 0, 0, G_OPTION_ARG_STRING, &opt_postgres, "PostgreSQL connection string (libpq)", "CONNINFO" },
   { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen, "IP address to listen on (default 127.0.0.1)", "ADDR" },
   { "port", 0, 0, G_OPTION_ARG_INT, &opt_port, "Port (default 8765)", "N" },
   { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_cert, "TLS certificate (PEM); serves HTTPS", "FILE" },
@@ -143,7 +143,15 @@ run_backup (const char  *target,
                            "Usage: kefu-server backup --data DIR BACKUP-FILE");
       return FALSE;
     }
-  if ((store = open_store (error)) == NULL || !store->vtable->backup (store, target, error))
+  if ((store = open_store (error)) == NULL)
+    return FALSE;
+  if (store->vtable->backup == NULL)
+    {
+      g_set_error_literal (error, KEFU_SERVER_ERROR, KEFU_SERVER_ERROR_INVALID,
+                           "This store has no backup command here; back up the database with its own tools (pg_dump)");
+      return FALSE;
+    }
+  if (!store->vtable->backup (store, target, error))
     return FALSE;
   g_print ("Backed up to %s.\n", target);
   return TRUE;
