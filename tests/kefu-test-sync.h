@@ -12,9 +12,18 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "kefu-test-util.h"
 #include "kefu-uuid.h"
+
+/* In the child: die with the test, even when an assertion aborts it
+ * before it could stop its servers. */
+static inline void
+kefu_test_die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
 
 typedef struct
 {
@@ -83,6 +92,7 @@ kefu_test_server_serve (KefuTestServer *s,
   char *line;
 
   g_subprocess_launcher_setenv (launcher, "KEFU_SERVER_PWHASH_FAST", "1", TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, kefu_test_die_with_parent, NULL, NULL);
   s->proc = g_subprocess_launcher_spawn (launcher, &error, exe, "serve", s->store[0], s->store[1],
                                          "--port", port_text, NULL);
   g_assert_no_error (error);
@@ -114,6 +124,23 @@ kefu_test_server_kill (KefuTestServer *s)
   g_subprocess_send_signal (s->proc, SIGKILL);
   g_subprocess_wait (s->proc, NULL, NULL);
   g_clear_object (&s->proc);
+}
+
+/* Stops the server, gives it a new epoch (`kefu-server reset-epoch`, as
+ * after a restore) and starts it again on the same port. */
+static inline void
+kefu_test_server_reset_epoch (KefuTestServer *s)
+{
+  g_autofree char *exe = g_build_filename (BUILDDIR, "src", "server", "kefu-server", NULL);
+  g_autoptr(GSubprocess) reset = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kefu_test_server_kill (s);
+  reset = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, exe, "reset-epoch", "--data", s->data, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (reset, NULL, &error));
+  g_assert_no_error (error);
+  kefu_test_server_serve (s, s->port);
 }
 
 static inline void

@@ -298,6 +298,18 @@ test_case_numbers_unique (void)
 
   sync_ok (n, 0);
   sync_ok (n, 1);
+  /* Each computer's code is the number the server gave its registration
+   * in the branch's sequence: different by construction. */
+  {
+    g_autofree char *a = kefu_sync_local_get (n->db[0]->db, "device_code");
+    g_autofree char *b = kefu_sync_local_get (n->db[1]->db, "device_code");
+
+    g_assert_nonnull (a);
+    g_assert_nonnull (b);
+    g_assert_true (a[0] == 'Z' && b[0] == 'Z');
+    g_assert_cmpstr (a, !=, b);
+    g_assert_cmpint (kefu_sync_local_open_conflicts (n->db[0]->db), ==, 0);
+  }
   for (guint round = 0; round < 20; round++)
     for (guint i = 0; i < 2; i++)
       {
@@ -315,6 +327,131 @@ test_case_numbers_unique (void)
   net_free (n);
 }
 
+/* After the server gets a new epoch (a restore), a computer starts over
+ * from a snapshot and sends what it had not sent yet, under a new device
+ * id numbered from 1: nothing lost, nothing doubled. */
+static void
+test_epoch_change_resyncs (void)
+{
+  Net *n = net_new ();
+  g_autofree char *kept = new_customer (n->db[0]->db, "史湘云", "13300003333");
+  g_autofree char *waiting = NULL;
+  g_autofree char *device_before = NULL;
+  g_autofree char *device_after = NULL;
+  g_autofree char *epoch_before = NULL;
+  g_autofree char *epoch_after = NULL;
+
+  sync_ok (n, 0);
+  sync_ok (n, 1);
+  device_before = kefu_sync_local_push_device (n->db[0]->db);
+  epoch_before = kefu_sync_local_get (n->db[0]->db, "epoch");
+
+  /* Offline edits, then the server comes back with a new epoch. */
+  waiting = new_customer (n->db[0]->db, "薛宝钗", "13300004444");
+  g_assert_cmpint (kefu_sync_local_pending_count (n->db[0]->db), >, 0);
+  kefu_test_server_reset_epoch (n->server);
+
+  sync_ok (n, 0);
+  g_assert_cmpint (kefu_sync_local_pending_count (n->db[0]->db), ==, 0);
+  device_after = kefu_sync_local_push_device (n->db[0]->db);
+  epoch_after = kefu_sync_local_get (n->db[0]->db, "epoch");
+  g_assert_cmpstr (device_after, !=, device_before);
+  g_assert_cmpstr (epoch_after, !=, epoch_before);
+  {
+    g_autofree char *done = kefu_sync_local_get (n->db[0]->db, "snapshot_done");
+
+    g_assert_nonnull (done);
+  }
+
+  sync_ok (n, 1);
+  g_assert_cmpuint (search (n->db[1]->db, "宝钗"), ==, 1);
+  g_assert_cmpuint (search (n->db[1]->db, "湘云"), ==, 1);
+  g_assert_cmpint (kefu_test_count (n->db[1]->db, "SELECT count(*) FROM customer"), ==, 2);
+  g_assert_cmpint (kefu_test_count (n->db[0]->db, "SELECT count(*) FROM customer"), ==, 2);
+  for (guint i = 0; i < 3; i++)
+    {
+      sync_ok (n, i);
+      assert_verified (n, i);
+    }
+  net_free (n);
+}
+
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+  guint    partial;      /* progress values strictly between 0 and 1 */
+  double   last;
+  gboolean syncing_seen;
+} FirstSync;
+
+static void
+progress_cb (KefuSyncClient *client,
+             GParamSpec     *pspec,
+             FirstSync      *fs)
+{
+  double p = kefu_sync_client_get_progress (client);
+
+  if (p > 0 && p < 1)
+    fs->partial++;
+  if (p >= 0)
+    fs->last = p;
+  if (kefu_sync_client_get_state (client) == KEFU_SYNC_STATE_SYNCING)
+    fs->syncing_seen = TRUE;
+}
+
+static void
+first_sync_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  FirstSync *fs = user_data;
+  g_autoptr(GError) error = NULL;
+
+  fs->ok = kefu_sync_client_sync_finish (KEFU_SYNC_CLIENT (object), result, &error);
+  g_assert_no_error (error);
+  fs->done = TRUE;
+}
+
+/* A first sync downloads the branch in pages off the main thread and
+ * reports its progress on the main thread. */
+static void
+test_first_sync_progress (void)
+{
+  Net *n = net_new ();
+  g_autoptr(KefuTestDb) fresh = kefu_test_db_new (TRUE);
+  g_autoptr(KefuSyncClient) client = kefu_sync_client_new (fresh->path);
+  g_autoptr(GError) error = NULL;
+  FirstSync fs = { 0 };
+
+  /* 1,200 customer files (2,400 rows with their phones) at the branch. */
+  for (guint i = 0; i < 1200; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("客户%04u", i);
+      g_autofree char *phone = g_strdup_printf ("1390000%04u", i);
+
+      g_free (new_customer (n->db[0]->db, name, phone));
+    }
+  sync_ok (n, 0);
+
+  g_assert_true (kefu_sync_client_sign_in_sync (client, n->server->url, users[1], "password-b1-super", &error));
+  g_assert_no_error (error);
+  g_signal_connect (client, "notify::progress", G_CALLBACK (progress_cb), &fs);
+  g_signal_connect (client, "notify::state", G_CALLBACK (progress_cb), &fs);
+  kefu_sync_client_sync_async (client, NULL, first_sync_done_cb, &fs);
+  while (!fs.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (fs.ok);
+  g_assert_true (fs.syncing_seen);
+  g_assert_cmpuint (fs.partial, >=, 1);
+  g_assert_cmpfloat (fs.last, >, 0.9);
+  g_assert_cmpfloat (kefu_sync_client_get_progress (client), ==, -1);
+  g_assert_cmpint (kefu_sync_client_get_state (client), ==, KEFU_SYNC_STATE_SYNCED);
+  g_assert_cmpuint (search (fresh->db, "13900000042"), ==, 1);
+  g_assert_cmpint (kefu_test_count (fresh->db, "SELECT count(*) FROM customer WHERE deleted = 0"), >=, 1200);
+  net_free (n);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -323,6 +460,8 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/client/round-trip", test_round_trip);
   g_test_add_func ("/sync/client/offline-edits-reconcile", test_offline_edits_reconcile);
   g_test_add_func ("/sync/client/case-numbers-unique", test_case_numbers_unique);
+  g_test_add_func ("/sync/client/epoch-change-resyncs", test_epoch_change_resyncs);
+  g_test_add_func ("/sync/client/first-sync-progress", test_first_sync_progress);
 
   return g_test_run ();
 }

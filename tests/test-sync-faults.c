@@ -360,11 +360,14 @@ worker_start (Faults *f,
   g_autofree char *skew = g_strdup_printf ("%" G_GINT64_FORMAT, w->skew_ms);
   g_autoptr(GError) error = NULL;
   g_autofree char *first = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
 
   f->active = w;
-  w->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                              G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                              exe, w->db_path, f->proxy_url, w->user, password, skew, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, kefu_test_die_with_parent, NULL, NULL);
+  w->proc = g_subprocess_launcher_spawn (launcher, &error, exe, w->db_path, f->proxy_url, w->user,
+                                         password, skew, NULL);
   g_assert_no_error (error);
   w->in = g_object_ref (g_subprocess_get_stdin_pipe (w->proc));
   w->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (w->proc));

@@ -48,10 +48,13 @@ start_keyring (void)
         return;
       if (keyring == NULL)
         {
-          keyring = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                      G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                      "gnome-keyring-daemon", "--foreground", "--unlock",
-                                      "--components=secrets", NULL);
+          g_autoptr(GSubprocessLauncher) launcher =
+            g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+
+          g_subprocess_launcher_set_child_setup (launcher, kefu_test_die_with_parent, NULL, NULL);
+          keyring = g_subprocess_launcher_spawn (launcher, &error, "gnome-keyring-daemon", "--foreground",
+                                                 "--unlock", "--components=secrets", NULL);
           g_assert_no_error (error);
           /* --unlock reads the login keyring's password from stdin and
            * creates that keyring (the default collection) with it. */
@@ -108,6 +111,12 @@ static gboolean
 lookup_done (gpointer data)
 {
   return ((Lookup *) data)->done;
+}
+
+static gboolean
+nothing_pending (gpointer data)
+{
+  return kefu_sync_local_pending_count (data) == 0;
 }
 
 static gboolean
@@ -209,7 +218,10 @@ test_sign_in_state_and_conflicts (void)
     customer_id = g_strdup (c->id);
     case_id = g_strdup (k->id);
   }
-  run_sync (client);
+  /* Soon after a local change the engine sends it by itself. */
+  g_assert_cmpint (kefu_sync_local_pending_count (t->db), >, 0);
+  g_assert_true (wait_until (nothing_pending, t->db));
+  g_assert_true (wait_until (is_settled, client));
   other_client = kefu_sync_client_new (other->path);
   g_assert_true (kefu_sync_client_sign_in_sync (other_client, server->url, "s1-agent", "password-s1-agent", &error));
   g_assert_true (kefu_sync_client_sync_sync (other_client, &error));
@@ -257,6 +269,36 @@ test_sign_in_state_and_conflicts (void)
   run_sync (client);
   g_assert_cmpint (kefu_sync_client_get_state (client), ==, KEFU_SYNC_STATE_SYNCED);
   gtk_window_destroy (dialog);
+
+  /* Sign Out forgets the server and removes the password from the
+   * keyring; the office keeps working on its own. */
+  prefs = kefu_preferences_window_new (GTK_WINDOW (window), kefu_application_get_settings (app), t->db);
+  gtk_window_present (prefs);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "server");
+  page = GTK_WIDGET (adw_preferences_window_get_visible_page (ADW_PREFERENCES_WINDOW (prefs)));
+  _kefu_server_page_sign_out (KEFU_SERVER_PAGE (page));
+  g_assert_false (kefu_sync_client_is_signed_in (client));
+  g_assert_cmpint (kefu_sync_client_get_state (client), ==, KEFU_SYNC_STATE_SIGNED_OUT);
+  save_png (GTK_WIDGET (prefs), "sync-server-signed-out", lang);
+  gtk_window_destroy (prefs);
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (button)));
+  {
+    Lookup gone = { 0 };
+
+    /* The clear runs async: look until the keyring no longer has it. */
+    for (guint i = 0; i < 50; i++)
+      {
+        gone.done = FALSE;
+        g_clear_pointer (&gone.password, kefu_secret_free);
+        kefu_secret_lookup_async (server->url, "s1-super", NULL, looked_up_cb, &gone);
+        g_assert_true (wait_until (lookup_done, &gone));
+        if (gone.password == NULL)
+          break;
+        g_usleep (20000);
+      }
+    g_assert_null (gone.password);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   for (guint i = 0; i < 20; i++)

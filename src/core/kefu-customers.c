@@ -8,6 +8,7 @@
 
 #include "kefu-customers.h"
 #include "kefu-segments.h"
+#include "kefu-sync-local.h"
 #include "kefu-sync-private.h"
 #include "kefu-text.h"
 #include "kefu-uuid.h"
@@ -172,6 +173,8 @@ typedef struct
 {
   gboolean loaded;
   gint64   next;
+  gboolean coded;
+  char     device_code[16];   /* "" when this computer does not sync */
 } NumberCounter;
 
 static char *
@@ -196,6 +199,17 @@ next_customer_number (KefuDb         *db,
         }
       counter->loaded = TRUE;
     }
+  /* A syncing computer's numbers carry its device code, like its case
+   * numbers, so that computers of one branch never issue the same one. */
+  if (!counter->coded)
+    {
+      g_autofree char *code = kefu_sync_local_get (db, "device_code");
+
+      g_strlcpy (counter->device_code, code ? code : "", sizeof counter->device_code);
+      counter->coded = TRUE;
+    }
+  if (counter->device_code[0] != '\0')
+    return g_strdup_printf ("C%s%06" G_GINT64_FORMAT, counter->device_code, counter->next++);
   return g_strdup_printf ("C%08" G_GINT64_FORMAT, counter->next++);
 }
 

@@ -200,6 +200,10 @@ contact_customer (KefuDb         *db,
   return *owned;
 }
 
+static gboolean take_server_device_code (KefuDb         *db,
+                                         KefuPulledRow  *change,
+                                         GError        **error);
+
 static gboolean
 write_row (KefuDb         *db,
            KefuPulledRow  *change,
@@ -518,6 +522,9 @@ apply_one (KefuDb              *db,
           return FALSE;
         }
     }
+
+  if (!take_server_device_code (db, change, error))
+    return FALSE;
 
   stats->n_applied++;
   if (kept_local)
@@ -1010,6 +1017,30 @@ kefu_sync_local_reset (KefuDb      *db,
   return kefu_db_commit (db, error);
 }
 
+/**
+ * kefu_sync_local_restart_pull:
+ *
+ * Forgets cursors and server versions (the next pull starts from a
+ * snapshot) but keeps the push numbering: for a copy that no longer
+ * matches the server within the same epoch.
+ */
+gboolean
+kefu_sync_local_restart_pull (KefuDb  *db,
+                              GError **error)
+{
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  if (!kefu_db_exec (db, "DELETE FROM sync_scope; DELETE FROM sync_row;", error) ||
+      !kefu_sync_local_set (db, "snapshot_done", NULL, error))
+    {
+      kefu_db_rollback (db);
+      return FALSE;
+    }
+  return kefu_db_commit (db, error);
+}
+
 gint64
 kefu_sync_local_open_conflicts (KefuDb *db)
 {
@@ -1151,15 +1182,17 @@ fail:
  * kefu_sync_local_set_device_code:
  *
  * Stores the short code that case numbers of this device carry between
- * the date and the daily sequence (kefu-cases.c), derived from @device_id
- * (see docs/ARCHITECTURE.md, "Sync"): a letter and three base-32 digits.
+ * the date and the daily sequence (kefu-cases.c) until the server's
+ * arrives (kefu_sync_local_register_device()): derived from @device_id, a
+ * letter other than Z and three base-32 digits.
  */
 gboolean
 kefu_sync_local_set_device_code (KefuDb      *db,
                                  const char  *device_id,
                                  GError     **error)
 {
-  static const char letters[] = "ABCDEFGHJKMNPQRSTVWXYZ";
+  /* Z is kept for the codes the server's sequence gives (below). */
+  static const char letters[] = "ABCDEFGHJKMNPQRSTVWXY";
   static const char digits[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   g_autofree char *existing = kefu_sync_local_get (db, "device_code");
   guint64 bits = 0;
@@ -1177,5 +1210,97 @@ kefu_sync_local_set_device_code (KefuDb      *db,
   for (int i = 1; i < 4; i++, bits /= 32)
     code[i] = digits[bits % 32];
   code[4] = '\0';
+  return kefu_sync_local_set (db, "device_code", code, error);
+}
+
+/**
+ * kefu_sync_local_register_device:
+ *
+ * Makes this computer's device code unique in its branch: writes a
+ * registration row (a `conflict` row of status "device", which no list
+ * shows) that syncs like any other row. The server gives it the next
+ * number of the branch's sequence, unique in the branch; when the row
+ * comes back in a pull, its number becomes the device code ("Z" and
+ * base-32 digits). Until then the derived code stands in.
+ */
+gboolean
+kefu_sync_local_register_device (KefuDb      *db,
+                                 const char  *device_id,
+                                 GError     **error)
+{
+  g_autofree char *existing = kefu_sync_local_get (db, "device_row");
+  g_autofree char *office = kefu_db_get_meta (db, "office_id");
+  g_autofree char *id = NULL;
+  g_autoptr(KefuChangeSet) cs = NULL;
+  gint64 now = g_get_real_time () / 1000;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+
+  if (existing != NULL || office == NULL)
+    return TRUE;
+  id = kefu_uuid7_new ();
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  cs = kefu_change_set_new ("conflict", id, KEFU_CHANGE_INSERT, 0);
+  kefu_change_set_text (cs, "entity", NULL, "device");
+  kefu_change_set_text (cs, "row_id", NULL, device_id);
+  kefu_change_set_text (cs, "field", NULL, "device_code");
+  kefu_change_set_text (cs, "status", NULL, "device");
+  kefu_change_set_text (cs, "branch_id", NULL, office);
+  kefu_change_set_int (cs, "created_at", FALSE, 0, now);
+  stmt = kefu_db_prepare (db,
+                          "INSERT INTO conflict (id, entity, row_id, field, status, branch_id, created_at,"
+                          " hlc, updated_by, updated_at) VALUES (?, 'device', ?, 'device_code', 'device', ?, ?, ?, ?, ?)",
+                          error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, device_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, office, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, now);
+  sqlite3_bind_text (stmt, 5, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, kefu_db_get_actor (db), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 7, now);
+  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error) ||
+      !kefu_sync_local_set (db, "device_row", id, error))
+    goto fail;
+  return kefu_db_commit (db, error);
+
+fail:
+  kefu_db_rollback (db);
+  return FALSE;
+}
+
+/* The registration row came back with its number in the branch's
+ * sequence: that number is the device code from now on. */
+static gboolean
+take_server_device_code (KefuDb         *db,
+                         KefuPulledRow  *change,
+                         GError        **error)
+{
+  static const char digits[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  g_autofree char *row = NULL;
+  g_autofree char *current = NULL;
+  char code[16];
+  char rev[16];
+  int n = 0;
+  guint64 v;
+
+  if (change->server_seq <= 0 || !g_str_equal (change->entity, "conflict"))
+    return TRUE;
+  row = kefu_sync_local_get (db, "device_row");
+  if (row == NULL || !g_str_equal (row, change->row_id))
+    return TRUE;
+  current = kefu_sync_local_get (db, "device_code");
+  if (current != NULL && current[0] == 'Z')
+    return TRUE;   /* the first number the server gave stays */
+  for (v = (guint64) change->server_seq; v > 0 || n < 3; v /= 32)
+    rev[n++] = digits[v % 32];
+  code[0] = 'Z';
+  for (int i = 0; i < n; i++)
+    code[1 + i] = rev[n - 1 - i];
+  code[1 + n] = '\0';
+  g_message ("This computer's device code is %s (was %s)", code, current ? current : "none");
   return kefu_sync_local_set (db, "device_code", code, error);
 }

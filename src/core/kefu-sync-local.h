@@ -36,6 +36,7 @@ typedef struct
   char       *entity;
   char       *row_id;
   gint64      server_version;
+  gint64      server_seq;        /* the scope's sequence number of the change */
   gboolean    deleted;
   char       *hlc;
   JsonObject *fields;            /* column → value; id and version ignored */
@@ -152,6 +153,12 @@ gboolean        kefu_sync_local_adopt_office  (KefuDb              *db,
                                                GError             **error);
 gboolean        kefu_sync_local_set_device_code (KefuDb            *db,
                                                const char          *device_id,
+                                               GError             **error);
+gboolean        kefu_sync_local_register_device (KefuDb            *db,
+                                               const char          *device_id,
+                                               GError             **error);
+
+gboolean        kefu_sync_local_restart_pull  (KefuDb              *db,
                                                GError             **error);
 
 /* Conflicts the server recorded that nobody has resolved yet. */

@@ -482,6 +482,7 @@ worker_login (Worker        *w,
           !kefu_sync_local_adopt_office (w->db, reply->org_unit_id, &cause))
         return local_error (error, cause);
       if (!kefu_sync_local_set_device_code (w->db, device, &cause) ||
+          !kefu_sync_local_register_device (w->db, device, &cause) ||
           !kefu_sync_local_set (w->db, "server_url", w->url, &cause) ||
           !kefu_sync_local_set (w->db, "username", w->username, &cause) ||
           !kefu_sync_local_set (w->db, "user_id", reply->user_id, &cause) ||
@@ -677,8 +678,11 @@ rows_from_changes (GPtrArray *changes)
     {
       KefuSyncChange *c = changes->pdata[i];
 
-      g_ptr_array_add (rows, kefu_pulled_row_new (c->scope, c->entity, c->row_id, c->version,
-                                                  c->deleted, c->fields));
+      KefuPulledRow *row = kefu_pulled_row_new (c->scope, c->entity, c->row_id, c->version,
+                                                c->deleted, c->fields);
+
+      row->server_seq = c->server_seq;
+      g_ptr_array_add (rows, row);
     }
   return rows;
 }
@@ -869,6 +873,68 @@ worker_pull (Worker        *w,
   return TRUE;
 }
 
+static void
+add_to_checksum (const char *entity,
+                 const char *row_id,
+                 gint64      version,
+                 gpointer    user_data)
+{
+  kefu_sync_checksum_add (user_data, entity, row_id, version);
+}
+
+/* The server's count and checksum of each scope beside this computer's.
+ * A scope compares only when this computer's cursor is where the server's
+ * is (nothing written in between). */
+static GPtrArray *
+worker_verify (Worker        *w,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_sync_scope_check_free);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(KefuSyncVerifyReply) reply = NULL;
+  GError *cause = NULL;
+
+  body = http (w, "GET", "verify", NULL, TRUE, cancellable, error);
+  if (body == NULL)
+    return NULL;
+  reply = kefu_sync_verify_reply_decode (DATA (body), SIZE (body), &cause);
+  if (reply == NULL)
+    {
+      protocol_error (error, cause);
+      return NULL;
+    }
+  for (guint i = 0; i < reply->scopes->len; i++)
+    {
+      KefuSyncScopeSum *sum = reply->scopes->pdata[i];
+      KefuSyncScopeCheck *check = g_new0 (KefuSyncScopeCheck, 1);
+      KefuSyncChecksum local;
+
+      kefu_sync_checksum_init (&local);
+      if (!kefu_sync_local_verify (w->db, sum->scope, add_to_checksum, &local, &cause))
+        {
+          kefu_sync_scope_check_free (check);
+          local_error (error, cause);
+          return NULL;
+        }
+      check->scope = g_strdup (sum->scope);
+      check->server_count = sum->count;
+      check->server_checksum = g_strdup (sum->checksum);
+      check->local_count = local.count;
+      check->local_checksum = kefu_sync_checksum_hex (&local);
+      check->comparable = FALSE;
+      for (guint k = 0; k < reply->cursors->len; k++)
+        {
+          KefuSyncCursor *c = reply->cursors->pdata[k];
+
+          if (g_strcmp0 (c->scope, sum->scope) == 0)
+            check->comparable = c->seq == kefu_sync_local_get_cursor (w->db, c->scope);
+        }
+      g_ptr_array_add (checks, check);
+    }
+  return g_steal_pointer (&checks);
+}
+
 static gboolean
 worker_run_once (Worker        *w,
                  GCancellable  *cancellable,
@@ -906,6 +972,31 @@ worker_run_once (Worker        *w,
     }
   if (!worker_pull (w, cancellable, error))
     return FALSE;
+  if (done == NULL)
+    {
+      /* After a first sync, the whole copy is checked once. */
+      g_autoptr(GPtrArray) checks = worker_verify (w, cancellable, error);
+
+      if (checks == NULL)
+        return FALSE;
+      for (guint i = 0; i < checks->len; i++)
+        {
+          KefuSyncScopeCheck *c = checks->pdata[i];
+
+          if (c->comparable && (c->local_count != c->server_count ||
+                                g_strcmp0 (c->local_checksum, c->server_checksum) != 0))
+            {
+              g_warning ("Scope %s differs from the server after the first sync (%" G_GINT64_FORMAT
+                         " rows here, %" G_GINT64_FORMAT " there): downloading it again",
+                         c->scope, c->local_count, c->server_count);
+              if (!kefu_sync_local_restart_pull (w->db, &cause))
+                return local_error (error, cause);
+              g_set_error (error, KEFU_SYNC_CLIENT_ERROR, KEFU_SYNC_CLIENT_ERROR_PROTOCOL,
+                           _("The data on this computer did not match the server’s; it is downloaded again."));
+              return FALSE;
+            }
+        }
+    }
   if (kefu_sync_local_prune (w->db, g_get_real_time () / 1000 - PRUNE_AFTER_MS, &cause) < 0)
     return local_error (error, cause);
   worker_report (w, -1, TRUE);
@@ -930,9 +1021,20 @@ worker_run (Worker        *w,
         return TRUE;
       if (g_error_matches (e, KEFU_SYNC_CLIENT_ERROR, KEFU_SYNC_CLIENT_ERROR_RESYNC))
         {
+          g_autofree char *stored = kefu_sync_local_get (w->db, "epoch");
+          GError *cause = NULL;
+
           g_clear_error (&e);
-          if (!worker_resync (w, error))
-            return FALSE;
+          /* A new epoch starts everything over (SYNC.md, "Epoch"); a
+           * stale cursor in the same epoch (410 "horizon") only the
+           * pull: the push numbering the server knows stays. */
+          if (g_strcmp0 (stored, w->epoch) != 0)
+            {
+              if (!worker_resync (w, error))
+                return FALSE;
+            }
+          else if (!kefu_sync_local_restart_pull (w->db, &cause))
+            return local_error (error, cause);
           continue;
         }
       if (g_error_matches (e, KEFU_SYNC_CLIENT_ERROR, KEFU_SYNC_CLIENT_ERROR_AUTH) && attempt == 0 &&
@@ -1644,13 +1746,22 @@ kefu_sync_client_sync_sync (KefuSyncClient  *self,
   return worker_run (self->worker, NULL, error);
 }
 
-static void
-add_to_checksum (const char *entity,
-                 const char *row_id,
-                 gint64      version,
-                 gpointer    user_data)
+/* Sends the outbox only (no pull): for measuring case creation through
+ * the server. */
+gboolean
+kefu_sync_client_push_sync (KefuSyncClient  *self,
+                            GError         **error)
 {
-  kefu_sync_checksum_add (user_data, entity, row_id, version);
+  Worker *w;
+
+  g_return_val_if_fail (KEFU_IS_SYNC_CLIENT (self), FALSE);
+
+  w = self->worker;
+  if (!worker_open (w, error))
+    return FALSE;
+  if (w->token == NULL && !worker_login (w, FALSE, NULL, error))
+    return FALSE;
+  return worker_push (w, NULL, error);
 }
 
 GPtrArray *
@@ -1658,10 +1769,6 @@ kefu_sync_client_verify_sync (KefuSyncClient  *self,
                               GError         **error)
 {
   Worker *w;
-  g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_sync_scope_check_free);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(KefuSyncVerifyReply) reply = NULL;
-  GError *cause = NULL;
 
   g_return_val_if_fail (KEFU_IS_SYNC_CLIENT (self), NULL);
 
@@ -1670,34 +1777,5 @@ kefu_sync_client_verify_sync (KefuSyncClient  *self,
     return NULL;
   if (w->token == NULL && !worker_login (w, FALSE, NULL, error))
     return NULL;
-  body = http (w, "GET", "verify", NULL, TRUE, NULL, error);
-  if (body == NULL)
-    return NULL;
-  reply = kefu_sync_verify_reply_decode (DATA (body), SIZE (body), &cause);
-  if (reply == NULL)
-    {
-      protocol_error (error, cause);
-      return NULL;
-    }
-  for (guint i = 0; i < reply->scopes->len; i++)
-    {
-      KefuSyncScopeSum *sum = reply->scopes->pdata[i];
-      KefuSyncScopeCheck *check = g_new0 (KefuSyncScopeCheck, 1);
-      KefuSyncChecksum local;
-
-      kefu_sync_checksum_init (&local);
-      if (!kefu_sync_local_verify (w->db, sum->scope, add_to_checksum, &local, &cause))
-        {
-          kefu_sync_scope_check_free (check);
-          local_error (error, cause);
-          return NULL;
-        }
-      check->scope = g_strdup (sum->scope);
-      check->server_count = sum->count;
-      check->server_checksum = g_strdup (sum->checksum);
-      check->local_count = local.count;
-      check->local_checksum = kefu_sync_checksum_hex (&local);
-      g_ptr_array_add (checks, check);
-    }
-  return g_steal_pointer (&checks);
+  return worker_verify (w, NULL, error);
 }

@@ -49,6 +49,7 @@ typedef struct
   char   *server_checksum;
   gint64  local_count;
   char   *local_checksum;
+  gboolean comparable;   /* this computer's cursor is at the server's */
 } KefuSyncScopeCheck;
 
 void kefu_sync_scope_check_free (KefuSyncScopeCheck *check);
@@ -119,6 +120,8 @@ gboolean        kefu_sync_client_sign_in_sync     (KefuSyncClient      *self,
                                                    const char          *password,
                                                    GError             **error);
 gboolean        kefu_sync_client_sync_sync        (KefuSyncClient      *self,
+                                                   GError             **error);
+gboolean        kefu_sync_client_push_sync        (KefuSyncClient      *self,
                                                    GError             **error);
 /* Compares each scope's count and checksum with the server's.
  * Returns: (transfer full) (element-type KefuSyncScopeCheck) */

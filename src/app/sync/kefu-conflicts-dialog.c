@@ -115,7 +115,7 @@ conflict_row (KefuConflictsDialog *self,
   GtkWidget *keep = gtk_button_new_with_mnemonic (_("_Keep Server Value"));
   GtkWidget *other = gtk_button_new_with_mnemonic (_("_Use Other Value"));
   g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (c->created_at / 1000);
-  g_autofree char *when_text = when ? g_date_time_format (when, "%x %H:%M") : g_strdup ("");
+  g_autofree char *when_text = when ? g_date_time_format (when, _("%Y-%m-%d %H:%M")) : g_strdup ("");
   /* Translators: conflict title: what (case / customer file), its number or
    * name, the field that two offices changed */
   g_autofree char *title = g_strdup_printf (_("%s %s · %s"), entity_label (c->entity),

@@ -265,6 +265,12 @@ _kefu_server_page_sign_in (KefuServerPage *self,
   on_sign_in_clicked_cb (self);
 }
 
+void
+_kefu_server_page_sign_out (KefuServerPage *self)
+{
+  on_sign_out_clicked_cb (self);
+}
+
 const char *
 _kefu_server_page_get_status (KefuServerPage *self)
 {

@@ -19,6 +19,7 @@ void       _kefu_server_page_sign_in     (KefuServerPage *self,
                                           const char     *url,
                                           const char     *username,
                                           const char     *password);
+void        _kefu_server_page_sign_out   (KefuServerPage *self);
 const char *_kefu_server_page_get_status (KefuServerPage *self);
 
 G_END_DECLS
