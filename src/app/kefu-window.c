@@ -178,6 +178,8 @@ static void
 start_checks (KefuWindow *self)
 {
   self->checks_pending = FALSE;
+  if (self->cases_view)
+    kefu_cases_view_refresh_counts (self->cases_view);
   ensure_customers_view (self);
   /* What was unread before this start is on the bell, not in toasts. */
   kefu_notifications_button_set_db (self->notifications_button, self->db);
@@ -221,8 +223,9 @@ build_views (KefuWindow *self)
 
   gtk_stack_set_visible_child_name (self->main_stack, "main");
 
-  /* The bell's unread list and the SLA check are not in the first frame:
-   * they run right after it (start_checks()). */
+  /* The queue counts, the bell's unread list, the SLA check and the
+   * Customers view are not in the first frame: they come right after it
+   * (start_checks()). */
   if (self->first_frame_done)
     start_checks (self);
   else
