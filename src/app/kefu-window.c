@@ -9,13 +9,19 @@
 #include "kefu-cases.h"
 #include "kefu-categories-dialog.h"
 #include "kefu-customers-view.h"
+#include "kefu-knowledge-view.h"
+#include "kefu-assessment-view.h"
+#include "kefu-dashboard-view.h"
 #include "kefu-intake-window.h"
 #include "kefu-notifications-button.h"
 #include "kefu-notifications.h"
+#include "kefu-org-view.h"
+#include "kefu-sync-button.h"
 #include "kefu-org.h"
 #include "kefu-setup-page.h"
 #include "kefu-sla-dialog.h"
 #include "kefu-switch-user-dialog.h"
+#include "kefu-training-view.h"
 #include "kefu-window.h"
 
 /* How often the service standards are checked while the window is open. */
@@ -28,9 +34,12 @@ struct _KefuWindow
   /* template children */
   GtkStack             *main_stack;
   KefuNotificationsButton *notifications_button;
+  KefuSyncButton          *sync_button;
   KefuSetupPage        *setup_page;
   AdwToastOverlay      *toast_overlay;
   GtkLabel             *user_label;
+  GtkLabel             *user_detail_label;
+  GtkMenuButton        *account_button;
   AdwViewStack         *view_stack;
 
   KefuDb               *db;
@@ -39,7 +48,13 @@ struct _KefuWindow
   KefuCasesView        *cases_view;
   KefuCustomersView    *customers_view;   /* made after the first frame */
   AdwBin               *customers_page;
+  KefuOrgView          *org_view;
+  KefuKnowledgeView    *knowledge_view;
+  KefuTrainingView     *training_view;
+  KefuDashboardView    *dashboard_view;   /* supervisors and administrators only */
+  KefuAssessmentView   *assessment_view;
   GtkWindow            *intake;           /* weak: the intake opened last */
+  AdwToast             *last_toast;       /* weak: the message shown last */
   guint                 sla_check_id;
   GHashTable           *seen_notifications;   /* ids the user was told about */
   gboolean              first_frame_done;
@@ -56,21 +71,28 @@ update_user (KefuWindow *self)
   g_autoptr(KefuStaff) user = kefu_org_get_current_user (self->db);
   g_autoptr(KefuOrgUnit) office = kefu_org_get_office (self->db);
   g_autofree char *text = NULL;
+  g_autofree char *detail = NULL;
 
   g_clear_pointer (&self->role, g_free);
   if (user == NULL)
     {
       gtk_label_set_label (self->user_label, "");
+      gtk_label_set_label (self->user_detail_label, "");
       return;
     }
   self->role = g_strdup (user->role);
   kefu_db_set_actor (self->db, user->id);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sla", kefu_window_may (GTK_WIDGET (self), "sla"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.categories", kefu_window_may (GTK_WIDGET (self), "categories"));
+  /* The header bar shows the name; its popover the role and branch. */
+  gtk_label_set_label (self->user_label, user->name);
+  /* Translators: the signed-in user's role and branch, in the account popover */
+  detail = g_strdup_printf (_("%s · %s"), kefu_role_label (user->role), office ? office->name : "");
+  gtk_label_set_label (self->user_detail_label, detail);
   /* Translators: signed-in user in the header bar: name, role · branch */
   text = g_strdup_printf (_("%s (%s) · %s"), user->name, kefu_role_label (user->role),
                           office ? office->name : "");
-  gtk_label_set_label (self->user_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->account_button), text);
 }
 
 /* Remembers the unread notifications there are now, so that only later
@@ -174,6 +196,21 @@ on_case_customer_activated_cb (KefuWindow *self,
   adw_view_stack_set_visible_child_name (self->view_stack, "customers");
 }
 
+static void on_sync_pulled_cb (KefuWindow *self);
+
+static void
+sync_attach (KefuWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  KefuSyncClient *sync = KEFU_IS_APPLICATION (app) ? kefu_application_get_sync (KEFU_APPLICATION (app)) : NULL;
+
+  if (sync == NULL || g_object_get_data (G_OBJECT (self), "kefu-sync-attached"))
+    return;
+  g_object_set_data (G_OBJECT (self), "kefu-sync-attached", sync);
+  kefu_sync_button_set_client (self->sync_button, sync, self->db);
+  g_signal_connect_object (sync, "pulled", G_CALLBACK (on_sync_pulled_cb), self, G_CONNECT_SWAPPED);
+}
+
 static void
 start_checks (KefuWindow *self)
 {
@@ -184,9 +221,54 @@ start_checks (KefuWindow *self)
   /* What was unread before this start is on the bell, not in toasts. */
   kefu_notifications_button_set_db (self->notifications_button, self->db);
   mark_notifications_seen (self);
+  sync_attach (self);
   kefu_window_check_sla (self);
   if (self->sla_check_id == 0)
     self->sla_check_id = g_timeout_add_seconds (SLA_CHECK_SECONDS, sla_check_cb, self);
+}
+
+static void
+on_dashboard_show_cases_cb (KefuWindow *self,
+                            const char *title,
+                            GArray     *rowids)
+{
+  kefu_cases_view_show_cases (self->cases_view, title, rowids);
+  adw_view_stack_set_visible_child_name (self->view_stack, "cases");
+}
+
+/* The Dashboard is there for supervisors and administrators only;
+ * Assessment for everyone (each sees whom they may rate or look at). */
+static void
+update_dashboard (KefuWindow *self)
+{
+  gboolean may = g_strcmp0 (self->role, "supervisor") == 0 || g_strcmp0 (self->role, "admin") == 0;
+  AdwViewStackPage *page;
+
+  if (may && self->dashboard_view == NULL)
+    {
+      self->dashboard_view = kefu_dashboard_view_new (self->db);
+      g_signal_connect_object (self->dashboard_view, "show-cases",
+                               G_CALLBACK (on_dashboard_show_cases_cb), self, G_CONNECT_SWAPPED);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->dashboard_view),
+                                        "dashboard", _("Dashboard"));
+      adw_view_stack_page_set_icon_name (page, "power-profile-performance-symbolic");
+    }
+  else if (may)
+    kefu_dashboard_view_reload (self->dashboard_view);
+  else if (self->dashboard_view != NULL)
+    {
+      adw_view_stack_remove (self->view_stack, GTK_WIDGET (self->dashboard_view));
+      self->dashboard_view = NULL;
+    }
+
+  if (self->assessment_view == NULL)
+    {
+      self->assessment_view = kefu_assessment_view_new (self->db);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->assessment_view),
+                                        "assessment", _("Assessment"));
+      adw_view_stack_page_set_icon_name (page, "starred-symbolic");
+    }
+  kefu_assessment_view_reload (self->assessment_view);
 }
 
 static void
@@ -220,6 +302,33 @@ build_views (KefuWindow *self)
     }
   else if (self->customers_view)
     kefu_customers_view_reload (self->customers_view);
+
+  if (self->org_view == NULL)
+    {
+      self->org_view = kefu_org_view_new (self->db);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->org_view),
+                                        "org", _("Organisation"));
+      adw_view_stack_page_set_icon_name (page, "network-workgroup-symbolic");
+    }
+  kefu_org_view_set_editable (self->org_view, kefu_window_may (GTK_WIDGET (self), "org"));
+  if (self->knowledge_view == NULL)
+    {
+      self->knowledge_view = kefu_knowledge_view_new (self->db);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->knowledge_view),
+                                        "knowledge", _("Knowledge Base"));
+      adw_view_stack_page_set_icon_name (page, "accessories-dictionary-symbolic");
+    }
+  else
+    kefu_knowledge_view_reload (self->knowledge_view);
+  if (self->training_view == NULL)
+    {
+      self->training_view = kefu_training_view_new (self->db);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->training_view), "training", _("Training"));
+      adw_view_stack_page_set_icon_name (page, "accessories-dictionary-symbolic");
+    }
+  else
+    kefu_training_view_reload (self->training_view);
+  update_dashboard (self);
 
   gtk_stack_set_visible_child_name (self->main_stack, "main");
 
@@ -265,6 +374,18 @@ kefu_window_map (GtkWidget *widget)
 
 /* --- signal callbacks ------------------------------------------------ */
 
+/* Rows from the server landed: the lists show them. */
+static void
+on_sync_pulled_cb (KefuWindow *self)
+{
+  update_user (self);   /* the office's name may have come from the server */
+  if (self->cases_view)
+    kefu_cases_view_reload (self->cases_view);
+  if (self->customers_view)
+    kefu_customers_view_reload (self->customers_view);
+  kefu_notifications_button_refresh (self->notifications_button);
+}
+
 static void
 on_setup_finished_cb (KefuWindow *self)
 {
@@ -274,10 +395,16 @@ on_setup_finished_cb (KefuWindow *self)
 static void
 user_switched_cb (KefuWindow *self)
 {
+  /* What was said to the one before is not for the one now. */
+  if (self->last_toast != NULL)
+    adw_toast_dismiss (self->last_toast);
   update_user (self);
   kefu_cases_view_reload (self->cases_view);
   if (self->customers_view)
     kefu_customers_view_reload (self->customers_view);
+  kefu_org_view_set_editable (self->org_view, kefu_window_may (GTK_WIDGET (self), "org"));
+  kefu_training_view_reload (self->training_view);
+  update_dashboard (self);
   mark_notifications_seen (self);
   kefu_notifications_button_refresh (self->notifications_button);
 }
@@ -418,6 +545,7 @@ kefu_window_dispose (GObject *object)
     }
   g_clear_object (&self->settings);
   g_clear_weak_pointer (&self->intake);
+  g_clear_weak_pointer (&self->last_toast);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KEFU_TYPE_WINDOW);
   G_OBJECT_CLASS (kefu_window_parent_class)->dispose (object);
@@ -445,14 +573,18 @@ kefu_window_class_init (KefuWindowClass *klass)
   widget_class->map = kefu_window_map;
 
   g_type_ensure (KEFU_TYPE_NOTIFICATIONS_BUTTON);
+  g_type_ensure (KEFU_TYPE_SYNC_BUTTON);
   g_type_ensure (KEFU_TYPE_SETUP_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/kefu/Kefu/kefu-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, notifications_button);
+  gtk_widget_class_bind_template_child (widget_class, KefuWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, setup_page);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, user_label);
+  gtk_widget_class_bind_template_child (widget_class, KefuWindow, user_detail_label);
+  gtk_widget_class_bind_template_child (widget_class, KefuWindow, account_button);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, view_stack);
   gtk_widget_class_bind_template_callback (widget_class, on_notification_case_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_setup_finished_cb);
@@ -516,10 +648,16 @@ kefu_window_get_role (KefuWindow *self)
   return self->role;
 }
 
+/* The newest message replaces the one before: a queue of old toasts
+ * would tell about a state that is gone ("You took the case" over a
+ * closed case). */
 void
 kefu_window_add_toast (KefuWindow *self,
                        AdwToast   *toast)
 {
+  if (self->last_toast != NULL)
+    adw_toast_dismiss (self->last_toast);
+  g_set_weak_pointer (&self->last_toast, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -530,9 +668,33 @@ kefu_window_get_customers_view (KefuWindow *self)
 }
 
 GtkWidget *
+kefu_window_get_org_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->org_view);
+}
+
+GtkWidget *
+kefu_window_get_training_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->training_view);
+}
+
+GtkWidget *
 kefu_window_get_cases_view (KefuWindow *self)
 {
   return GTK_WIDGET (self->cases_view);
+}
+
+GtkWidget *
+kefu_window_get_dashboard_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->dashboard_view);
+}
+
+GtkWidget *
+kefu_window_get_assessment_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->assessment_view);
 }
 
 /**
@@ -636,7 +798,7 @@ kefu_window_may (GtkWidget  *widget,
   if (g_strcmp0 (role, "admin") == 0)
     return TRUE;
   if (g_strcmp0 (what, "segment-rules") == 0 || g_strcmp0 (what, "sla") == 0 ||
-      g_strcmp0 (what, "categories") == 0)
+      g_strcmp0 (what, "categories") == 0 || g_strcmp0 (what, "org") == 0)
     return FALSE;
   if (g_strcmp0 (role, "supervisor") == 0)
     return TRUE;
@@ -680,4 +842,11 @@ GtkWidget *
 kefu_window_get_notifications_button (KefuWindow *self)
 {
   return GTK_WIDGET (self->notifications_button);
+}
+
+/* Returns: (transfer none): the header bar's sync state */
+GtkWidget *
+kefu_window_get_sync_button (KefuWindow *self)
+{
+  return GTK_WIDGET (self->sync_button);
 }

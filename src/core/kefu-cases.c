@@ -7,9 +7,12 @@
 #include <string.h>
 
 #include "kefu-cases-private.h"
+#include "kefu-categories.h"
 #include "kefu-claims.h"
 #include "kefu-org.h"
 #include "kefu-segments.h"
+#include "kefu-sync-local.h"
+#include "kefu-sync-private.h"
 #include "kefu-text.h"
 #include "kefu-tracking.h"
 #include "kefu-uuid.h"
@@ -376,6 +379,7 @@ kefu_case_query_clear (KefuCaseQuery *q)
   g_clear_pointer (&q->assignee_id, g_free);
   g_clear_pointer (&q->customer_id, g_free);
   g_clear_pointer (&q->text, g_free);
+  g_clear_pointer (&q->rowids, g_array_unref);
 }
 
 void
@@ -392,6 +396,7 @@ kefu_case_query_copy_into (const KefuCaseQuery *src,
   dest->assignee_id = g_strdup (src->assignee_id);
   dest->customer_id = g_strdup (src->customer_id);
   dest->text = g_strdup (src->text);
+  dest->rowids = src->rowids ? g_array_ref (src->rowids) : NULL;
 }
 
 void
@@ -807,7 +812,7 @@ _kefu_cases_write (KefuDb          *db,
   " k.claim_amount_cents, k.declared_value_cents, k.insured, k.decision, k.approved_amount_cents," \
   " k.decision_note, k.decided_by, k.decided_at, k.approval_status, k.approver_id, k.approved_at," \
   " k.approval_note, k.payment_date, k.payment_ref, cu.name, cu.segment, o.code, d.name, sa.name," \
-  " so.name, cat.name, sd.name, sp.name, k.deleted"
+  " so.name, cat.name, sd.name, sp.name, k.deleted, cat.code, cat.scope"
 
 #define CASE_JOINS \
   " LEFT JOIN customer cu ON cu.id = k.customer_id" \
@@ -876,6 +881,18 @@ case_from_row (sqlite3_stmt *stmt)
   c->assignee_name = kefu_stmt_dup (stmt, 49);
   c->owner_name = kefu_stmt_dup (stmt, 50);
   c->category_name = kefu_stmt_dup (stmt, 51);
+  if (c->category_name != NULL)
+    {
+      /* The shipped categories are shown translated. */
+      KefuCategory cat = { 0 };
+      g_autofree char *label = NULL;
+
+      cat.name = c->category_name;
+      cat.code = (char *) kefu_stmt_text (stmt, 55);
+      cat.scope = (char *) kefu_stmt_text (stmt, 56);
+      label = g_strdup (kefu_category_label (&cat));
+      kefu_set_str (&c->category_name, label);
+    }
   c->decided_by_name = kefu_stmt_dup (stmt, 52);
   c->approver_name = kefu_stmt_dup (stmt, 53);
   return c;
@@ -1159,6 +1176,7 @@ _kefu_cases_next_number (KefuDb      *db,
 {
   g_autofree char *date = kefu_local_date_string (at);
   g_autofree char *day = g_strdup_printf ("%.4s%.2s%.2s", date, date + 5, date + 8);
+  g_autofree char *device_code = NULL;
   sqlite3_stmt *stmt;
   gint64 seq = 0;
   int rc;
@@ -1183,6 +1201,12 @@ _kefu_cases_next_number (KefuDb      *db,
       kefu_db_set_error (db, error);
       return NULL;
     }
+  /* A device that syncs puts its device code (a letter and three base-32
+   * digits) between the date and the sequence, so that devices of one
+   * branch never issue the same number offline. */
+  device_code = kefu_sync_local_get (db, "device_code");
+  if (device_code != NULL)
+    return g_strdup_printf ("%s%s%s%04" G_GINT64_FORMAT, branch_code, day, device_code, seq);
   return g_strdup_printf ("%s%s%04" G_GINT64_FORMAT, branch_code, day, seq);
 }
 
@@ -2673,9 +2697,8 @@ format_yuan (const char *cents_text)
 
   if (cents_text == NULL)
     return g_strdup ("—");
-  money = kefu_format_money (g_ascii_strtoll (cents_text, NULL, 10));
-  /* TRANSLATORS: an amount of money in yuan, e.g. ¥1280.00 */
-  return g_strdup_printf (_("¥%s"), money);
+  money = kefu_format_amount (g_ascii_strtoll (cents_text, NULL, 10));
+  return g_steal_pointer (&money);
 }
 
 static const char *
@@ -2814,6 +2837,7 @@ typedef struct
   char     *match;
   char     *me;
   char     *branch;
+  char     *rowids;     /* JSON array of the query's rowids */
   gint64    now;
   gint64    end_of_day;
   gboolean  fts_driven;
@@ -2830,6 +2854,7 @@ query_parts_clear (QueryParts *p)
   g_free (p->match);
   g_free (p->me);
   g_free (p->branch);
+  g_free (p->rowids);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (QueryParts, query_parts_clear)
@@ -2913,6 +2938,8 @@ build_query (KefuDb              *db,
     default:
       if (p->fts_driven)
         p->from = g_string_new ("kcase_fts f CROSS JOIN kcase k ON k.rowid = f.rowid");
+      else if (q->rowids)
+        p->from = g_string_new ("kcase k");
       else if (q->customer_id)
         p->from = g_string_new ("kcase k INDEXED BY kcase_by_customer");
       else if (q->status)
@@ -2928,6 +2955,16 @@ build_query (KefuDb              *db,
 
   if (p->branch)
     g_string_append (p->where, " AND k.branch_id = :branch");
+  if (q->rowids)
+    {
+      GString *json = g_string_new ("[");
+
+      for (guint i = 0; i < q->rowids->len; i++)
+        g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i ? "," : "", g_array_index (q->rowids, gint64, i));
+      g_string_append_c (json, ']');
+      p->rowids = g_string_free (json, FALSE);
+      g_string_append (p->where, " AND k.rowid IN (SELECT value FROM json_each (:rowids))");
+    }
   if (q->status && !status_done)
     g_string_append (p->where, " AND k.status = :status");
   if (q->kind)
@@ -2986,6 +3023,7 @@ bind_query (sqlite3_stmt        *stmt,
   bind_named_text (stmt, ":assignee", q->assignee_id);
   bind_named_text (stmt, ":customer", q->customer_id);
   bind_named_text (stmt, ":match", p->match);
+  bind_named_text (stmt, ":rowids", p->rowids);
   bind_named_int (stmt, ":from", q->created_from);
   bind_named_int (stmt, ":to", q->created_to);
   bind_named_int (stmt, ":now", p->now);
@@ -2998,7 +3036,7 @@ has_case_filters (const KefuCaseQuery *q,
 {
   return q->status != NULL || q->kind != NULL || q->channel != NULL || q->category_id != NULL ||
          q->assignee_id != NULL || q->customer_id != NULL || q->created_from != 0 || q->created_to != 0 ||
-         p->branch != NULL;
+         p->branch != NULL || q->rowids != NULL;
 }
 
 /**
@@ -3361,4 +3399,32 @@ kefu_cases_find_open_duplicate (KefuDb      *db,
   if (id == NULL)
     return NULL;
   return _kefu_cases_load (db, id, error);
+}
+
+/* --- for sync (kefu-sync-private.h) ---------------------------------- */
+
+KefuCase *
+_kefu_cases_load_any (KefuDb     *db,
+                      const char *id)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (db, "SELECT " CASE_COLUMNS " FROM kcase k" CASE_JOINS " WHERE k.id = ?", NULL);
+  KefuCase *c = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    c = case_from_row (stmt);
+  sqlite3_reset (stmt);
+  return c;
+}
+
+gboolean
+_kefu_cases_fts_write (KefuDb          *db,
+                       gint64           rowid,
+                       const KefuCase  *old,
+                       const KefuCase  *c,
+                       GError         **error)
+{
+  return fts_write (db, rowid, old, c, error);
 }

@@ -24,6 +24,26 @@ static const struct
   { "other", N_("Other") },
 };
 
+/* The knowledge-base categories of schema migration 8, as shipped. */
+static const struct
+{
+  const char *code;
+  const char *name;
+} shipped_kb[] = {
+  { "tracking", N_("Tracking and delivery") },
+  { "late", N_("Late parcels") },
+  { "lost", N_("Lost parcels") },
+  { "damaged", N_("Damaged parcels") },
+  { "claims", N_("Claims and compensation") },
+  { "insurance", N_("Insurance and declared value") },
+  { "prohibited", N_("Prohibited items") },
+  { "cod", N_("Cash on delivery") },
+  { "address", N_("Addresses and redirection") },
+  { "holidays", N_("Holidays and service hours") },
+  { "pricing", N_("Prices and billing") },
+  { "service", N_("Counter and service rules") },
+};
+
 /* --- helpers --------------------------------------------------------- */
 
 static void
@@ -71,6 +91,11 @@ kefu_category_label (const KefuCategory *category)
       if (g_strcmp0 (shipped[i].code, category->code) == 0 &&
           g_strcmp0 (shipped[i].name, category->name) == 0)
         return _(shipped[i].name);
+  if (g_strcmp0 (category->scope, "kb") == 0)
+    for (guint i = 0; i < G_N_ELEMENTS (shipped_kb); i++)
+      if (g_strcmp0 (shipped_kb[i].code, category->code) == 0 &&
+          g_strcmp0 (shipped_kb[i].name, category->name) == 0)
+        return _(shipped_kb[i].name);
   return category->name;
 }
 

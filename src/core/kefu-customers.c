@@ -11,6 +11,7 @@
 
 #include "kefu-customers.h"
 #include "kefu-segments.h"
+#include "kefu-sync-private.h"
 #include "kefu-text.h"
 #include "kefu-uuid.h"
 
@@ -2459,5 +2460,88 @@ kefu_customers_foreach (KefuDb                  *db,
   sqlite3_finalize (stmt);
   if (n_rows)
     *n_rows = n;
+  return TRUE;
+}
+
+/* --- for sync (kefu-sync-private.h) ---------------------------------- */
+
+KefuCustomer *
+_kefu_customers_load_any (KefuDb     *db,
+                          const char *id)
+{
+  return get_customer (db, id, TRUE, NULL);
+}
+
+gboolean
+_kefu_customers_fts_write (KefuDb              *db,
+                           gint64               rowid,
+                           const KefuCustomer  *old,
+                           const KefuCustomer  *c,
+                           GError             **error)
+{
+  return fts_write (db, rowid, old, c, error);
+}
+
+/* Columns that are derived locally and never cross the wire: a pulled
+ * customer gets its sort key, a pulled contact its normalised value. */
+gboolean
+_kefu_customers_fix_derived (KefuDb      *db,
+                             const char  *entity,
+                             const char  *row_id,
+                             GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (g_strcmp0 (entity, "customer") == 0)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GBytes) key = NULL;
+      gconstpointer data;
+      gsize len;
+
+      stmt = kefu_db_prepare (db, "SELECT name FROM customer WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        name = kefu_stmt_dup (stmt, 0);
+      sqlite3_reset (stmt);
+      if (name == NULL)
+        return TRUE;
+      key = kefu_sort_key_for (name);
+      data = g_bytes_get_data (key, &len);
+      stmt = kefu_db_prepare (db, "UPDATE customer SET sort_key = ? WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_blob (stmt, 1, data, (int) len, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, row_id, -1, SQLITE_STATIC);
+      return step_done (db, stmt, error);
+    }
+  if (g_strcmp0 (entity, "customer_contact") == 0)
+    {
+      g_autofree char *kind = NULL;
+      g_autofree char *value = NULL;
+      g_autofree char *normalized = NULL;
+
+      stmt = kefu_db_prepare (db, "SELECT kind, value FROM customer_contact WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          kind = kefu_stmt_dup (stmt, 0);
+          value = kefu_stmt_dup (stmt, 1);
+        }
+      sqlite3_reset (stmt);
+      if (kind == NULL)
+        return TRUE;
+      normalized = normalize_contact (kind, value ? value : "");
+      stmt = kefu_db_prepare (db, "UPDATE customer_contact SET normalized = ? WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, normalized, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, row_id, -1, SQLITE_STATIC);
+      return step_done (db, stmt, error);
+    }
   return TRUE;
 }

@@ -113,7 +113,7 @@ describe_rule (const KefuSegmentRule *rule)
       g_autofree char *money = NULL;
 
       parse_number (rule->value, &cents);
-      money = kefu_format_money (cents);
+      money = kefu_format_amount (cents);
       return g_strdup_printf ("%s %s %s", kefu_segment_rule_field_label (rule->field), rule->op, money);
     }
   return g_strdup_printf ("%s %s %s", kefu_segment_rule_field_label (rule->field), rule->op, rule->value);

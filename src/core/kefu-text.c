@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <locale.h>
 #include <string.h>
 
 #include "kefu-text.h"
@@ -314,6 +316,76 @@ kefu_format_money (gint64 cents)
 
   return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%02u", neg ? "-" : "",
                           v / 100, (guint) (v % 100));
+}
+
+static void
+append_grouped (GString    *out,
+                const char *digits,
+                gsize       len,
+                gsize       group)
+{
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % group == 0)
+        g_string_append_c (out, ' ');
+      g_string_append_c (out, digits[i]);
+    }
+}
+
+char *
+kefu_format_phone (const char *phone)
+{
+  g_autofree char *d = kefu_phone_normalize (phone);
+  GString *out;
+  gsize len, area;
+
+  if (d == NULL || !kefu_phone_is_plausible (d))
+    return g_strdup (phone);
+  len = strlen (d);
+  out = g_string_new (NULL);
+  if (d[0] == '1' && len == 11)
+    {
+      g_string_append_len (out, d, 3);
+      g_string_append_c (out, ' ');
+      append_grouped (out, d + 3, 8, 4);
+    }
+  else if (d[0] == '0')
+    {
+      /* Beijing 010 and the 02x cities have three-digit area codes. */
+      area = (d[1] == '1' || d[1] == '2') ? 3 : 4;
+      g_string_append_len (out, d, area);
+      g_string_append_c (out, '-');
+      append_grouped (out, d + area, len - area, 4);
+    }
+  else
+    g_string_append (out, d);
+  return g_string_free (out, FALSE);
+}
+
+/* Money as people read it, the one way Kefu shows an amount: the yuan
+ * sign and the figure grouped by thousands with the locale's separator
+ * and decimal point, "¥12,800.50". kefu_format_money() gives the plain
+ * figure that entry fields and files hold. */
+char *
+kefu_format_amount (gint64 cents)
+{
+  const struct lconv *lc = localeconv ();
+  const char *sep = lc->thousands_sep && *lc->thousands_sep ? lc->thousands_sep : ",";
+  const char *point = lc->decimal_point && *lc->decimal_point ? lc->decimal_point : ".";
+  guint64 v = cents < 0 ? (guint64) (-cents) : (guint64) cents;
+  g_autofree char *whole = g_strdup_printf ("%" G_GUINT64_FORMAT, v / 100);
+  g_autoptr(GString) figure = g_string_new (cents < 0 ? "-" : "");
+  gsize len = strlen (whole);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append (figure, sep);
+      g_string_append_c (figure, whole[i]);
+    }
+  g_string_append_printf (figure, "%s%02u", point, (guint) (v % 100));
+  /* Translators: an amount of money in yuan, e.g. ¥1,280.00 */
+  return g_strdup_printf (_("¥%s"), figure->str);
 }
 
 /* Accepts "1234", "1234.5", "1,234.50", "¥1234" and "1234元"; refuses
