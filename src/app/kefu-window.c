@@ -58,6 +58,7 @@ struct _KefuWindow
   guint                 sla_check_id;
   GHashTable           *seen_notifications;   /* ids the user was told about */
   gboolean              first_frame_done;
+  gboolean              more_views_built;     /* build_more_views() ran */
   gboolean              checks_pending;       /* to start after the first frame */
 };
 
@@ -211,10 +212,16 @@ sync_attach (KefuWindow *self)
   g_signal_connect_object (sync, "pulled", G_CALLBACK (on_sync_pulled_cb), self, G_CONNECT_SWAPPED);
 }
 
+static void build_more_views (KefuWindow *self);
+
 static void
 start_checks (KefuWindow *self)
 {
   self->checks_pending = FALSE;
+  if (!self->more_views_built)
+    build_more_views (self);
+  if (self->cases_view)
+    kefu_cases_view_refresh_counts (self->cases_view);
   ensure_customers_view (self);
   /* What was unread before this start is on the bell, not in toasts. */
   kefu_notifications_button_set_db (self->notifications_button, self->db);
@@ -301,6 +308,29 @@ build_views (KefuWindow *self)
   else if (self->customers_view)
     kefu_customers_view_reload (self->customers_view);
 
+  /* The other pages are not in the first frame either: they are added
+   * right after it (start_checks()). */
+  if (self->first_frame_done)
+    build_more_views (self);
+
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+
+  /* The queue counts, the bell's unread list, the SLA check and the
+   * Customers view are not in the first frame: they come right after it
+   * (start_checks()). */
+  if (self->first_frame_done)
+    start_checks (self);
+  else
+    self->checks_pending = TRUE;
+}
+
+/* Organisation, Knowledge Base, Training, Dashboard, Assessment. */
+static void
+build_more_views (KefuWindow *self)
+{
+  AdwViewStackPage *page;
+
+  self->more_views_built = TRUE;
   if (self->org_view == NULL)
     {
       self->org_view = kefu_org_view_new (self->db);
@@ -327,15 +357,6 @@ build_views (KefuWindow *self)
   else
     kefu_training_view_reload (self->training_view);
   update_dashboard (self);
-
-  gtk_stack_set_visible_child_name (self->main_stack, "main");
-
-  /* The bell's unread list and the SLA check are not in the first frame:
-   * they run right after it (start_checks()). */
-  if (self->first_frame_done)
-    start_checks (self);
-  else
-    self->checks_pending = TRUE;
 }
 
 /* The first frame is on screen: now the work it did not need. */
@@ -399,9 +420,12 @@ user_switched_cb (KefuWindow *self)
   kefu_cases_view_reload (self->cases_view);
   if (self->customers_view)
     kefu_customers_view_reload (self->customers_view);
-  kefu_org_view_set_editable (self->org_view, kefu_window_may (GTK_WIDGET (self), "org"));
-  kefu_training_view_reload (self->training_view);
-  update_dashboard (self);
+  if (self->more_views_built)
+    {
+      kefu_org_view_set_editable (self->org_view, kefu_window_may (GTK_WIDGET (self), "org"));
+      kefu_training_view_reload (self->training_view);
+      update_dashboard (self);
+    }
   mark_notifications_seen (self);
   kefu_notifications_button_refresh (self->notifications_button);
 }
@@ -658,6 +682,14 @@ kefu_window_add_toast (KefuWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* For callers that need a page before the first frame: it is made now. */
+static void
+ensure_more_views (KefuWindow *self)
+{
+  if (!self->more_views_built && self->cases_view != NULL)
+    build_more_views (self);
+}
+
 GtkWidget *
 kefu_window_get_customers_view (KefuWindow *self)
 {
@@ -667,12 +699,14 @@ kefu_window_get_customers_view (KefuWindow *self)
 GtkWidget *
 kefu_window_get_org_view (KefuWindow *self)
 {
+  ensure_more_views (self);
   return GTK_WIDGET (self->org_view);
 }
 
 GtkWidget *
 kefu_window_get_training_view (KefuWindow *self)
 {
+  ensure_more_views (self);
   return GTK_WIDGET (self->training_view);
 }
 
@@ -685,12 +719,14 @@ kefu_window_get_cases_view (KefuWindow *self)
 GtkWidget *
 kefu_window_get_dashboard_view (KefuWindow *self)
 {
+  ensure_more_views (self);
   return GTK_WIDGET (self->dashboard_view);
 }
 
 GtkWidget *
 kefu_window_get_assessment_view (KefuWindow *self)
 {
+  ensure_more_views (self);
   return GTK_WIDGET (self->assessment_view);
 }
 

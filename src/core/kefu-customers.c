@@ -5,6 +5,9 @@
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "kefu-customers.h"
 #include "kefu-segments.h"
@@ -1115,6 +1118,7 @@ struct _KefuCustomerWriter
   KefuDb    *db;
   InsertRun  run;
   gint64     next_rowid;
+  gint64     cache_size;      /* the connection's own, restored at the end */
   char      *batch_sql[51];   /* by number of rows */
   guint      n_customers;
   guint      n_contacts;
@@ -1163,9 +1167,13 @@ kefu_customer_writer_new (KefuDb  *db,
   self->next_rowid = next_rowid;
   self->db = g_object_ref (db);
   /* Index pages touched at random (names, segments, phones) stay in
-   * memory for the whole import. The connection keeps the larger cache
-   * afterwards: bulk writes run on a connection of their own (a worker
-   * thread's), and shrinking it would drop those pages between chunks. */
+   * memory for the whole write; kefu_customer_writer_free() gives the
+   * memory back. */
+  stmt = kefu_db_prepare (db, "PRAGMA cache_size", NULL);
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    self->cache_size = sqlite3_column_int64 (stmt, 0);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
   kefu_db_exec (db, "PRAGMA cache_size = -262144", NULL);
   self->run.rules = rules;
   self->run.bulk = TRUE;
@@ -1358,6 +1366,17 @@ kefu_customer_writer_free (KefuCustomerWriter *self)
     return;
   g_clear_pointer (&self->run.rules, g_ptr_array_unref);
   g_clear_pointer (&self->run.pending_fts, g_array_unref);
+  if (self->db != NULL && self->cache_size != 0)
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT "; PRAGMA shrink_memory;",
+                                              self->cache_size);
+
+      kefu_db_exec (self->db, sql, NULL);
+#ifdef __GLIBC__
+      /* The pages were many small blocks of the heap: hand them back. */
+      malloc_trim (0);
+#endif
+    }
   g_free (self->run.office_id);
   for (guint i = 0; i < G_N_ELEMENTS (self->batch_sql); i++)
     g_free (self->batch_sql[i]);

@@ -816,10 +816,18 @@ kefu_cases_view_new (KefuDb *db)
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->list_view));
 
   gtk_list_box_select_row (self->queue_list, GTK_LIST_BOX_ROW (self->queue_rows[queue_index (self->queue)]));
-  refresh_counts (self);
+  /* The queue counts come after the first frame (kefu_cases_view_refresh_counts()). */
   apply_query (self);
   self->tick_id = g_timeout_add_seconds (TICK_SECONDS, tick_cb, self);
   return self;
+}
+
+void
+kefu_cases_view_refresh_counts (KefuCasesView *self)
+{
+  g_return_if_fail (KEFU_IS_CASES_VIEW (self));
+
+  refresh_counts (self);
 }
 
 void

@@ -14,6 +14,9 @@ KefuCasesView *kefu_cases_view_new            (KefuDb        *db);
 /* Reads staff, categories, counts, the list and the open case again
  * (after a user switch or an import). */
 void           kefu_cases_view_reload         (KefuCasesView *self);
+/* Counts the queues in the sidebar. A new view leaves them empty: the
+ * window counts after its first frame. */
+void           kefu_cases_view_refresh_counts (KefuCasesView *self);
 /* Opens the case on the right; selects it when the list shows it. */
 void           kefu_cases_view_show_case      (KefuCasesView *self,
                                                const char    *id);
