@@ -121,6 +121,16 @@ KefuStats       *kefu_stats_compute       (KefuDb        *db,
                                            gint64         to,
                                            gint64         now_ms,
                                            GError       **error);
+/* The same without reading the months before the period: the trend
+ * tables then hold the period's months only (for the report's per-branch
+ * rows and the month before). Returns: (transfer full) */
+KefuStats       *kefu_stats_compute_period (KefuDb       *db,
+                                            KefuCalendar *cal,
+                                            const char   *unit_id,
+                                            gint64        from,
+                                            gint64        to,
+                                            gint64        now_ms,
+                                            GError      **error);
 void             kefu_stats_free          (KefuStats     *stats);
 /* Returns: (transfer none) (nullable) */
 KefuStatsFigure *kefu_stats_get_figure    (KefuStats     *stats,
