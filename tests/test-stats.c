@@ -614,7 +614,9 @@ test_people_and_drill_down (Fixture       *f,
   g_assert_cmpfloat (first->values[1], ==, 2);   /* resolved */
   g_assert_cmpfloat (first->values[2], ==, 1);   /* open */
   g_assert_cmpfloat (first->values[3], ==, 1);   /* overdue */
-  g_assert_cmpfloat (first->values[5], ==, 1);   /* median of 3 h and 1 h: nearest rank = 1 h */
+  g_assert_cmpfloat (first->values[5], ==, 60);  /* median of 3 h and 1 h: nearest rank = 1 h */
+  g_assert_cmpint (kefu_stats_table_column_format (stats->people, 5), ==, KEFU_STATS_MINUTES);
+  g_assert_cmpint (kefu_stats_table_column_format (stats->people, 0), ==, KEFU_STATS_COUNT);
   g_assert_cmpfloat (first->values[6], ==, 3);   /* satisfaction */
 
   /* Drill-down: the Cases view's query over a figure's cases shows

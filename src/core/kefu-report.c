@@ -395,6 +395,9 @@ unit_table (const char *title)
   kefu_stats_table_add_column (t, _("First response on time (%)"));
   kefu_stats_table_add_column (t, _("Satisfaction"));
   kefu_stats_table_add_column (t, _("Complaints"));
+  kefu_stats_table_set_column_format (t, B_RES_ON_TIME, KEFU_STATS_PERCENT);
+  kefu_stats_table_set_column_format (t, B_FR_ON_TIME, KEFU_STATS_PERCENT);
+  kefu_stats_table_set_column_format (t, B_SATISFACTION, KEFU_STATS_SCORE);
   return t;
 }
 

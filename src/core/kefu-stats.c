@@ -77,6 +77,7 @@ table_clear (gpointer data)
     }
   g_ptr_array_unref (t->rows);
   g_ptr_array_unref (t->columns);
+  g_clear_pointer (&t->formats, g_array_unref);
   g_free (t->title);
 }
 
@@ -134,6 +135,31 @@ kefu_stats_table_add_row (KefuStatsTable *table,
   return row;
 }
 
+KefuStatsFormat
+kefu_stats_table_column_format (KefuStatsTable *table,
+                                guint           column)
+{
+  if (table->formats && column < table->formats->len)
+    return g_array_index (table->formats, KefuStatsFormat, column);
+  return table->format;
+}
+
+void
+kefu_stats_table_set_column_format (KefuStatsTable *table,
+                                    guint           column,
+                                    KefuStatsFormat format)
+{
+  g_return_if_fail (column < table->columns->len);
+
+  if (table->formats == NULL)
+    {
+      table->formats = g_array_new (FALSE, FALSE, sizeof (KefuStatsFormat));
+      for (guint c = 0; c < table->columns->len; c++)
+        g_array_append_val (table->formats, table->format);
+    }
+  g_array_index (table->formats, KefuStatsFormat, column) = format;
+}
+
 char *
 kefu_stats_table_to_text (KefuStatsTable *table)
 {
@@ -149,7 +175,7 @@ kefu_stats_table_to_text (KefuStatsTable *table)
       g_string_append (s, row->label);
       for (guint c = 0; c < table->columns->len; c++)
         {
-          g_autofree char *v = kefu_stats_format_value (table->format, row->values[c]);
+          g_autofree char *v = kefu_stats_format_value (kefu_stats_table_column_format (table, c), row->values[c]);
 
           g_string_append_printf (s, "\t%s", v);
         }
@@ -885,11 +911,14 @@ compute (KefuDb        *db,
   stats->people = kefu_stats_table_new (_("Workload and results by person"), KEFU_STATS_COUNT);
   kefu_stats_table_add_column (stats->people, _("Received"));
   kefu_stats_table_add_column (stats->people, _("Resolved"));
-  kefu_stats_table_add_column (stats->people, _("Open"));
+  kefu_stats_table_add_column (stats->people, C_("cases", "Open"));
   kefu_stats_table_add_column (stats->people, _("Overdue"));
-  kefu_stats_table_add_column (stats->people, _("First response on time (%)"));
-  kefu_stats_table_add_column (stats->people, _("Median resolution (business hours)"));
+  kefu_stats_table_add_column (stats->people, _("First response on time"));
+  kefu_stats_table_add_column (stats->people, _("Resolution, median"));
   kefu_stats_table_add_column (stats->people, _("Satisfaction"));
+  kefu_stats_table_set_column_format (stats->people, P_FR, KEFU_STATS_PERCENT);
+  kefu_stats_table_set_column_format (stats->people, P_RES_MEDIAN, KEFU_STATS_MINUTES);
+  kefu_stats_table_set_column_format (stats->people, P_SATISFACTION, KEFU_STATS_SCORE);
 
   /* The cases received. */
   for (guint i = 0; i < rows->len; i++)
@@ -1158,7 +1187,7 @@ compute (KefuDb        *db,
       PersonAcc *acc = g_hash_table_lookup (person_acc, pr->key);
 
       pr->values[P_FR] = ratio (acc->fr_met, acc->fr_decided);
-      pr->values[P_RES_MEDIAN] = kefu_stats_percentile (acc->res_minutes, 50) / 60.0;
+      pr->values[P_RES_MEDIAN] = kefu_stats_percentile (acc->res_minutes, 50);
       pr->values[P_SATISFACTION] = acc->sat_n ? acc->sat_sum / acc->sat_n : NAN;
     }
   g_ptr_array_sort (stats->people->rows, cmp_people);

@@ -53,6 +53,7 @@ typedef struct
   KefuStatsFormat  format;
   GPtrArray       *columns;   /* char * */
   GPtrArray       *rows;      /* KefuStatsRow * */
+  GArray          *formats;   /* KefuStatsFormat per column, or NULL: all @format */
 } KefuStatsTable;
 
 typedef struct
@@ -170,6 +171,12 @@ KefuStatsRow    *kefu_stats_table_add_row (KefuStatsTable *table,
                                            const char     *key);
 void             kefu_stats_table_add_column (KefuStatsTable *table,
                                               const char     *label);
+/* The format of column @column: its own when set, else the table's. */
+KefuStatsFormat  kefu_stats_table_column_format (KefuStatsTable *table,
+                                                 guint           column);
+void             kefu_stats_table_set_column_format (KefuStatsTable *table,
+                                                     guint           column,
+                                                     KefuStatsFormat format);
 /* Tab-separated text: a header line of columns, a line per row. */
 char            *kefu_stats_table_to_text (KefuStatsTable *table);
 
