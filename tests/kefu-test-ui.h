@@ -1,23 +1,92 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
-/* Shared by the UI tests: wait until the widget is laid out and drawn,
- * and save a PNG of it to <builddir>/screenshots/<name>-<lang>.png. */
+/* Shared by the UI tests: wait until the widget is laid out and drawn with
+ * no transition running, check that a view is the one on screen, and save
+ * a PNG of it to <builddir>/screenshots/<name>-<lang>.png. Two pictures
+ * of different names that come out identical fail the test: one of them
+ * is not of what its name says. */
 
-static void
+/* Animations off: stack, leaflet and toast transitions end at once, so a
+ * picture never catches one half way. */
+G_GNUC_UNUSED static void
+disable_animations (void)
+{
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+}
+
+G_GNUC_UNUSED static gboolean
+transition_running (GtkWidget *widget)
+{
+  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return TRUE;
+  if (ADW_IS_LEAFLET (widget) && adw_leaflet_get_child_transition_running (ADW_LEAFLET (widget)))
+    return TRUE;
+  if (GTK_IS_REVEALER (widget) &&
+      gtk_revealer_get_reveal_child (GTK_REVEALER (widget)) != gtk_revealer_get_child_revealed (GTK_REVEALER (widget)))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (transition_running (c))
+      return TRUE;
+  return FALSE;
+}
+
+G_GNUC_UNUSED static void
 wait_for_draw (GtkWidget *widget)
 {
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  disable_animations ();
   /* Let layout, CSS and the list's bind happen, then wait for a frame. */
   for (guint i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);
+  while (transition_running (widget) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (transition_running (widget));
   gtk_test_widget_wait_for_draw (widget);
   for (guint i = 0; i < 10; i++)
     g_main_context_iteration (NULL, FALSE);
 }
 
-static void
+/* Fails unless @view is mapped and, for every stack it sits in, inside
+ * that stack's visible child: what the user sees now. */
+G_GNUC_UNUSED static void
+assert_view_visible (GtkWidget *view)
+{
+  GtkWidget *child = view;
+
+  g_assert_true (gtk_widget_get_mapped (view));
+  g_assert_true (gtk_widget_is_drawable (view));
+  for (GtkWidget *w = gtk_widget_get_parent (view); w; child = w, w = gtk_widget_get_parent (w))
+    {
+      GtkWidget *visible = NULL;
+
+      if (GTK_IS_STACK (w))
+        visible = gtk_stack_get_visible_child (GTK_STACK (w));
+      else if (ADW_IS_VIEW_STACK (w))
+        visible = adw_view_stack_get_visible_child (ADW_VIEW_STACK (w));
+      else if (ADW_IS_LEAFLET (w))
+        visible = adw_leaflet_get_folded (ADW_LEAFLET (w)) ? adw_leaflet_get_visible_child (ADW_LEAFLET (w)) : child;
+      else
+        continue;
+      /* Stacks wrap their children in page widgets in some versions. */
+      g_assert_true (visible == child || gtk_widget_is_ancestor (child, visible) || gtk_widget_is_ancestor (visible, child));
+    }
+}
+
+G_GNUC_UNUSED static GHashTable *
+saved_pictures (void)
+{
+  static GHashTable *pictures;
+
+  if (pictures == NULL)
+    pictures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return pictures;
+}
+
+G_GNUC_UNUSED static void
 save_png (GtkWidget  *widget,
           const char *name,
           const char *lang)
@@ -27,6 +96,9 @@ save_png (GtkWidget  *widget,
   g_autofree char *path = g_build_filename (dir, file, NULL);
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  g_autofree char *sum = NULL;
+  const char *other;
   GtkSnapshot *snapshot;
   GskRenderNode *node;
   GskRenderer *renderer;
@@ -38,15 +110,43 @@ save_png (GtkWidget  *widget,
   g_assert_cmpint (width, >, 0);
 
   paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  /* Nothing to draw yet: a frame later there is. */
+  for (guint attempt = 0; ; attempt++)
+    {
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node != NULL || attempt == 5)
+        break;
+      wait_for_draw (widget);
+    }
   g_assert_nonnull (node);
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gsk_render_node_unref (node);
 
+  /* The same picture under two names: one of them shows the wrong thing. */
+  pixels = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+  sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, pixels, (gsize) width * height * 4);
+  other = g_hash_table_lookup (saved_pictures (), sum);
+  if (other != NULL && g_strcmp0 (other, name) != 0)
+    g_error ("The picture “%s” is the same as “%s”", name, other);
+  g_hash_table_insert (saved_pictures (), g_steal_pointer (&sum), g_strdup (name));
+
   g_mkdir_with_parents (dir, 0755);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("saved %s", path);
+}
+
+/* A picture of @window showing @view, which must be the view on screen. */
+G_GNUC_UNUSED static void
+save_view_png (GtkWidget  *window,
+               GtkWidget  *view,
+               const char *name,
+               const char *lang)
+{
+  wait_for_draw (window);
+  assert_view_visible (view);
+  save_png (window, name, lang);
 }

@@ -349,7 +349,7 @@ test_notifications (Fixture       *f,
   n = kefu_notifications_button_get_n_unread (bell);
   g_assert_cmpuint (n, >=, 1);
   g_assert_cmpint (kefu_test_count (f->t->db, "SELECT escalated FROM kcase"), ==, 1);
-  save_png (GTK_WIDGET (f->window), "notifications-window", f->lang);
+  save_view_png (GTK_WIDGET (f->window), kefu_window_get_cases_view (f->window), "notifications-window", f->lang);
 
   kefu_notifications_button_popup (bell);
   iterate (20);
@@ -414,7 +414,7 @@ test_customer_cases (Fixture       *f,
                  !ADW_IS_ACTION_ROW (gtk_widget_get_prev_sibling (cases_row)));
 
   scroll_to (gtk_widget_get_ancestor (cases_row, ADW_TYPE_PREFERENCES_GROUP));
-  save_png (GTK_WIDGET (f->window), "customer-cases", f->lang);
+  save_view_png (GTK_WIDGET (f->window), GTK_WIDGET (view), "customer-cases", f->lang);
 
   /* Opening a case goes through the window. */
   g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (cases_row)));

@@ -111,6 +111,7 @@ fixture_set_up (Fixture       *f,
   g_autoptr(KefuStaff) admin = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *sql = NULL;
+  g_autofree char *hq = NULL;
   char *gd;
   KefuAssessmentRound round = { 0 };
 
@@ -121,7 +122,8 @@ fixture_set_up (Fixture       *f,
   f->admin = g_strdup (admin->id);
   kefu_db_set_actor (db, f->admin);
   f->b1 = g_strdup (office->id);
-  gd = add_unit (db, "GD", "province", NULL);
+  hq = add_unit (db, "HQ", "hq", NULL);
+  gd = add_unit (db, "GD", "province", hq);
   f->sz = add_unit (db, "SZ", "city", gd);
   f->b2 = add_unit (db, "B2", "branch", f->sz);
   sql = g_strdup_printf ("UPDATE org_unit SET parent_id = '%s' WHERE id = '%s'", f->sz, f->b1);

@@ -274,9 +274,22 @@ test_queues_and_search (Fixture       *f,
   guint n_subject, n_found;
   g_autofree char *n_text = NULL;
 
-  /* The window opens on the Cases view. */
+  /* The window opens on the Cases view, on the signed-in user's own work. */
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_parent (GTK_WIDGET (f->view)))),
                    ==, "cases");
+  g_assert_cmpuint (kefu_cases_view_get_n_shown (f->view), >, 0);
+  g_assert_cmpuint (kefu_cases_view_get_n_shown (f->view), ==,
+                    kefu_cases_view_get_queue_count (f->view, KEFU_CASE_QUEUE_MINE));
+  /* The sample office holds its own branch's cases: the branch queue
+   * holds everything overdue, and every number carries the office code. */
+  g_assert_cmpuint (kefu_cases_view_get_queue_count (f->view, KEFU_CASE_QUEUE_BRANCH), >=,
+                    kefu_cases_view_get_queue_count (f->view, KEFU_CASE_QUEUE_OVERDUE));
+  g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM kcase k JOIN org_unit o ON o.id = k.branch_id"
+                                              " WHERE k.number NOT LIKE o.code || '%'"
+                                              " OR k.branch_id <> (SELECT value FROM meta WHERE key = 'office_id')"), ==, 0);
+  /* Nothing is overdue by more than a month of business days. */
+  g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM kcase WHERE status NOT IN ('resolved','closed')"
+                                              " AND created_at < (SELECT max(created_at) FROM kcase) - 45 * 86400000"), ==, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (all_queues); i++)
     {
@@ -325,7 +338,7 @@ test_queues_and_search (Fixture       *f,
     kefu_cases_view_show_case (f->view, g_array_index (rows, KefuCaseSummary, 0).id);
   for (guint i = 0; i < rows->len; i++)
     kefu_case_summary_clear (&g_array_index (rows, KefuCaseSummary, i));
-  save_png (GTK_WIDGET (f->window), "cases-queue", f->lang);
+  save_view_png (GTK_WIDGET (f->window), GTK_WIDGET (f->view), "cases-queue", f->lang);
 }
 
 static void
@@ -399,7 +412,7 @@ test_take_resolve_close (Fixture       *f,
   fu = g_ptr_array_index (follow_ups, 0);
   g_assert_cmpstr (fu->status, ==, "open");
   g_assert_cmpint (fu->due_at - after->closed_at, ==, G_GINT64_CONSTANT (3) * 86400000);
-  save_png (GTK_WIDGET (f->window), "case", f->lang);
+  save_view_png (GTK_WIDGET (f->window), page, "case", f->lang);
 
   /* The result of the call: very satisfied, 9 out of 10. */
   g_assert_false (action_offered (page, "case.close"));
@@ -498,7 +511,7 @@ test_claim_approval (Fixture       *f,
   kefu_cases_view_set_queue (f->view, KEFU_CASE_QUEUE_AWAITING_APPROVAL);
   kefu_cases_view_show_case (f->view, c->id);
   scroll_to_group (page, _("Compensation Claim"));
-  save_png (GTK_WIDGET (f->window), "case-claim", f->lang);
+  save_view_png (GTK_WIDGET (f->window), page, "case-claim", f->lang);
   g_assert_true (action_offered (page, "case.approve"));
   activate (page, "case.approve");
   after = reread (f, c->id);
@@ -548,14 +561,14 @@ test_time_left (void)
   left = _kefu_case_time_left (t->db, kefu_local_time_ms (2026, 12, 1, 11, 15), FALSE, TRUE, monday, &state);
   g_assert_cmpint (state, ==, KEFU_TIME_LEFT_WARNING);
   if (english)
-    g_assert_cmpstr (left, ==, "1 day 2 h left");
+    g_assert_cmpstr (left, ==, "1 business day 2 h left");
 
   /* Due Friday 10:00, now Monday 10:00: one working day late. */
   overdue = _kefu_case_time_left (t->db, kefu_local_time_ms (2026, 11, 27, 10, 0), FALSE, FALSE,
                                   kefu_local_time_ms (2026, 11, 30, 10, 0), &state);
   g_assert_cmpint (state, ==, KEFU_TIME_LEFT_OVERDUE);
   if (english)
-    g_assert_cmpstr (overdue, ==, "Overdue by 1 day");
+    g_assert_cmpstr (overdue, ==, "Overdue by 1 business day");
 
   paused = _kefu_case_time_left (t->db, kefu_local_time_ms (2026, 11, 27, 10, 0), TRUE, FALSE, monday, &state);
   g_assert_cmpint (state, ==, KEFU_TIME_LEFT_PAUSED);

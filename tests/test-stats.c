@@ -77,16 +77,20 @@ fixture_set_up (Fixture       *f,
   KefuDb *db;
   g_autoptr(KefuOrgUnit) office = NULL;
   g_autofree char *sql = NULL;
+  g_autofree char *hq = NULL;
+  g_autofree char *hz = NULL;
 
   f->t = kefu_test_db_new (TRUE);
   db = f->t->db;
   office = kefu_org_get_office (db);
   f->sz01 = g_strdup (office->id);
-  f->gd = add_unit (db, "GD", "province", NULL);
+  hq = add_unit (db, "HQ", "hq", NULL);
+  f->gd = add_unit (db, "GD", "province", hq);
   f->sz = add_unit (db, "SZ", "city", f->gd);
   f->sz02 = add_unit (db, "SZ02", "branch", f->sz);
-  f->zj = add_unit (db, "ZJ", "province", NULL);
-  f->hz01 = add_unit (db, "HZ01", "branch", f->zj);
+  f->zj = add_unit (db, "ZJ", "province", hq);
+  hz = add_unit (db, "HZ", "city", f->zj);
+  f->hz01 = add_unit (db, "HZ01", "branch", hz);
   sql = g_strdup_printf ("UPDATE org_unit SET parent_id = '%s' WHERE id = '%s'", f->sz, f->sz01);
   exec (db, sql);
   f->agent1 = add_staff (db, f->sz01, "agent1", "agent");
@@ -588,10 +592,11 @@ test_scope (Fixture       *f,
   g_clear_pointer (&scopes, g_ptr_array_unref);
   scopes = kefu_stats_list_scopes (f->t->db, kefu_db_get_actor (f->t->db), &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (scopes->len, ==, 6);
-  g_assert_cmpstr (((KefuOrgUnit *) scopes->pdata[0])->code, ==, "GD");
-  g_assert_cmpstr (((KefuOrgUnit *) scopes->pdata[1])->code, ==, "SZ");
-  g_assert_cmpstr (((KefuOrgUnit *) scopes->pdata[5])->code, ==, "HZ01");
+  g_assert_cmpuint (scopes->len, ==, 8);
+  g_assert_cmpstr (((KefuOrgUnit *) scopes->pdata[0])->code, ==, "HQ");
+  g_assert_cmpstr (((KefuOrgUnit *) scopes->pdata[1])->code, ==, "GD");
+  g_assert_cmpstr (((KefuOrgUnit *) scopes->pdata[2])->code, ==, "SZ");
+  g_assert_cmpstr (((KefuOrgUnit *) scopes->pdata[7])->code, ==, "HZ01");
 
   by_code = kefu_stats_find_unit (f->t->db, "ZJ", &error);
   g_assert_cmpstr (by_code, ==, f->zj);

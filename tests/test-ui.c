@@ -97,7 +97,8 @@ test_list_search_and_file (Fixture       *f,
   g_assert_nonnull (view);
   all = kefu_customers_view_get_n_shown (view);
   g_assert_cmpuint (all, >=, 400);
-  save_png (GTK_WIDGET (f->window), "customers", f->lang);
+  kefu_window_show_view (f->window, "customers");
+  save_view_png (GTK_WIDGET (f->window), GTK_WIDGET (view), "customers", f->lang);
 
   /* Search by two characters of the name, then by the phone typed the way
    * a caller reads it out. */
@@ -111,11 +112,11 @@ test_list_search_and_file (Fixture       *f,
   g_assert_cmpuint (kefu_customers_view_get_n_shown (view), >=, 1);
   kefu_customers_view_set_search (view, "不可能的名字");
   g_assert_cmpuint (kefu_customers_view_get_n_shown (view), ==, 0);
-  save_png (GTK_WIDGET (f->window), "customers-no-match", f->lang);
+  save_view_png (GTK_WIDGET (f->window), GTK_WIDGET (view), "customers-no-match", f->lang);
   kefu_customers_view_set_search (view, fragment);
 
   kefu_customers_view_show_customer (view, id);
-  save_png (GTK_WIDGET (f->window), "customer-file", f->lang);
+  save_view_png (GTK_WIDGET (f->window), GTK_WIDGET (view), "customer-file", f->lang);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include "kefu-application.h"
 #include "kefu-report-pages.h"
 #include "kefu-preferences-window.h"
+#include "kefu-secret.h"
 #include "kefu-window.h"
 
 struct _KefuApplication
@@ -18,6 +19,7 @@ struct _KefuApplication
   AdwApplication  parent_instance;
 
   KefuDb         *db;
+  KefuSyncClient *sync;
   GSettings      *settings;
   char           *database_path;
   char           *pending_call;     /* --incoming-call, for after the first activate */
@@ -176,7 +178,7 @@ about_action (GSimpleAction *action,
                         "application-name", _("Kefu"),
                         "developer-name", _("Kefu developers"),
                         "version", PACKAGE_VERSION,
-                        "comments", _("Service center for courier branch offices: cases, customer files, knowledge and training."),
+                        "comments", _("Service center for courier branch offices: intake, cases and claims, customer files, service standards and the organisation directory."),
                         "website", "https://kefu.io",
                         "license-type", GTK_LICENSE_GPL_3_0,
                         "developers", developers,
@@ -345,6 +347,7 @@ kefu_application_finalize (GObject *object)
   KefuApplication *self = (KefuApplication *) object;
 
   g_clear_handle_id (&self->checkpoint_id, g_source_remove);
+  g_clear_object (&self->sync);
   g_clear_object (&self->db);
   g_clear_object (&self->settings);
   g_free (self->database_path);
@@ -402,6 +405,52 @@ kefu_application_get_db (KefuApplication *self)
   return self->db;
 }
 
+static void
+password_found_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(KefuSyncClient) sync = user_data;
+  g_autoptr(GError) error = NULL;
+  char *password = kefu_secret_lookup_finish (result, &error);
+
+  if (password == NULL)
+    {
+      g_message ("No server password in the keyring (%s): sync waits for a sign-in",
+                 error ? error->message : "not stored");
+      return;
+    }
+  kefu_sync_client_resume (sync, password);
+  kefu_secret_free (password);
+}
+
+/**
+ * kefu_application_get_sync:
+ *
+ * The sync engine of the open database, made on first use; when this
+ * computer is signed in to a server, syncing resumes as soon as the
+ * password is read from the keyring.
+ *
+ * Returns: (transfer none) (nullable): the engine, or %NULL without a
+ *   database
+ */
+KefuSyncClient *
+kefu_application_get_sync (KefuApplication *self)
+{
+  g_return_val_if_fail (KEFU_IS_APPLICATION (self), NULL);
+
+  if (self->sync == NULL && self->db != NULL)
+    {
+      self->sync = kefu_sync_client_new (kefu_db_get_path (self->db));
+      kefu_sync_client_watch (self->sync, self->db);
+      if (kefu_sync_client_is_signed_in (self->sync))
+        kefu_secret_lookup_async (kefu_sync_client_get_url (self->sync),
+                                  kefu_sync_client_get_username (self->sync),
+                                  NULL, password_found_cb, g_object_ref (self->sync));
+    }
+  return self->sync;
+}
+
 GSettings *
 kefu_application_get_settings (KefuApplication *self)
 {
@@ -415,7 +464,8 @@ kefu_application_set_db (KefuApplication *self,
                          KefuDb          *db)
 {
   g_return_if_fail (KEFU_IS_APPLICATION (self));
-  g_set_object (&self->db, db);
+  if (g_set_object (&self->db, db))
+    g_clear_object (&self->sync);   /* the engine belongs to one database */
 }
 
 void

@@ -17,6 +17,8 @@ void        kefu_window_add_toast     (KefuWindow      *self,
                                        AdwToast        *toast);
 GtkWidget  *kefu_window_get_customers_view (KefuWindow *self);
 GtkWidget  *kefu_window_get_cases_view (KefuWindow *self);
+GtkWidget  *kefu_window_get_org_view  (KefuWindow      *self);
+GtkWidget  *kefu_window_get_training_view (KefuWindow *self);
 /* NULL unless a supervisor or administrator is signed in. */
 GtkWidget  *kefu_window_get_dashboard_view (KefuWindow *self);
 GtkWidget  *kefu_window_get_assessment_view (KefuWindow *self);
@@ -42,12 +44,13 @@ void        kefu_toast_error          (GtkWidget       *widget,
                                        const GError    *error);
 /* Whether the signed-in user's role may do @what ("delete", "merge",
  * "reassign", "import", "segment-rules"; administrators only: "sla",
- * "categories"). */
+ * "categories", "org"). */
 gboolean    kefu_window_may           (GtkWidget       *widget,
                                        const char      *what);
 
 /* Runs the service-standards check now and refreshes the notifications. */
 void        kefu_window_check_sla     (KefuWindow      *self);
 GtkWidget  *kefu_window_get_notifications_button (KefuWindow *self);
+GtkWidget  *kefu_window_get_sync_button (KefuWindow *self);
 
 G_END_DECLS

@@ -7,9 +7,12 @@
 #include <string.h>
 
 #include "kefu-cases-private.h"
+#include "kefu-categories.h"
 #include "kefu-claims.h"
 #include "kefu-org.h"
 #include "kefu-segments.h"
+#include "kefu-sync-local.h"
+#include "kefu-sync-private.h"
 #include "kefu-text.h"
 #include "kefu-tracking.h"
 #include "kefu-uuid.h"
@@ -809,7 +812,7 @@ _kefu_cases_write (KefuDb          *db,
   " k.claim_amount_cents, k.declared_value_cents, k.insured, k.decision, k.approved_amount_cents," \
   " k.decision_note, k.decided_by, k.decided_at, k.approval_status, k.approver_id, k.approved_at," \
   " k.approval_note, k.payment_date, k.payment_ref, cu.name, cu.segment, o.code, d.name, sa.name," \
-  " so.name, cat.name, sd.name, sp.name, k.deleted"
+  " so.name, cat.name, sd.name, sp.name, k.deleted, cat.code, cat.scope"
 
 #define CASE_JOINS \
   " LEFT JOIN customer cu ON cu.id = k.customer_id" \
@@ -878,6 +881,18 @@ case_from_row (sqlite3_stmt *stmt)
   c->assignee_name = kefu_stmt_dup (stmt, 49);
   c->owner_name = kefu_stmt_dup (stmt, 50);
   c->category_name = kefu_stmt_dup (stmt, 51);
+  if (c->category_name != NULL)
+    {
+      /* The shipped categories are shown translated. */
+      KefuCategory cat = { 0 };
+      g_autofree char *label = NULL;
+
+      cat.name = c->category_name;
+      cat.code = (char *) kefu_stmt_text (stmt, 55);
+      cat.scope = (char *) kefu_stmt_text (stmt, 56);
+      label = g_strdup (kefu_category_label (&cat));
+      kefu_set_str (&c->category_name, label);
+    }
   c->decided_by_name = kefu_stmt_dup (stmt, 52);
   c->approver_name = kefu_stmt_dup (stmt, 53);
   return c;
@@ -1161,6 +1176,7 @@ _kefu_cases_next_number (KefuDb      *db,
 {
   g_autofree char *date = kefu_local_date_string (at);
   g_autofree char *day = g_strdup_printf ("%.4s%.2s%.2s", date, date + 5, date + 8);
+  g_autofree char *device_code = NULL;
   sqlite3_stmt *stmt;
   gint64 seq = 0;
   int rc;
@@ -1185,6 +1201,12 @@ _kefu_cases_next_number (KefuDb      *db,
       kefu_db_set_error (db, error);
       return NULL;
     }
+  /* A device that syncs puts its device code (a letter and three base-32
+   * digits) between the date and the sequence, so that devices of one
+   * branch never issue the same number offline. */
+  device_code = kefu_sync_local_get (db, "device_code");
+  if (device_code != NULL)
+    return g_strdup_printf ("%s%s%s%04" G_GINT64_FORMAT, branch_code, day, device_code, seq);
   return g_strdup_printf ("%s%s%04" G_GINT64_FORMAT, branch_code, day, seq);
 }
 
@@ -1209,20 +1231,13 @@ _kefu_cases_supervisors (KefuDb      *db,
   for (guint i = 0; i < G_N_ELEMENTS (sql) && ret->len == 0; i++)
     {
       sqlite3_stmt *stmt = kefu_db_prepare (db, sql[i], error);
-      int rc;
 
       if (stmt == NULL)
         return NULL;
       sqlite3_bind_text (stmt, 1, branch_id, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, MAX (min_limit_cents, 0));
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        g_ptr_array_add (ret, kefu_stmt_dup (stmt, 0));
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          kefu_db_set_error (db, error);
-          return NULL;
-        }
+      if (!kefu_db_read_rows (db, stmt, kefu_row_dup_text, ret, error))
+        return NULL;
     }
   return g_steal_pointer (&ret);
 }
@@ -2635,22 +2650,7 @@ read_events (KefuDb      *db,
              const char  *key,
              GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_case_event_free);
-  sqlite3_stmt *stmt = kefu_db_prepare (db, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ret, event_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
-  return g_steal_pointer (&ret);
+  return kefu_db_read_all (db, sql, key, (KefuRowReader) event_from_row, (GDestroyNotify) kefu_case_event_free, error);
 }
 
 /**
@@ -2697,9 +2697,8 @@ format_yuan (const char *cents_text)
 
   if (cents_text == NULL)
     return g_strdup ("—");
-  money = kefu_format_money (g_ascii_strtoll (cents_text, NULL, 10));
-  /* TRANSLATORS: an amount of money in yuan, e.g. ¥1280.00 */
-  return g_strdup_printf (_("¥%s"), money);
+  money = kefu_format_amount (g_ascii_strtoll (cents_text, NULL, 10));
+  return g_steal_pointer (&money);
 }
 
 static const char *
@@ -3251,6 +3250,16 @@ collect_customer_ids (KefuDb      *db,
   return TRUE;
 }
 
+static gpointer
+open_case_from_row (sqlite3_stmt *stmt)
+{
+  KefuCaseSummary *s = g_new0 (KefuCaseSummary, 1);
+
+  summary_from_row (stmt, s, FALSE);
+
+  return s;
+}
+
 static GPtrArray *
 customer_open_cases (KefuDb      *db,
                      const char  *customer_id,
@@ -3261,24 +3270,12 @@ customer_open_cases (KefuDb      *db,
                                         "SELECT " SUMMARY_COLUMNS " FROM kcase k"
                                         " WHERE k.customer_id = ? AND k.deleted = 0 AND k.status <> 'closed'"
                                         " ORDER BY k.created_at DESC LIMIT 20", error);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuCaseSummary *s = g_new0 (KefuCaseSummary, 1);
-
-      summary_from_row (stmt, s, FALSE);
-      g_ptr_array_add (ret, s);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, open_case_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
 }
 
@@ -3402,4 +3399,32 @@ kefu_cases_find_open_duplicate (KefuDb      *db,
   if (id == NULL)
     return NULL;
   return _kefu_cases_load (db, id, error);
+}
+
+/* --- for sync (kefu-sync-private.h) ---------------------------------- */
+
+KefuCase *
+_kefu_cases_load_any (KefuDb     *db,
+                      const char *id)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (db, "SELECT " CASE_COLUMNS " FROM kcase k" CASE_JOINS " WHERE k.id = ?", NULL);
+  KefuCase *c = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    c = case_from_row (stmt);
+  sqlite3_reset (stmt);
+  return c;
+}
+
+gboolean
+_kefu_cases_fts_write (KefuDb          *db,
+                       gint64           rowid,
+                       const KefuCase  *old,
+                       const KefuCase  *c,
+                       GError         **error)
+{
+  return fts_write (db, rowid, old, c, error);
 }

@@ -53,14 +53,6 @@ invalid (GError     **error,
 }
 
 static char *
-yuan (gint64 cents)
-{
-  g_autofree char *money = kefu_format_money (cents);
-
-  return g_strdup_printf (_("¥%s"), money);
-}
-
-static char *
 int_to_string (gint64 v)
 {
   return g_strdup_printf ("%" G_GINT64_FORMAT, v);
@@ -225,7 +217,7 @@ decide_action (KefuDb    *db,
     {
       if (amount != c->claim_amount_cents)
         {
-          g_autofree char *claimed = yuan (c->claim_amount_cents);
+          g_autofree char *claimed = kefu_format_amount (c->claim_amount_cents);
 
           g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
                        _("Accepting the claim in full pays the amount claimed, %s; accept it in part to pay less."),
@@ -261,9 +253,9 @@ decide_action (KefuDb    *db,
     {
       /* Above the decider's authority: a supervisor must approve. */
       g_autoptr(GPtrArray) supervisors = _kefu_cases_supervisors (db, c->branch_id, amount, error);
-      g_autofree char *limit = yuan (me->auth_limit_cents);
+      g_autofree char *limit = kefu_format_amount (me->auth_limit_cents);
       g_autofree char *why = g_strdup_printf (_("Above %s’s authorization limit of %s"), me->name, limit);
-      g_autofree char *money = yuan (amount);
+      g_autofree char *money = kefu_format_amount (amount);
       g_autofree char *text = g_strdup_printf (_("Claim %s: a compensation of %s awaits your approval"), c->number, money);
 
       if (supervisors == NULL)
@@ -277,7 +269,7 @@ decide_action (KefuDb    *db,
     }
 
   {
-    g_autofree char *limit = yuan (me->auth_limit_cents);
+    g_autofree char *limit = kefu_format_amount (me->auth_limit_cents);
     g_autofree char *why = g_strdup_printf (_("Within %s’s authorization limit of %s"), me->name, limit);
 
     if (!_kefu_cases_add_event (db, c, "approval", "approval_status", c->approval_status, "approved", why, error))
@@ -338,8 +330,8 @@ approval_action (KefuDb    *db,
     }
   if (d->approve && c->approved_amount_cents > me->auth_limit_cents)
     {
-      g_autofree char *amount = yuan (c->approved_amount_cents);
-      g_autofree char *limit = yuan (me->auth_limit_cents);
+      g_autofree char *amount = kefu_format_amount (c->approved_amount_cents);
+      g_autofree char *limit = kefu_format_amount (me->auth_limit_cents);
 
       g_set_error (error, KEFU_ERROR, KEFU_ERROR_PERMISSION,
                    _("The compensation of %s is above your authorization limit of %s; a supervisor with a higher limit must approve it."),

@@ -133,6 +133,7 @@ typedef struct
   GPtrArray    *policies;
   GArray       *customers;   /* Customer */
   GPtrArray    *branches;    /* Branch* */
+  Branch       *office;      /* this database's branch: it takes every case */
   GHashTable   *categories;  /* code → id */
   gint64        start_ms;
   gint64        end_ms;
@@ -211,7 +212,8 @@ load_world (Gen     *g,
   /* Branches with staff. */
   stmt = kefu_db_prepare (g->db,
                           "SELECT s.id, s.role, s.org_unit_id, o.code FROM staff s JOIN org_unit o ON o.id = s.org_unit_id"
-                          " WHERE s.deleted = 0 AND s.active = 1 AND s.role IN ('agent','supervisor','admin')"
+                          " WHERE s.deleted = 0 AND s.active = 1 AND s.is_courier = 0"
+                          " AND s.role IN ('agent','supervisor','admin')"
                           " ORDER BY o.rowid, s.rowid", error);
   if (stmt == NULL)
     return FALSE;
@@ -244,6 +246,16 @@ load_world (Gen     *g,
       g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
                    _("Sample cases need staff: set up the office or generate the sample organisation first."));
       return FALSE;
+    }
+  /* This database is one office's: sync hands it its own branch's cases,
+   * numbered with its code, and the signed-in user works some of them. */
+  g->office = office ? g_hash_table_lookup (by_id, office) : NULL;
+  if (g->office != NULL)
+    {
+      g_autofree char *me = kefu_db_get_meta (g->db, "current_user_id");
+
+      if (me != NULL && !g_ptr_array_find_with_equal_func (g->office->agents, me, g_str_equal, NULL))
+        g_ptr_array_add (g->office->agents, g_steal_pointer (&me));
     }
   for (guint i = 0; i < g->branches->len; i++)
     {
@@ -568,7 +580,7 @@ generate_one (Gen      *g,
   g_autoptr(KefuCase) c = kefu_case_new ();
   const Template *tpl = pick_template (g);
   Customer *cust = &g_array_index (g->customers, Customer, pick (g, g->customers->len));
-  Branch *br = g->branches->pdata[cust->branch];
+  Branch *br = g->office ? g->office : g->branches->pdata[cust->branch];
   const KefuSlaPolicy *policy;
   const char *item = items[pick (g, G_N_ELEMENTS (items))];
   const char *owner, *assignee, *status;
@@ -616,12 +628,13 @@ generate_one (Gen      *g,
       c->insured = chance (g, 0.4);
     }
 
-  /* The status mix depends on age: old cases are nearly all closed, a
-   * few have been forgotten (the claims that quietly die). */
+  /* The status mix depends on age: a month-old case is settled, so that
+   * what is overdue today is overdue by days or weeks, as in a real
+   * office, not by a year. */
   age = g->end_ms - c->created_at;
   p = g_rand_double (g->rand);
   if (age > 30 * DAY_MS)
-    status = p < 0.965 ? "closed" : p < 0.985 ? "resolved" : p < 0.993 ? "in_progress" : "waiting";
+    status = p < 0.98 ? "closed" : "resolved";
   else if (age > 3 * DAY_MS)
     status = p < 0.70 ? "closed" : p < 0.82 ? "resolved" : p < 0.91 ? "in_progress" : p < 0.96 ? "waiting" : "assigned";
   else

@@ -506,19 +506,6 @@ branch_clear (Branch *b)
   g_clear_pointer (&b->managers, g_ptr_array_unref);
 }
 
-static gboolean
-step_done (KefuDb        *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
-  return TRUE;
-}
-
 /* The office branch is created by kefu_org_setup_office() before the
  * tree above it exists and without phone or address; this hangs it under
  * its city and fills those in, audited like any update. */
@@ -530,29 +517,16 @@ finish_office (KefuDb      *db,
                const char  *address,
                GError     **error)
 {
-  g_autoptr(KefuChangeSet) cs = kefu_change_set_new ("org_unit", unit_id, KEFU_CHANGE_UPDATE, 1);
-  sqlite3_stmt *stmt;
+  g_autoptr(KefuOrgUnit) unit = NULL;
 
-  kefu_change_set_text (cs, "parent_id", NULL, parent_id);
-  kefu_change_set_text (cs, "phone", NULL, phone);
-  kefu_change_set_text (cs, "address", NULL, address);
-  stmt = kefu_db_prepare (db,
-                          "UPDATE org_unit SET parent_id = ?, phone = ?, address = ?, version = version + 1,"
-                          " hlc = ?, updated_by = ?, updated_at = ? WHERE id = ?", error);
-  if (stmt == NULL)
+  if (!kefu_org_move_unit (db, unit_id, parent_id, error) ||
+      (unit = kefu_org_get_unit (db, unit_id, error)) == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, parent_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, phone, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, address, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, g_get_real_time () / 1000);
-  sqlite3_bind_text (stmt, 7, unit_id, -1, SQLITE_STATIC);
-  return step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
+  kefu_set_str (&unit->phone, phone);
+  kefu_set_str (&unit->address, address);
+  return kefu_org_update_unit (db, unit, error);
 }
 
-/* Core has no department API yet; departments are written here with
- * their audit and outbox entries like every synced row. */
 static char *
 create_department (KefuDb      *db,
                    const char  *org_unit_id,
@@ -561,33 +535,17 @@ create_department (KefuDb      *db,
                    const char  *phone,
                    GError     **error)
 {
-  g_autofree char *id = kefu_uuid7_new ();
-  g_autoptr(KefuChangeSet) cs = kefu_change_set_new ("department", id, KEFU_CHANGE_INSERT, 0);
-  sqlite3_stmt *stmt;
+  KefuDepartment dept = { 0 };
 
-  kefu_change_set_text (cs, "org_unit_id", NULL, org_unit_id);
-  kefu_change_set_text (cs, "name", NULL, name);
-  kefu_change_set_text (cs, "kind", NULL, kind);
-  kefu_change_set_text (cs, "phone", NULL, phone);
-  stmt = kefu_db_prepare (db,
-                          "INSERT INTO department (id, hlc, updated_by, updated_at, org_unit_id, name, kind, phone)"
-                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
+  dept.org_unit_id = (char *) org_unit_id;
+  dept.name = (char *) name;
+  dept.kind = (char *) kind;
+  dept.phone = (char *) phone;
+  if (!kefu_org_create_department (db, &dept, error))
     return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
-  sqlite3_bind_text (stmt, 5, org_unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 8, phone, -1, SQLITE_STATIC);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
-    return NULL;
-  return g_steal_pointer (&id);
+  return dept.id;
 }
 
-/* Department, courier flag and delivery area are not in KefuStaff yet. */
 static gboolean
 place_staff (KefuDb      *db,
              const char  *staff_id,
@@ -596,26 +554,14 @@ place_staff (KefuDb      *db,
              const char  *delivery_area,
              GError     **error)
 {
-  g_autoptr(KefuChangeSet) cs = kefu_change_set_new ("staff", staff_id, KEFU_CHANGE_UPDATE, 1);
-  sqlite3_stmt *stmt;
+  g_autoptr(KefuStaff) staff = kefu_org_get_staff (db, staff_id, error);
 
-  kefu_change_set_text (cs, "department_id", NULL, department_id);
-  kefu_change_set_int (cs, "is_courier", TRUE, 0, courier ? 1 : 0);
-  kefu_change_set_text (cs, "delivery_area", NULL, delivery_area);
-  stmt = kefu_db_prepare (db,
-                          "UPDATE staff SET department_id = ?, is_courier = ?, delivery_area = ?,"
-                          " version = version + 1, hlc = ?, updated_by = ?, updated_at = ? WHERE id = ?",
-                          error);
-  if (stmt == NULL)
+  if (staff == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, department_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 2, courier ? 1 : 0);
-  sqlite3_bind_text (stmt, 3, delivery_area, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, g_get_real_time () / 1000);
-  sqlite3_bind_text (stmt, 7, staff_id, -1, SQLITE_STATIC);
-  return step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
+  kefu_set_str (&staff->department_id, department_id);
+  staff->is_courier = courier;
+  kefu_set_str (&staff->delivery_area, delivery_area);
+  return kefu_org_update_staff (db, staff, error);
 }
 
 static char *
@@ -727,17 +673,21 @@ build_branch_staff (KefuSample  *self,
                     GError     **error)
 {
   const City *city = &cities[b->city];
-  g_autofree char *phone = make_landline (self, city);
+  /* Each department has a line of its own. */
+  g_autofree char *delivery_phone = make_landline (self, city);
+  g_autofree char *finance_phone = make_landline (self, city);
+  g_autofree char *management_phone = make_landline (self, city);
+  g_autofree char *service_phone = make_landline (self, city);
   g_autofree char *delivery = NULL, *finance = NULL, *management = NULL, *service = NULL;
   g_autofree char *lower = g_ascii_strdown (b->code, -1);
   guint next = 1;
   guint n_agents = 2 + pick (self, 4);
   guint n_couriers = 2 + pick (self, 5);
 
-  if ((delivery = create_department (self->db, b->id, "投递部", "delivery", phone, error)) == NULL ||
-      (finance = create_department (self->db, b->id, "财务部", "finance", phone, error)) == NULL ||
-      (management = create_department (self->db, b->id, "综合管理部", "management", phone, error)) == NULL ||
-      (service = create_department (self->db, b->id, "客服部", "service", phone, error)) == NULL)
+  if ((delivery = create_department (self->db, b->id, "投递部", "delivery", delivery_phone, error)) == NULL ||
+      (finance = create_department (self->db, b->id, "财务部", "finance", finance_phone, error)) == NULL ||
+      (management = create_department (self->db, b->id, "综合管理部", "management", management_phone, error)) == NULL ||
+      (service = create_department (self->db, b->id, "客服部", "service", service_phone, error)) == NULL)
     return FALSE;
 
   b->managers = g_ptr_array_new_with_free_func (g_free);

@@ -12,9 +12,11 @@ char     *kefu_phone_normalize      (const char *text);
 gboolean  kefu_phone_is_plausible   (const char *normalized);
 gboolean  kefu_text_looks_like_phone (const char *text);
 
-/* Appends the search tokens of @text to @out: overlapping bigrams of each
- * run of letters, digits and ideographs, lower-cased, plus the run's last
- * character alone, so that any fragment is a phrase of bigrams. */
+/* Appends the search tokens of @text to @out, lower-cased: for each
+ * character of a run of letters, digits and ideographs (of any script,
+ * mixed), the token it starts: two characters from a letter or
+ * ideograph, four from a digit, fewer at the end of the run. Any fragment
+ * of a run is then a phrase of these tokens (see kefu-text.c). */
 void      kefu_search_tokens_append (GString    *out,
                                      const char *text);
 
@@ -27,7 +29,14 @@ char     *kefu_search_build_match   (const char *query);
  * case-insensitively. */
 GBytes   *kefu_sort_key_for         (const char *name);
 
+/* The plain figure, "12800.50", that kefu_parse_money() reads back:
+ * for entry fields and files. */
 char     *kefu_format_money         (gint64      cents);
+/* The one way an amount is shown: "¥12,800.50", grouped the locale's way. */
+char     *kefu_format_amount        (gint64      cents);
+/* Any phone number the one way Kefu shows them: 138 1234 5678,
+ * 025-8466 1234, 0755-8300 0000; what is not a phone comes back as is. */
+char     *kefu_format_phone         (const char *phone);
 gboolean  kefu_parse_money          (const char *text,
                                      gint64     *cents);
 

@@ -40,7 +40,7 @@ _kefu_format_business_minutes (KefuDb *db,
   if (days > 0)
     {
       /* Translators: business (working) days */
-      first = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", (gulong) days), (int) days);
+      first = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d business day", "%d business days", (gulong) days), (int) days);
       if (hours > 0)
         /* Translators: hours, abbreviated */
         second = g_strdup_printf (_("%d h"), (int) hours);
@@ -143,15 +143,6 @@ _kefu_case_format_time (gint64   unix_ms,
 }
 
 /* --- money and badges ------------------------------------------------ */
-
-char *
-_kefu_format_yuan (gint64 cents)
-{
-  g_autofree char *money = kefu_format_money (cents);
-
-  /* Translators: an amount of money in yuan, e.g. ¥1280.00 */
-  return g_strdup_printf (_("¥%s"), money);
-}
 
 GtkWidget *
 _kefu_case_badge_new (void)
@@ -280,7 +271,7 @@ GPtrArray *
 _kefu_list_departments (KefuDb *db)
 {
   return list_named (db,
-                     "SELECT id, name FROM department WHERE deleted = 0 AND org_unit_id = ?1"
+                     "SELECT id, name FROM department WHERE deleted = 0 AND active = 1 AND org_unit_id = ?1"
                      " ORDER BY CASE kind WHEN 'service' THEN 0 WHEN 'delivery' THEN 1 WHEN 'finance' THEN 2"
                      " WHEN 'management' THEN 3 ELSE 4 END, name",
                      NULL);

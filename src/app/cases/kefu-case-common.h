@@ -42,8 +42,6 @@ char        *_kefu_case_time_left          (KefuDb       *db,
  * "—" for 0. Returns: (transfer full) */
 char        *_kefu_case_format_time        (gint64      unix_ms,
                                             gboolean    with_time);
-/* "¥1,280.00". Returns: (transfer full) */
-char        *_kefu_format_yuan             (gint64      cents);
 /* Sets the label and the colour class ("<family>-<key>") of a badge made
  * with _kefu_case_badge_new(). */
 GtkWidget   *_kefu_case_badge_new          (void);

@@ -11,6 +11,7 @@
 #include "kefu-case-page.h"
 #include "kefu-claims.h"
 #include "kefu-follow-ups.h"
+#include "kefu-kb-suggestions.h"
 #include "kefu-org.h"
 #include "kefu-sla.h"
 #include "kefu-text.h"
@@ -373,6 +374,12 @@ fill_details (KefuCasePage *self)
   add_row (group, _("Description"), c->description, FALSE);
   if (c->resolution)
     add_row (group, _("Resolution"), c->resolution, FALSE);
+
+  /* Knowledge articles that fit the case, with "This answered it". */
+  row = kefu_kb_suggestions_new (self->db);
+  kefu_kb_suggestions_set_case (KEFU_KB_SUGGESTIONS (row), c->id);
+  kefu_kb_suggestions_set_text (KEFU_KB_SUGGESTIONS (row), c->subject, c->description, c->kind, FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 }
 
 static void
@@ -535,7 +542,7 @@ fill_claim_forms (KefuCasePage *self)
     {
       g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
       const char **keys = kefu_claim_decision_keys ();
-      g_autofree char *limit = self->me ? _kefu_format_yuan (self->me->auth_limit_cents) : NULL;
+      g_autofree char *limit = self->me ? kefu_format_amount (self->me->auth_limit_cents) : NULL;
       g_autofree char *description = NULL;
 
       group = add_group (self->sections, _("Decide on the Claim"));
@@ -570,7 +577,7 @@ fill_claim_forms (KefuCasePage *self)
   if (can_pay (self))
     {
       g_autofree char *today = kefu_local_date_string (kefu_cases_get_now (self->db));
-      g_autofree char *amount = _kefu_format_yuan (c->approved_amount_cents);
+      g_autofree char *amount = kefu_format_amount (c->approved_amount_cents);
       g_autofree char *description = g_strdup_printf (_("The approved compensation of %s is to be paid before the case can be closed."), amount);
 
       group = add_group (self->sections, _("Payment"));
@@ -595,8 +602,8 @@ fill_claim (KefuCasePage *self,
   KefuCase *c = self->kase;
   GtkWidget *group;
   GtkWidget *row;
-  g_autofree char *claimed = _kefu_format_yuan (c->claim_amount_cents);
-  g_autofree char *declared = c->declared_value_cents > 0 ? _kefu_format_yuan (c->declared_value_cents) : NULL;
+  g_autofree char *claimed = kefu_format_amount (c->claim_amount_cents);
+  g_autofree char *declared = c->declared_value_cents > 0 ? kefu_format_amount (c->declared_value_cents) : NULL;
   g_autoptr(GPtrArray) files = NULL;
 
   group = add_group (self->sections, _("Compensation Claim"));
@@ -608,7 +615,7 @@ fill_claim (KefuCasePage *self,
     add_row (group, _("Decision"), _("Not decided yet"), FALSE);
   else
     {
-      g_autofree char *amount = _kefu_format_yuan (c->approved_amount_cents);
+      g_autofree char *amount = kefu_format_amount (c->approved_amount_cents);
       g_autofree char *when = _kefu_case_format_time (c->decided_at, TRUE);
       g_autoptr(GString) text = g_string_new (NULL);
 
@@ -629,7 +636,7 @@ fill_claim (KefuCasePage *self,
 
       if (g_strcmp0 (c->approval_status, "pending") == 0)
         {
-          g_autofree char *amount = _kefu_format_yuan (c->approved_amount_cents);
+          g_autofree char *amount = kefu_format_amount (c->approved_amount_cents);
 
           g_string_append_c (text, '\n');
           g_string_append_printf (text, _("A supervisor with an authorization limit of at least %s approves or rejects the decision."),
@@ -759,19 +766,32 @@ fill_timeline (KefuCasePage *self)
     }
 }
 
-/* Each action is offered for what the status allows; the others stay
- * visible but insensitive, their tooltip saying why. */
+/* Only the actions that the status allows are shown (the lifecycle in
+ * kefu_case_check_transition() decides); a shown action that something
+ * else blocks (the assignee, a claim's decision) is insensitive, its
+ * tooltip saying why. */
 static void
 set_action (KefuCasePage *self,
             const char   *action,
             GtkWidget    *button,
+            gboolean      shown,
             gboolean      enabled,
             const char   *why_not,
             const char   *what)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), action, enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), action, shown && enabled);
   if (button)
-    gtk_widget_set_tooltip_text (button, enabled ? what : why_not);
+    {
+      gtk_widget_set_visible (button, shown);
+      gtk_widget_set_tooltip_text (button, enabled ? what : why_not);
+    }
+}
+
+static gboolean
+allows (KefuCase   *c,
+        const char *to)
+{
+  return kefu_case_check_transition (c->status, to, NULL);
 }
 
 static char *
@@ -829,15 +849,15 @@ update_actions (KefuCasePage *self)
                            c->assignee_name ? c->assignee_name : "?");
   else if (me == NULL)
     why = g_strdup (_("Sign in to take a case."));
-  set_action (self, "case.take", self->take_button, why == NULL, why,
+  set_action (self, "case.take", self->take_button, is_status (self, "new") || is_status (self, "assigned"), why == NULL, why,
               _("Take the case: it is assigned to you and work starts"));
   g_clear_pointer (&why, g_free);
 
   /* Assign / Transfer */
-  gtk_button_set_label (self->assign_button, is_status (self, "new") ? _("_Assign…") : _("_Transfer…"));
+  gtk_button_set_label (self->assign_button, is_status (self, "new") ? _("_Assign…") : _("Tra_nsfer…"));
   if (!open)
     why = g_strdup_printf (_("Reopen the case before handing it on: it is “%s”."), kefu_case_status_label (c->status));
-  set_action (self, "case.assign", GTK_WIDGET (self->assign_button), why == NULL, why,
+  set_action (self, "case.assign", GTK_WIDGET (self->assign_button), open, why == NULL, why,
               is_status (self, "new") ? _("Route the case to a department or a person")
                                       : _("Hand the case on to a department or a person, with a note"));
   g_clear_pointer (&why, g_free);
@@ -853,7 +873,7 @@ update_actions (KefuCasePage *self)
     why = g_strdup (_("Work on this case has already started."));
   else if (!open)
     why = g_strdup (_("Reopen the case to work on it again."));
-  set_action (self, "case.start", GTK_WIDGET (self->start_button), why == NULL, why,
+  set_action (self, "case.start", GTK_WIDGET (self->start_button), open && !is_status (self, "new") && allows (c, "in_progress"), why == NULL, why,
               is_status (self, "waiting") ? _("The customer answered: the clock runs again")
                                           : _("Start working on the case"));
   g_clear_pointer (&why, g_free);
@@ -862,7 +882,7 @@ update_actions (KefuCasePage *self)
   why = transition_error (c, "waiting");
   if (why == NULL && !is_status (self, "in_progress") && !is_status (self, "assigned"))
     why = g_strdup (_("Only a case being worked on can wait on the customer."));
-  set_action (self, "case.wait", self->wait_button, why == NULL, why,
+  set_action (self, "case.wait", self->wait_button, allows (c, "waiting"), why == NULL, why,
               _("Wait for the customer’s answer; the clock stops meanwhile"));
   g_clear_pointer (&why, g_free);
 
@@ -870,7 +890,7 @@ update_actions (KefuCasePage *self)
   why = transition_error (c, "resolved");
   if (why == NULL)
     why = claim_blocks_resolve (c);
-  set_action (self, "case.resolve", self->resolve_button, why == NULL, why,
+  set_action (self, "case.resolve", self->resolve_button, allows (c, "resolved"), why == NULL, why,
               _("Record what was done for the customer"));
   g_clear_pointer (&why, g_free);
 
@@ -878,14 +898,14 @@ update_actions (KefuCasePage *self)
   why = transition_error (c, "closed");
   if (why == NULL && is_claim (self) && c->decision != NULL && c->approved_amount_cents > 0 && c->payment_date == NULL)
     why = g_strdup (_("Record the payment of the approved compensation before closing the claim."));
-  set_action (self, "case.close", self->close_button, why == NULL, why,
+  set_action (self, "case.close", self->close_button, allows (c, "closed"), why == NULL, why,
               _("Close the case; a follow-up call is planned"));
   g_clear_pointer (&why, g_free);
 
   /* Reopen */
   if (open)
     why = g_strdup (_("Only a resolved or closed case can be reopened."));
-  set_action (self, "case.reopen", self->reopen_button, why == NULL, why,
+  set_action (self, "case.reopen", self->reopen_button, !open && allows (c, "in_progress"), why == NULL, why,
               _("Open the case again, saying why"));
   g_clear_pointer (&why, g_free);
 

@@ -461,11 +461,13 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (w->info, "dim-label");
   gtk_widget_add_css_class (w->info, "caption");
 
+  /* The time left goes under the subject, beside the status: "Overdue by
+   * 18 business days" beside a kind badge left no room for the subject. */
   gtk_box_append (GTK_BOX (top), w->kind);
   gtk_box_append (GTK_BOX (top), w->subject);
-  gtk_box_append (GTK_BOX (top), w->time);
+  gtk_box_append (GTK_BOX (top), w->status);
   gtk_box_append (GTK_BOX (bottom), w->info);
-  gtk_box_append (GTK_BOX (bottom), w->status);
+  gtk_box_append (GTK_BOX (bottom), w->time);
   gtk_box_append (GTK_BOX (box), top);
   gtk_box_append (GTK_BOX (box), bottom);
   g_object_set_data_full (G_OBJECT (box), "row-widgets", w, g_free);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "kefu-customer-editor.h"
+#include "kefu-customer-page.h"
 #include "kefu-org.h"
 #include "kefu-text.h"
 
@@ -58,16 +59,6 @@ entry_row (AdwPreferencesGroup *group,
   return ADW_ENTRY_ROW (row);
 }
 
-static const char *
-contact_title (const char *kind)
-{
-  if (g_strcmp0 (kind, "phone") == 0)
-    return _("Phone");
-  if (g_strcmp0 (kind, "address") == 0)
-    return _("Address");
-  return _("E-mail");
-}
-
 static void
 remove_contact_clicked_cb (GtkButton          *button,
                            KefuCustomerEditor *self)
@@ -78,13 +69,17 @@ remove_contact_clicked_cb (GtkButton          *button,
   adw_preferences_group_remove (self->contacts_group, row);
 }
 
+/* Titled with the contact's label ("Phone (mobile)", "Phone (office)"),
+ * so that two numbers keep their kind. */
 static AdwEntryRow *
 add_contact_row (KefuCustomerEditor *self,
                  const char         *kind,
+                 const char         *label,
                  const char         *id,
                  const char         *value)
 {
-  AdwEntryRow *row = entry_row (self->contacts_group, contact_title (kind), value);
+  g_autofree char *title = _kefu_contact_title (kind, label);
+  AdwEntryRow *row = entry_row (self->contacts_group, title, value);
   GtkWidget *remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
 
   gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
@@ -103,19 +98,19 @@ add_contact_row (KefuCustomerEditor *self,
 static void
 add_phone_clicked_cb (KefuCustomerEditor *self)
 {
-  gtk_widget_grab_focus (GTK_WIDGET (add_contact_row (self, "phone", NULL, NULL)));
+  gtk_widget_grab_focus (GTK_WIDGET (add_contact_row (self, "phone", NULL, NULL, NULL)));
 }
 
 static void
 add_address_clicked_cb (KefuCustomerEditor *self)
 {
-  gtk_widget_grab_focus (GTK_WIDGET (add_contact_row (self, "address", NULL, NULL)));
+  gtk_widget_grab_focus (GTK_WIDGET (add_contact_row (self, "address", NULL, NULL, NULL)));
 }
 
 static void
 add_email_clicked_cb (KefuCustomerEditor *self)
 {
-  gtk_widget_grab_focus (GTK_WIDGET (add_contact_row (self, "email", NULL, NULL)));
+  gtk_widget_grab_focus (GTK_WIDGET (add_contact_row (self, "email", NULL, NULL, NULL)));
 }
 
 static void
@@ -223,10 +218,10 @@ build (KefuCustomerEditor *self)
     {
       KefuContact *contact = g_ptr_array_index (c->contacts, i);
 
-      add_contact_row (self, contact->kind, contact->id, contact->value);
+      add_contact_row (self, contact->kind, contact->label, contact->id, contact->value);
     }
   if (c->contacts->len == 0)
-    add_contact_row (self, "phone", NULL, NULL);
+    add_contact_row (self, "phone", NULL, NULL, NULL);
   /* Widgets that are not rows go below the group's list. */
   gtk_widget_set_halign (buttons, GTK_ALIGN_END);
   gtk_widget_set_margin_top (buttons, 6);

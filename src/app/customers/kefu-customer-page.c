@@ -157,6 +157,17 @@ _kefu_contact_label_text (const char *label)
   return label;
 }
 
+/* "Phone (mobile)": the kind, with the label when there is one. */
+char *
+_kefu_contact_title (const char *kind,
+                     const char *label)
+{
+  if (label && *label)
+    /* Translators: contact kind and its label, e.g. "Phone (mobile)" */
+    return g_strdup_printf (_("%s (%s)"), contact_kind_label (kind), _kefu_contact_label_text (label));
+  return g_strdup (contact_kind_label (kind));
+}
+
 static char *
 list_labels (const char  *csv,
              const char *(*label) (const char *))
@@ -219,6 +230,7 @@ describe_op (const char *op)
 {
   static const struct { const char *key; const char *label; } ops[] = {
     { "insert", N_("File created") },
+    { "import", N_("File created by an import") },
     { "update", N_("File edited") },
     { "delete", N_("File deleted") },
     { "restore", N_("File restored") },
@@ -256,7 +268,9 @@ describe_changes (const char *json,
     {
       const char *field = l->data;
       const char *label = field_label (field);
-      JsonObject *change = json_object_get_object_member (obj, field);
+      JsonNode *node = json_object_get_member (obj, field);
+      /* An import's summary holds counts, not field changes. */
+      JsonObject *change = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       const char *new_text = NULL, *old_text = NULL;
 
       /* Ids and long texts say nothing to the reader. */
@@ -563,8 +577,7 @@ fill (KefuCustomerPage *self)
   g_autofree char *subtitle = NULL;
   g_autofree char *created = _kefu_format_date (c->created_at, FALSE);
   g_autofree char *last = _kefu_format_date (c->last_contact_at, FALSE);
-  g_autofree char *spend = kefu_format_money (c->monthly_spend_cents);
-  g_autofree char *spend_text = g_strdup_printf (_("¥%s"), spend);
+  g_autofree char *spend_text = kefu_format_amount (c->monthly_spend_cents);
   g_autofree char *volume = g_strdup_printf ("%'" G_GINT64_FORMAT, c->monthly_volume);
   g_autofree char *complaints = g_strdup_printf ("%" G_GINT64_FORMAT, c->complaints_12m);
   g_autofree char *prefs = list_labels (c->preferences, kefu_preference_label);
@@ -594,15 +607,11 @@ fill (KefuCustomerPage *self)
   for (guint i = 0; i < c->contacts->len; i++)
     {
       KefuContact *contact = g_ptr_array_index (c->contacts, i);
-      g_autofree char *title = NULL;
+      g_autofree char *title = _kefu_contact_title (contact->kind, contact->label);
+      g_autofree char *value = g_strcmp0 (contact->kind, "phone") == 0 ? kefu_format_phone (contact->value)
+                                                                       : g_strdup (contact->value);
 
-      if (contact->label && *contact->label)
-        /* Translators: contact kind and its label, e.g. "Phone (mobile)" */
-        title = g_strdup_printf (_("%s (%s)"), contact_kind_label (contact->kind),
-                                 _kefu_contact_label_text (contact->label));
-      else
-        title = g_strdup (contact_kind_label (contact->kind));
-      add_row (group, title, contact->value, TRUE);
+      add_row (group, title, value, TRUE);
     }
 
   /* What happened with them comes before what we know about them. */

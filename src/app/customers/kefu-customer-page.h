@@ -26,5 +26,7 @@ char       *_kefu_format_date                  (gint64            unix_ms,
 /* A contact's label ("mobile", "office"…) translated when it is one of
  * the usual ones. Transfer none. */
 const char *_kefu_contact_label_text           (const char       *label);
+char       *_kefu_contact_title                (const char       *kind,
+                                                const char       *label);
 
 G_END_DECLS

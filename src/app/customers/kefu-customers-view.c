@@ -13,6 +13,7 @@
 #include "kefu-export.h"
 #include "kefu-list-proxy.h"
 #include "kefu-org.h"
+#include "kefu-text.h"
 #include "kefu-window.h"
 
 struct _KefuCustomersView
@@ -235,9 +236,11 @@ bind_row_cb (GtkSignalListItemFactory *factory,
     g_string_append (line, s->company);
   if (s->phone)
     {
+      g_autofree char *phone = kefu_format_phone (s->phone);
+
       if (line->len)
         g_string_append (line, " · ");
-      g_string_append (line, s->phone);
+      g_string_append (line, phone);
     }
   if (s->manager_name)
     {

@@ -8,6 +8,7 @@
 #include "customers/kefu-customer-page.h"
 #include "kefu-customers.h"
 #include "kefu-dialogs.h"
+#include "kefu-text.h"
 
 /* Pairs of customer files that are probably the same customer (same phone,
  * or same name and address). The search runs in a thread on its own
@@ -72,8 +73,12 @@ static char *
 describe_reason (const KefuDuplicatePair *pair)
 {
   if (g_strcmp0 (pair->reason, "phone") == 0)
-    /* Translators: why two files look like the same customer; %s is a phone number */
-    return g_strdup_printf (_("Same phone %s"), pair->detail ? pair->detail : "");
+    {
+      g_autofree char *phone = kefu_format_phone (pair->detail ? pair->detail : "");
+
+      /* Translators: why two files look like the same customer; %s is a phone number */
+      return g_strdup_printf (_("Same phone %s"), phone);
+    }
   /* Translators: why two files look like the same customer; %s is an address */
   return g_strdup_printf (_("Same name and address %s"), pair->detail ? pair->detail : "");
 }

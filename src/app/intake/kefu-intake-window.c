@@ -9,6 +9,7 @@
 #include "kefu-categories.h"
 #include "kefu-customer-page.h"
 #include "kefu-intake-window.h"
+#include "kefu-kb-suggestions.h"
 #include "kefu-text.h"
 #include "kefu-tracking.h"
 
@@ -450,15 +451,13 @@ fill_file (KefuIntakeWindow *self)
     {
       KefuContact *contact = g_ptr_array_index (c->contacts, i);
       g_autofree char *title = NULL;
+      g_autofree char *number = NULL;
 
       if (g_strcmp0 (contact->kind, "phone") != 0)
         continue;
-      if (contact->label && *contact->label)
-        /* Translators: contact kind and its label, e.g. "Phone (mobile)" */
-        title = g_strdup_printf (_("%s (%s)"), _("Phone"), _kefu_contact_label_text (contact->label));
-      else
-        title = g_strdup (_("Phone"));
-      add_row (group, title, contact->value, TRUE);
+      title = _kefu_contact_title (contact->kind, contact->label);
+      number = kefu_format_phone (contact->value);
+      add_row (group, title, number, TRUE);
       n_phones++;
     }
   if (n_phones == 0)
@@ -527,7 +526,11 @@ fill_file (KefuIntakeWindow *self)
           GtkWidget *row;
 
           if (phone)
-            g_string_append_printf (sub, " · %s", phone);
+            {
+              g_autofree char *number = kefu_format_phone (phone);
+
+              g_string_append_printf (sub, " · %s", number);
+            }
           g_string_append_printf (sub, " · %s", kefu_segment_label (other->customer->segment));
           row = add_row (group, other->customer->name, sub->str, FALSE);
           if (other == m)
@@ -1373,6 +1376,17 @@ kefu_intake_window_new (GtkWindow *parent,
                        "application", parent ? gtk_window_get_application (parent) : NULL,
                        NULL);
   self->db = g_object_ref (db);
+  {
+    /* Knowledge articles that fit what the agent types. */
+    GtkWidget *suggestions = kefu_kb_suggestions_new (db);
+    GtkWidget *group = gtk_widget_get_ancestor (GTK_WIDGET (self->subject_row), ADW_TYPE_PREFERENCES_GROUP);
+
+    kefu_kb_suggestions_watch (KEFU_KB_SUGGESTIONS (suggestions), GTK_EDITABLE (self->subject_row),
+                               gtk_text_view_get_buffer (self->description_view));
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), suggestions);
+    g_signal_connect_object (self, "case-created", G_CALLBACK (kefu_kb_suggestions_case_saved), suggestions,
+                             G_CONNECT_SWAPPED);
+  }
   fill_categories (self);
   set_form_defaults (self);
   show_no_caller (self);
