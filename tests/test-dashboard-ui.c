@@ -195,6 +195,8 @@ test_figures_period_and_scope (Fixture       *f,
   save_png (GTK_WIDGET (f->window), "dashboard-city-last-month", f->lang);
   kefu_chart_card_show_table (kefu_dashboard_view_get_card (f->view, "channels"), FALSE);
 
+  save_png (GTK_WIDGET (kefu_dashboard_view_get_card (f->view, "people")), "dashboard-people", f->lang);
+
   /* The charts in the dark style. */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   save_png (GTK_WIDGET (f->window), "dashboard-dark", f->lang);

@@ -506,6 +506,15 @@ test_satisfaction_and_trend (Fixture       *f,
   g_assert_cmpfloat (nps->values[last], ==, 25);
   g_assert_cmpfloat (nps->values[last - 1], ==, -100);
 
+  /* The numbers as text to copy: a header of columns, a line per row. */
+  {
+    g_autofree char *text = kefu_stats_table_to_text (nov->nps_trend);
+    g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+    g_assert_true (g_str_has_suffix (lines[0], "\t2026-10\t2026-11"));
+    g_assert_true (g_str_has_suffix (lines[1], "\t-100\t+25"));
+  }
+
   /* Complaints by category, most first: delay 2, damage 1. */
   g_assert_cmpuint (nov->complaints->columns->len, ==, 2);
   g_assert_cmpstr (nov->complaints->columns->pdata[0], ==, "Delivery delay");
@@ -619,7 +628,9 @@ test_people_and_drill_down (Fixture       *f,
   g_assert_cmpfloat (first->values[1], ==, 2);   /* resolved */
   g_assert_cmpfloat (first->values[2], ==, 1);   /* open */
   g_assert_cmpfloat (first->values[3], ==, 1);   /* overdue */
-  g_assert_cmpfloat (first->values[5], ==, 1);   /* median of 3 h and 1 h: nearest rank = 1 h */
+  g_assert_cmpfloat (first->values[5], ==, 60);  /* median of 3 h and 1 h: nearest rank = 1 h */
+  g_assert_cmpint (kefu_stats_table_column_format (stats->people, 5), ==, KEFU_STATS_MINUTES);
+  g_assert_cmpint (kefu_stats_table_column_format (stats->people, 0), ==, KEFU_STATS_COUNT);
   g_assert_cmpfloat (first->values[6], ==, 3);   /* satisfaction */
 
   /* Drill-down: the Cases view's query over a figure's cases shows

@@ -395,6 +395,9 @@ unit_table (const char *title)
   kefu_stats_table_add_column (t, _("First response on time (%)"));
   kefu_stats_table_add_column (t, _("Satisfaction"));
   kefu_stats_table_add_column (t, _("Complaints"));
+  kefu_stats_table_set_column_format (t, B_RES_ON_TIME, KEFU_STATS_PERCENT);
+  kefu_stats_table_set_column_format (t, B_FR_ON_TIME, KEFU_STATS_PERCENT);
+  kefu_stats_table_set_column_format (t, B_SATISFACTION, KEFU_STATS_SCORE);
   return t;
 }
 
@@ -426,7 +429,8 @@ fill_departments (KefuDb          *db,
   sqlite3_stmt *stmt = kefu_db_prepare (db,
                                         "SELECT k.rowid, coalesce (d.name, ''), k.kind, k.first_response_due, k.first_response_at,"
                                         " k.resolution_due, k.resolved_at, k.status,"
-                                        " (SELECT satisfaction FROM survey_answer WHERE case_id = k.id AND deleted = 0 ORDER BY at DESC LIMIT 1)"
+                                        " (SELECT satisfaction FROM survey_answer INDEXED BY survey_by_case_answer"
+                                        "  WHERE case_id = k.id AND deleted = 0 ORDER BY at DESC LIMIT 1)"
                                         " FROM kcase k INDEXED BY kcase_by_branch_created LEFT JOIN department d ON d.id = k.department_id"
                                         " WHERE k.deleted = 0 AND k.branch_id IN (SELECT value FROM json_each (?1))"
                                         " AND k.created_at >= ?2 AND k.created_at < ?3",
@@ -611,7 +615,7 @@ fill_breaches (KefuDb        *db,
 }
 
 /* Claims paid in the month: claims received in the half year before its
- * end (the kind index), paid in the month. */
+ * end (the kind is in the branch index), paid in the month. */
 static gboolean
 fill_claims (KefuDb      *db,
              const char  *branches_json,
@@ -622,7 +626,7 @@ fill_claims (KefuDb      *db,
   g_autofree char *after = kefu_local_date_string (report->stats->to);
   sqlite3_stmt *stmt = kefu_db_prepare (db,
                                         "SELECT k.rowid, k.number, k.subject, k.payment_date, k.approved_amount_cents"
-                                        " FROM kcase k INDEXED BY kcase_by_kind"
+                                        " FROM kcase k INDEXED BY kcase_by_branch_created"
                                         " WHERE k.deleted = 0 AND k.kind = 'claim' AND k.created_at >= ?4 AND k.created_at < ?5"
                                         " AND k.payment_date >= ?2 AND k.payment_date < ?3 AND k.approval_status = 'approved'"
                                         " AND k.branch_id IN (SELECT value FROM json_each (?1))"
@@ -702,7 +706,7 @@ kefu_report_build (KefuDb              *db,
     return NULL;
   if (progress)
     progress (0.3, user_data);
-  if ((report->prev = kefu_stats_compute (db, cal, unit_id, pfrom, pto, now_ms, error)) == NULL)
+  if ((report->prev = kefu_stats_compute_period (db, cal, unit_id, pfrom, pto, now_ms, error)) == NULL)
     return NULL;
   if (progress)
     progress (0.5, user_data);
@@ -715,7 +719,7 @@ kefu_report_build (KefuDb              *db,
     for (guint b = 0; b < branches->len; b++)
       {
         g_autoptr(KefuOrgUnit) unit = kefu_org_get_unit (db, branches->pdata[b], NULL);
-        g_autoptr(KefuStats) s = kefu_stats_compute (db, cal, branches->pdata[b], from, to, now_ms, error);
+        g_autoptr(KefuStats) s = kefu_stats_compute_period (db, cal, branches->pdata[b], from, to, now_ms, error);
         KefuStatsRow *row;
 
         if (s == NULL)

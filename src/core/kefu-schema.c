@@ -554,7 +554,10 @@ static const char migration_9[] =
  * apart from the answers of peers and subordinates, which carry no
  * rater, so that they stay anonymous). */
 static const char migration_10[] =
-  "CREATE INDEX kcase_by_branch_created ON kcase (branch_id, created_at) WHERE deleted = 0;"
+  /* Covers what the months of a trend read (kind, category, the id that
+   * finds the follow-up answer), so that those rows are never fetched. */
+  "CREATE INDEX kcase_by_branch_created ON kcase (branch_id, created_at, kind, category_id, id) WHERE deleted = 0;"
+  "CREATE INDEX survey_by_case_answer ON survey_answer (case_id, deleted, at, satisfaction, nps);"
   "CREATE TABLE report_note (" SYNCED ","
   "  org_unit_id TEXT NOT NULL REFERENCES org_unit (id),"
   "  month TEXT NOT NULL,"

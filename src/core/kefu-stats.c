@@ -77,6 +77,7 @@ table_clear (gpointer data)
     }
   g_ptr_array_unref (t->rows);
   g_ptr_array_unref (t->columns);
+  g_clear_pointer (&t->formats, g_array_unref);
   g_free (t->title);
 }
 
@@ -134,6 +135,31 @@ kefu_stats_table_add_row (KefuStatsTable *table,
   return row;
 }
 
+KefuStatsFormat
+kefu_stats_table_column_format (KefuStatsTable *table,
+                                guint           column)
+{
+  if (table->formats && column < table->formats->len)
+    return g_array_index (table->formats, KefuStatsFormat, column);
+  return table->format;
+}
+
+void
+kefu_stats_table_set_column_format (KefuStatsTable *table,
+                                    guint           column,
+                                    KefuStatsFormat format)
+{
+  g_return_if_fail (column < table->columns->len);
+
+  if (table->formats == NULL)
+    {
+      table->formats = g_array_new (FALSE, FALSE, sizeof (KefuStatsFormat));
+      for (guint c = 0; c < table->columns->len; c++)
+        g_array_append_val (table->formats, table->format);
+    }
+  g_array_index (table->formats, KefuStatsFormat, column) = format;
+}
+
 char *
 kefu_stats_table_to_text (KefuStatsTable *table)
 {
@@ -149,7 +175,7 @@ kefu_stats_table_to_text (KefuStatsTable *table)
       g_string_append (s, row->label);
       for (guint c = 0; c < table->columns->len; c++)
         {
-          g_autofree char *v = kefu_stats_format_value (table->format, row->values[c]);
+          g_autofree char *v = kefu_stats_format_value (kefu_stats_table_column_format (table, c), row->values[c]);
 
           g_string_append_printf (s, "\t%s", v);
         }
@@ -512,6 +538,57 @@ is_open (const char *status)
   return kefu_case_status_is_open (status);
 }
 
+/* The latest follow-up answer of case k: satisfaction, NPS, from the
+ * index alone (survey_by_case_answer, migration 10). */
+#define LATEST_ANSWER \
+  "(SELECT satisfaction FROM survey_answer INDEXED BY survey_by_case_answer" \
+  "  WHERE case_id = k.id AND deleted = 0 ORDER BY at DESC LIMIT 1)," \
+  " (SELECT nps FROM survey_answer INDEXED BY survey_by_case_answer" \
+  "  WHERE case_id = k.id AND deleted = 0 ORDER BY at DESC LIMIT 1)"
+
+/* The months of a trend outside the period need only kind, category and
+ * the answer: read from the index alone, never from the case rows. */
+static gboolean
+read_trend_rows (KefuDb      *db,
+                 const char  *branch_id,
+                 gint64       from,
+                 gint64       to,
+                 GArray      *rows,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (from >= to)
+    return TRUE;
+  stmt = kefu_db_prepare (db,
+                          "SELECT k.rowid, k.kind, k.category_id, k.created_at, " LATEST_ANSWER
+                          " FROM kcase k INDEXED BY kcase_by_branch_created"
+                          " WHERE k.deleted = 0 AND k.branch_id = ? AND k.created_at >= ? AND k.created_at < ?",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, branch_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, from);
+  sqlite3_bind_int64 (stmt, 3, to);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Row r = { 0 };
+
+      r.rowid = sqlite3_column_int64 (stmt, 0);
+      r.kind = kefu_stmt_dup (stmt, 1);
+      r.category_id = kefu_stmt_dup (stmt, 2);
+      r.created_at = sqlite3_column_int64 (stmt, 3);
+      r.satisfaction = sqlite3_column_type (stmt, 4) == SQLITE_NULL ? 0 : sqlite3_column_int (stmt, 4);
+      r.nps = sqlite3_column_type (stmt, 5) == SQLITE_NULL ? -1 : sqlite3_column_int (stmt, 5);
+      g_array_append_val (rows, r);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return kefu_db_set_error (db, error);
+  return TRUE;
+}
+
 /* The cases of one branch received in [from, to). */
 static gboolean
 read_rows (KefuDb      *db,
@@ -525,11 +602,8 @@ read_rows (KefuDb      *db,
                                         "SELECT k.rowid, k.kind, k.category_id, k.channel, k.status, k.assignee_id, k.created_at,"
                                         " k.first_response_due, k.resolution_due, k.first_response_at, k.resolved_at,"
                                         " k.paused_total, k.next_due, k.claim_amount_cents, k.approved_amount_cents,"
-                                        " k.approval_status, k.payment_date IS NOT NULL,"
-                                        " s.satisfaction, s.nps"
+                                        " k.approval_status, k.payment_date IS NOT NULL, " LATEST_ANSWER
                                         " FROM kcase k INDEXED BY kcase_by_branch_created"
-                                        " LEFT JOIN survey_answer s ON s.rowid = (SELECT rowid FROM survey_answer"
-                                        "   WHERE case_id = k.id AND deleted = 0 ORDER BY at DESC LIMIT 1)"
                                         " WHERE k.deleted = 0 AND k.branch_id = ? AND k.created_at >= ? AND k.created_at < ?",
                                         error);
   int rc;
@@ -663,14 +737,15 @@ person_acc_free (gpointer data)
   g_free (a);
 }
 
-KefuStats *
-kefu_stats_compute (KefuDb        *db,
-                    KefuCalendar  *cal,
-                    const char    *unit_id,
-                    gint64         from,
-                    gint64         to,
-                    gint64         now_ms,
-                    GError       **error)
+static KefuStats *
+compute (KefuDb        *db,
+         KefuCalendar  *cal,
+         const char    *unit_id,
+         gint64         from,
+         gint64         to,
+         gint64         now_ms,
+         gboolean       trend,
+         GError       **error)
 {
   g_autoptr(KefuStats) stats = g_new0 (KefuStats, 1);
   g_autoptr(GPtrArray) branches = NULL;
@@ -700,7 +775,7 @@ kefu_stats_compute (KefuDb        *db,
   KefuStatsFigure *fr_med, *fr_p90, *res_med, *res_p90, *claims, *claims_amount, *claims_approved, *claims_paid;
   KefuStatsFigure *satisfaction, *nps, *complaints, *training;
   KefuStatsRow *channel_row, *sla_met, *sla_breached, *sat_row, *nps_row, *ageing_row;
-  gint64 scan_from;
+  gint64 scan_from, scan_to;
   GDate last;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
@@ -721,14 +796,17 @@ kefu_stats_compute (KefuDb        *db,
   for (guint m = 0; m <= KEFU_STATS_TREND_MONTHS; m++)
     starts[m] = month_start (g_date_get_year (&last),
                              (int) g_date_get_month (&last) - (KEFU_STATS_TREND_MONTHS - 1) + (int) m);
-  scan_from = MIN (from, starts[0]);
+  scan_from = trend ? MIN (from, starts[0]) : from;
+  scan_to = trend ? MAX (to, starts[KEFU_STATS_TREND_MONTHS]) : to;
 
   for (guint b = 0; b < branches->len; b++)
     {
       sqlite3_stmt *stmt;
       int rc;
 
-      if (!read_rows (db, branches->pdata[b], scan_from, MAX (to, starts[KEFU_STATS_TREND_MONTHS]), rows, error))
+      if (!read_trend_rows (db, branches->pdata[b], scan_from, from, rows, error) ||
+          !read_rows (db, branches->pdata[b], from, to, rows, error) ||
+          !read_trend_rows (db, branches->pdata[b], to, scan_to, rows, error))
         goto fail;
       stmt = kefu_db_prepare (db,
                               "SELECT rowid, kind, status, assignee_id, created_at, next_due"
@@ -833,11 +911,14 @@ kefu_stats_compute (KefuDb        *db,
   stats->people = kefu_stats_table_new (_("Workload and results by person"), KEFU_STATS_COUNT);
   kefu_stats_table_add_column (stats->people, _("Received"));
   kefu_stats_table_add_column (stats->people, _("Resolved"));
-  kefu_stats_table_add_column (stats->people, _("Open"));
+  kefu_stats_table_add_column (stats->people, C_("cases", "Open"));
   kefu_stats_table_add_column (stats->people, _("Overdue"));
-  kefu_stats_table_add_column (stats->people, _("First response on time (%)"));
-  kefu_stats_table_add_column (stats->people, _("Median resolution (business hours)"));
+  kefu_stats_table_add_column (stats->people, _("First response on time"));
+  kefu_stats_table_add_column (stats->people, _("Resolution, median"));
   kefu_stats_table_add_column (stats->people, _("Satisfaction"));
+  kefu_stats_table_set_column_format (stats->people, P_FR, KEFU_STATS_PERCENT);
+  kefu_stats_table_set_column_format (stats->people, P_RES_MEDIAN, KEFU_STATS_MINUTES);
+  kefu_stats_table_set_column_format (stats->people, P_SATISFACTION, KEFU_STATS_SCORE);
 
   /* The cases received. */
   for (guint i = 0; i < rows->len; i++)
@@ -1106,7 +1187,7 @@ kefu_stats_compute (KefuDb        *db,
       PersonAcc *acc = g_hash_table_lookup (person_acc, pr->key);
 
       pr->values[P_FR] = ratio (acc->fr_met, acc->fr_decided);
-      pr->values[P_RES_MEDIAN] = kefu_stats_percentile (acc->res_minutes, 50) / 60.0;
+      pr->values[P_RES_MEDIAN] = kefu_stats_percentile (acc->res_minutes, 50);
       pr->values[P_SATISFACTION] = acc->sat_n ? acc->sat_sum / acc->sat_n : NAN;
     }
   g_ptr_array_sort (stats->people->rows, cmp_people);
@@ -1123,6 +1204,30 @@ fail:
   for (guint i = 0; i < open_rows->len; i++)
     row_clear (&g_array_index (open_rows, Row, i));
   return NULL;
+}
+
+KefuStats *
+kefu_stats_compute (KefuDb        *db,
+                    KefuCalendar  *cal,
+                    const char    *unit_id,
+                    gint64         from,
+                    gint64         to,
+                    gint64         now_ms,
+                    GError       **error)
+{
+  return compute (db, cal, unit_id, from, to, now_ms, TRUE, error);
+}
+
+KefuStats *
+kefu_stats_compute_period (KefuDb        *db,
+                           KefuCalendar  *cal,
+                           const char    *unit_id,
+                           gint64         from,
+                           gint64         to,
+                           gint64         now_ms,
+                           GError       **error)
+{
+  return compute (db, cal, unit_id, from, to, now_ms, FALSE, error);
 }
 
 void

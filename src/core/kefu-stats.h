@@ -53,6 +53,7 @@ typedef struct
   KefuStatsFormat  format;
   GPtrArray       *columns;   /* char * */
   GPtrArray       *rows;      /* KefuStatsRow * */
+  GArray          *formats;   /* KefuStatsFormat per column, or NULL: all @format */
 } KefuStatsTable;
 
 typedef struct
@@ -121,6 +122,16 @@ KefuStats       *kefu_stats_compute       (KefuDb        *db,
                                            gint64         to,
                                            gint64         now_ms,
                                            GError       **error);
+/* The same without reading the months before the period: the trend
+ * tables then hold the period's months only (for the report's per-branch
+ * rows and the month before). Returns: (transfer full) */
+KefuStats       *kefu_stats_compute_period (KefuDb       *db,
+                                            KefuCalendar *cal,
+                                            const char   *unit_id,
+                                            gint64        from,
+                                            gint64        to,
+                                            gint64        now_ms,
+                                            GError      **error);
 void             kefu_stats_free          (KefuStats     *stats);
 /* Returns: (transfer none) (nullable) */
 KefuStatsFigure *kefu_stats_get_figure    (KefuStats     *stats,
@@ -160,6 +171,12 @@ KefuStatsRow    *kefu_stats_table_add_row (KefuStatsTable *table,
                                            const char     *key);
 void             kefu_stats_table_add_column (KefuStatsTable *table,
                                               const char     *label);
+/* The format of column @column: its own when set, else the table's. */
+KefuStatsFormat  kefu_stats_table_column_format (KefuStatsTable *table,
+                                                 guint           column);
+void             kefu_stats_table_set_column_format (KefuStatsTable *table,
+                                                     guint           column,
+                                                     KefuStatsFormat format);
 /* Tab-separated text: a header line of columns, a line per row. */
 char            *kefu_stats_table_to_text (KefuStatsTable *table);
 

@@ -261,13 +261,8 @@ stats_table (Flow           *f,
       cells[0] = row->label;
       for (guint c = 1; c < n; c++)
         {
-          KefuStatsFormat format = t->format;
+          KefuStatsFormat format = kefu_stats_table_column_format (t, c - 1);
 
-          /* The unit tables mix formats: percentages, then a score. */
-          if (strchr (t->columns->pdata[c - 1], '%') != NULL)
-            format = KEFU_STATS_PERCENT;
-          else if (g_strcmp0 (t->columns->pdata[c - 1], _("Satisfaction")) == 0)
-            format = KEFU_STATS_SCORE;
           g_ptr_array_add (values, kefu_stats_format_value (format, row->values[c - 1]));
           cells[c] = values->pdata[c - 1];
         }

@@ -71,7 +71,7 @@ fill_grid (KefuChartCard *self)
       gtk_grid_attach (self->grid, label, 0, (int) r + 1, 1, 1);
       for (guint c = 0; c < t->columns->len; c++)
         {
-          g_autofree char *text = kefu_stats_format_value (t->format, row->values[c]);
+          g_autofree char *text = kefu_stats_format_value (kefu_stats_table_column_format (t, c), row->values[c]);
           GtkWidget *cell;
 
           if (row->cases[c] && row->cases[c]->len > 0)
