@@ -128,9 +128,36 @@ net_new (void)
   return n;
 }
 
+/* Every insert a device sent holds every column its table needs (NOT
+ * NULL without a default): otherwise the other side cannot store it. */
+static void
+assert_inserts_complete (KefuDb *db)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (db,
+                                        "SELECT o.entity, p.name FROM outbox o, pragma_table_info (o.entity) p"
+                                        " WHERE o.op = 'insert' AND p.\"notnull\" = 1 AND p.dflt_value IS NULL"
+                                        " AND p.name <> 'id' AND coalesce (json_type (o.fields, '$.' || p.name), 'null') = 'null'",
+                                        NULL);
+  guint missing = 0;
+  int rc;
+
+  g_assert_nonnull (stmt);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_test_message ("an insert of %s lacks %s", sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1));
+      missing++;
+    }
+  sqlite3_reset (stmt);
+  g_assert_cmpint (rc, ==, SQLITE_DONE);
+  g_assert_cmpuint (missing, ==, 0);
+  g_assert_cmpint (kefu_test_count (db, "SELECT count(*) FROM outbox WHERE op = 'insert'"), >, 0);
+}
+
 static void
 net_free (Net *n)
 {
+  for (guint i = 0; i < N_DEVICES; i++)
+    assert_inserts_complete (n->db[i]->db);
   for (guint i = 0; i < N_DEVICES; i++)
     {
       g_clear_object (&n->client[i]);
