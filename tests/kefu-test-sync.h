@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "kefu-sync-client.h"
 #include "kefu-test-util.h"
 #include "kefu-uuid.h"
 
@@ -226,12 +227,12 @@ kefu_test_server_free (KefuTestServer *s)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KefuTestServer, kefu_test_server_free)
 
-/* Creates a branch under headquarters (an org_unit pushed by the admin).
+/* Inserts one row (an org_unit, a staff member…) as the server's admin.
  * Returns: (transfer full) its id */
 static inline char *
-kefu_test_server_add_branch (KefuTestServer *s,
-                             const char     *code,
-                             const char     *name)
+kefu_test_server_admin_insert (KefuTestServer *s,
+                               const char     *entity,
+                               const char     *fields)
 {
   g_autofree char *id = kefu_uuid7_new ();
   g_autofree char *op_id = kefu_uuid7_new ();
@@ -240,16 +241,28 @@ kefu_test_server_add_branch (KefuTestServer *s,
   guint status = 0;
 
   body = g_strdup_printf ("{\"device_id\":\"%s\",\"epoch\":\"%s\",\"ops\":[{\"seq\":%" G_GINT64_FORMAT ",\"op_id\":\"%s\","
-                          "\"entity\":\"org_unit\",\"row_id\":\"%s\",\"op\":\"insert\",\"base_version\":0,"
-                          "\"hlc\":\"1700000000000:00000:admin\",\"fields\":{\"code\":\"%s\",\"name\":\"%s\",\"level\":\"branch\","
-                          "\"parent_id\":\"%s\"}}]}",
-                          s->admin_device, s->epoch, ++s->admin_seq, op_id, id, code, name, s->hq_id);
+                          "\"entity\":\"%s\",\"row_id\":\"%s\",\"op\":\"insert\",\"base_version\":0,"
+                          "\"hlc\":\"1700000000000:00000:admin\",\"fields\":%s}]}",
+                          s->admin_device, s->epoch, ++s->admin_seq, op_id, entity, id, fields);
   reply = kefu_test_server_call (s, "POST", "push", body, &status);
   if (status != 200 && reply)
     g_test_message ("push: %s", json_object_get_string_member_with_default (reply, "message", ""));
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (reply, "results"), 0), "status"), ==, "applied");
   return g_steal_pointer (&id);
+}
+
+/* Creates a branch under headquarters (an org_unit pushed by the admin).
+ * Returns: (transfer full) its id */
+static inline char *
+kefu_test_server_add_branch (KefuTestServer *s,
+                             const char     *code,
+                             const char     *name)
+{
+  g_autofree char *fields = g_strdup_printf ("{\"code\":\"%s\",\"name\":\"%s\",\"level\":\"branch\",\"parent_id\":\"%s\"}",
+                                             code, name, s->hq_id);
+
+  return kefu_test_server_admin_insert (s, "org_unit", fields);
 }
 
 static inline void
@@ -265,4 +278,35 @@ kefu_test_server_add_user (KefuTestServer *s,
 
   reply = kefu_test_server_call (s, "POST", "users", body, &status);
   g_assert_cmpuint (status, ==, 201);
+}
+
+/* One sync round of @client that must succeed. */
+static inline void
+kefu_test_sync_ok (KefuSyncClient *client)
+{
+  g_autoptr(GError) error = NULL;
+
+  kefu_sync_client_sync_sync (client, &error);
+  g_assert_no_error (error);
+}
+
+/* Every scope @client reads verifies: the same count and checksum as the
+ * server's. */
+static inline void
+kefu_test_sync_assert_verified (KefuSyncClient *client)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) checks = kefu_sync_client_verify_sync (client, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (checks->len, >, 0);
+  for (guint k = 0; k < checks->len; k++)
+    {
+      KefuSyncScopeCheck *c = checks->pdata[k];
+
+      g_test_message ("scope %s: server %" G_GINT64_FORMAT " %s, local %" G_GINT64_FORMAT " %s",
+                      c->scope, c->server_count, c->server_checksum, c->local_count, c->local_checksum);
+      g_assert_cmpint (c->local_count, ==, c->server_count);
+      g_assert_cmpstr (c->local_checksum, ==, c->server_checksum);
+    }
 }

@@ -27,10 +27,7 @@ static void
 sync_ok (Net  *n,
          guint i)
 {
-  g_autoptr(GError) error = NULL;
-
-  kefu_sync_client_sync_sync (n->client[i], &error);
-  g_assert_no_error (error);
+  kefu_test_sync_ok (n->client[i]);
 }
 
 static Net *
@@ -123,20 +120,7 @@ static void
 assert_verified (Net  *n,
                  guint i)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) checks = kefu_sync_client_verify_sync (n->client[i], &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpuint (checks->len, >, 0);
-  for (guint k = 0; k < checks->len; k++)
-    {
-      KefuSyncScopeCheck *c = checks->pdata[k];
-
-      g_test_message ("client %u scope %s: server %" G_GINT64_FORMAT " %s, local %" G_GINT64_FORMAT " %s",
-                      i, c->scope, c->server_count, c->server_checksum, c->local_count, c->local_checksum);
-      g_assert_cmpint (c->local_count, ==, c->server_count);
-      g_assert_cmpstr (c->local_checksum, ==, c->server_checksum);
-    }
+  kefu_test_sync_assert_verified (n->client[i]);
 }
 
 /* A customer and a case made at one computer reach the other computer of

@@ -278,6 +278,7 @@ kefu_assessment_round_create (KefuDb               *db,
   g_autoptr(KefuStaff) me = kefu_org_get_current_user (db);
   g_autoptr(KefuChangeSet) cs = NULL;
   static const char *cols[KEFU_N_RATER_KINDS] = { "w_supervisor", "w_customer", "w_peer", "w_subordinate" };
+  gint64 now = g_get_real_time () / 1000;
   sqlite3_stmt *stmt;
   int sum = 0, rc;
 
@@ -310,6 +311,9 @@ kefu_assessment_round_create (KefuDb               *db,
   kefu_change_set_int (cs, "period_to", FALSE, 0, round->period_to);
   for (guint k = 0; k < KEFU_N_RATER_KINDS; k++)
     kefu_change_set_int (cs, cols[k], FALSE, 0, round->weights[k]);
+  /* Every column the insert writes travels, or the other side cannot
+   * store the row (created_at is NOT NULL). */
+  kefu_change_set_int (cs, "created_at", FALSE, 0, now);
   stmt = kefu_db_prepare (db,
                           "INSERT INTO assessment_round (id, hlc, updated_by, updated_at, name, org_unit_id, period_from, period_to,"
                           " w_supervisor, w_customer, w_peer, w_subordinate, created_at)"
@@ -319,7 +323,7 @@ kefu_assessment_round_create (KefuDb               *db,
   sqlite3_bind_text (stmt, 1, round->id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  sqlite3_bind_int64 (stmt, 4, now);
   sqlite3_bind_text (stmt, 5, round->name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, round->org_unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 7, round->period_from);

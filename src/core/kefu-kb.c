@@ -631,6 +631,54 @@ _kefu_kb_index (KefuDb               *db,
   return step_done (db, stmt, error);
 }
 
+gboolean
+kefu_kb_reindex_article (KefuDb      *db,
+                         const char  *id,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt;
+  KefuKbArticle a = { 0 };
+  gint64 rowid;
+  gboolean live;
+  int rc;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  stmt = kefu_db_prepare (db, "SELECT rowid, deleted = 0, title, tags, body FROM kb_article WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return rc == SQLITE_DONE || kefu_db_set_error (db, error);
+    }
+  rowid = sqlite3_column_int64 (stmt, 0);
+  live = sqlite3_column_int (stmt, 1) != 0;
+  a.title = kefu_stmt_dup (stmt, 2);
+  a.tags = kefu_stmt_dup (stmt, 3);
+  a.body = kefu_stmt_dup (stmt, 4);
+  sqlite3_reset (stmt);
+  if (live)
+    rc = _kefu_kb_index (db, rowid, &a, error);
+  else
+    {
+      drop_doc_counts (db);
+      rc = (stmt = kefu_db_prepare (db, "DELETE FROM kb_article_fts WHERE rowid = ?", error)) != NULL;
+      if (rc)
+        {
+          sqlite3_bind_int64 (stmt, 1, rowid);
+          rc = step_done (db, stmt, error);
+        }
+    }
+  g_free (a.title);
+  g_free (a.tags);
+  g_free (a.body);
+  return rc;
+}
+
 static gboolean
 insert_version (KefuDb               *db,
                 const KefuKbArticle  *a,

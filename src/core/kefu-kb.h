@@ -209,6 +209,14 @@ GPtrArray     *kefu_kb_suggest            (KefuDb            *db,
                                            guint              limit,
                                            GError           **error);
 
+/* Brings the search index of article @id up to date with its row
+ * (a row written by sync rather than by this module): indexes it, or
+ * takes it out when it is deleted or gone. Call inside the writer's
+ * transaction. */
+gboolean       kefu_kb_reindex_article    (KefuDb         *db,
+                                           const char     *id,
+                                           GError        **error);
+
 /* "This answered it": links a published article to a case (once; a
  * second link of the same pair is no error and changes nothing). */
 gboolean       kefu_kb_link_case          (KefuDb         *db,

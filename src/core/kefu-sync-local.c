@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "kefu-kb.h"
 #include "kefu-sync-local.h"
 #include "kefu-sync-private.h"
 #include "kefu-uuid.h"
@@ -511,6 +512,11 @@ apply_one (KefuDb              *db,
           g_prefix_error (error, "Search index of the cases of customer %s: ", fresh->id);
           return FALSE;
         }
+    }
+  else if (g_str_equal (change->entity, "kb_article") && !kefu_kb_reindex_article (db, change->row_id, error))
+    {
+      g_prefix_error (error, "Search index of article %s: ", change->row_id);
+      return FALSE;
     }
   else if (g_str_equal (change->entity, "kcase"))
     {

@@ -310,6 +310,31 @@ field_version_node (JsonObject *field_versions,
   return node;
 }
 
+/* Whether a field was written after version @base by a device other than
+ * @device_id: a device's own earlier ops (a save, then a submit, sent
+ * before it pulled the server's versions back) do not make its later
+ * ops stale. */
+static gboolean
+changed_by_other_since (JsonObject *field_versions,
+                        gint64      base,
+                        const char *device_id)
+{
+  JsonObjectIter iter;
+  const char *name;
+
+  json_object_iter_init (&iter, field_versions);
+  while (json_object_iter_next (&iter, &name, NULL))
+    {
+      gint64 version;
+      const char *device;
+
+      field_version_node (field_versions, name, &version, &device);
+      if (version > base && g_strcmp0 (device, device_id) != 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 set_field_version (JsonObject *field_versions,
                    const char *field,
@@ -509,7 +534,9 @@ resolve_scope (PushContext           *ctx,
       *scope = g_strdup (KEFU_SYNC_SCOPE_ORG);
       return TRUE;
     }
-  if (entity->scope_class == KEFU_SYNC_SCOPE_CLASS_KB)
+  if (entity->scope_class == KEFU_SYNC_SCOPE_CLASS_KB
+      || (kefu_sync_entity_row_is_kb (entity, op->fields, existing_data)
+          && (existing == NULL || g_strcmp0 (existing->scope, KEFU_SYNC_SCOPE_KB) == 0)))
     {
       if (!identity->at_hq || (g_strcmp0 (role, "admin") != 0 && g_strcmp0 (role, "trainer") != 0))
         return !reject (outcome, version, "forbidden role");
@@ -520,6 +547,16 @@ resolve_scope (PushContext           *ctx,
   /* Branch data: a row that exists is judged by where it is now. */
   if (existing != NULL && !_kefu_identity_has_scope (identity, existing->scope))
     return !reject (outcome, 0, op->op == KEFU_SYNC_OP_INSERT ? "forbidden scope" : "not found");
+
+  /* Assessment rounds and supervisors' ratings: supervisors and admins. */
+  if (strcmp (entity->name, "assessment_round") == 0
+      || (strcmp (entity->name, "assessment") == 0
+          && g_strcmp0 (json_object_has_member (op->fields, "rater_kind")
+                        ? object_string (op->fields, "rater_kind")
+                        : existing_data != NULL ? object_string (existing_data, "rater_kind") : NULL,
+                        "supervisor") == 0))
+    if (g_strcmp0 (role, "supervisor") != 0 && g_strcmp0 (role, "admin") != 0)
+      return !reject (outcome, version, "forbidden role");
 
   if (entity->branch_field != NULL)
     {
@@ -686,9 +723,10 @@ apply_op (PushContext      *ctx,
             }
           return reject (outcome, existing->version, "insert-only");
         }
-      if (entity->merge == KEFU_SYNC_MERGE_VERSION_CHECK && base != existing->version)
-        return reject (outcome, existing->version, "stale");
       field_versions = parse_data (existing->field_versions);
+      if (entity->merge == KEFU_SYNC_MERGE_VERSION_CHECK && base != existing->version
+          && changed_by_other_since (field_versions, base, ctx->device_id))
+        return reject (outcome, existing->version, "stale");
       new_version = existing->version + 1;
       deleted = existing->deleted;
       if (op->op == KEFU_SYNC_OP_INSERT)

@@ -11,16 +11,25 @@ G_DEFINE_QUARK (kefu-sync-error-quark, kefu_sync_error)
 
 /* --- entities ------------------------------------------------------------ */
 
-#define ORG(n)        { n, KEFU_SYNC_SCOPE_CLASS_ORG, KEFU_SYNC_MERGE_LAST_ARRIVAL, NULL, NULL, NULL, NULL, NULL }
-#define KB(n, m)      { n, KEFU_SYNC_SCOPE_CLASS_KB, m, NULL, NULL, NULL, NULL, NULL }
-#define OWN(n, m)     { n, KEFU_SYNC_SCOPE_CLASS_BRANCH, m, "branch_id", NULL, NULL, NULL, NULL }
-#define CHILD(n, m, pf, pe, af, ae) { n, KEFU_SYNC_SCOPE_CLASS_BRANCH, m, NULL, pf, pe, af, ae }
+#define ORG(n)        { n, KEFU_SYNC_SCOPE_CLASS_ORG, KEFU_SYNC_MERGE_LAST_ARRIVAL, NULL, NULL, NULL, NULL, NULL, NULL }
+#define KB(n, m)      { n, KEFU_SYNC_SCOPE_CLASS_KB, m, NULL, NULL, NULL, NULL, NULL, NULL }
+#define OWN(n, m)     { n, KEFU_SYNC_SCOPE_CLASS_BRANCH, m, "branch_id", NULL, NULL, NULL, NULL, NULL }
+/* A row that names its org unit in a field of another name (a report
+ * note's or an assessment round's org_unit_id): that unit's scope. */
+#define OWN_BY(n, m, f) { n, KEFU_SYNC_SCOPE_CLASS_BRANCH, m, f, NULL, NULL, NULL, NULL, NULL }
+#define CHILD(n, m, pf, pe, af, ae) { n, KEFU_SYNC_SCOPE_CLASS_BRANCH, m, NULL, pf, pe, af, ae, NULL }
+#define CHILD_OR_KB(n, m, pf, pe, af, ae, kf) { n, KEFU_SYNC_SCOPE_CLASS_BRANCH, m, NULL, pf, pe, af, ae, kf }
 
-/* Sorted by name for bsearch. */
+/* Sorted by name for bsearch. Assignments, attempts and assessments
+ * belong to the branch of the staff member they are about (a trainer or
+ * supervisor above reads them for completion figures); knowledge-base
+ * links to the case they answered. */
 static const KefuSyncEntity entity_table[] = {
   CHILD ("assessment", KEFU_SYNC_MERGE_LAST_ARRIVAL, "staff_id", "staff", NULL, NULL),
-  KB ("assignment", KEFU_SYNC_MERGE_LAST_ARRIVAL),
-  CHILD ("attachment", KEFU_SYNC_MERGE_INSERT_ONLY, "case_id", "kcase", "customer_id", "customer"),
+  CHILD ("assessment_rater", KEFU_SYNC_MERGE_LAST_ARRIVAL, "staff_id", "staff", NULL, NULL),
+  OWN_BY ("assessment_round", KEFU_SYNC_MERGE_LAST_ARRIVAL, "org_unit_id"),
+  CHILD ("assignment", KEFU_SYNC_MERGE_LAST_ARRIVAL, "staff_id", "staff", NULL, NULL),
+  CHILD_OR_KB ("attachment", KEFU_SYNC_MERGE_INSERT_ONLY, "case_id", "kcase", "customer_id", "customer", "kb_article_id"),
   CHILD ("attempt", KEFU_SYNC_MERGE_INSERT_ONLY, "staff_id", "staff", NULL, NULL),
   ORG ("calendar"),
   ORG ("calendar_day"),
@@ -35,11 +44,13 @@ static const KefuSyncEntity entity_table[] = {
   CHILD ("follow_up", KEFU_SYNC_MERGE_LAST_ARRIVAL, "case_id", "kcase", "customer_id", "customer"),
   KB ("kb_article", KEFU_SYNC_MERGE_VERSION_CHECK),
   KB ("kb_article_version", KEFU_SYNC_MERGE_INSERT_ONLY),
+  CHILD ("kb_case_link", KEFU_SYNC_MERGE_LAST_ARRIVAL, "case_id", "kcase", NULL, NULL),
   OWN ("kcase", KEFU_SYNC_MERGE_CASE),
   KB ("lesson", KEFU_SYNC_MERGE_LAST_ARRIVAL),
   CHILD ("notification", KEFU_SYNC_MERGE_LAST_ARRIVAL, "staff_id", "staff", NULL, NULL),
   ORG ("org_unit"),
   KB ("quiz_question", KEFU_SYNC_MERGE_LAST_ARRIVAL),
+  OWN_BY ("report_note", KEFU_SYNC_MERGE_LAST_ARRIVAL, "org_unit_id"),
   ORG ("segment_rule"),
   ORG ("sla_policy"),
   ORG ("staff"),
@@ -65,6 +76,50 @@ kefu_sync_entity_lookup (const char *name)
     return NULL;
   return bsearch (name, entity_table, G_N_ELEMENTS (entity_table),
                   sizeof entity_table[0], compare_entity);
+}
+
+static const char *
+string_member (JsonObject *o,
+               const char *name)
+{
+  JsonNode *n = o != NULL ? json_object_get_member (o, name) : NULL;
+
+  return n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+         ? json_node_get_string (n) : NULL;
+}
+
+/* A field's value in the op (@fields) or, when the op leaves it out, in
+ * the stored row (@stored, may be NULL). */
+static const char *
+row_string (JsonObject *fields,
+            JsonObject *stored,
+            const char *name)
+{
+  if (fields != NULL && json_object_has_member (fields, name))
+    return string_member (fields, name);
+  return string_member (stored, name);
+}
+
+/**
+ * kefu_sync_entity_row_is_kb:
+ * @fields: (nullable): the op's fields
+ * @stored: (nullable): the stored row's fields
+ *
+ * Returns: whether this row of a branch entity names none of its parents
+ * but its knowledge-base field, and so lies in the kb scope.
+ */
+gboolean
+kefu_sync_entity_row_is_kb (const KefuSyncEntity *entity,
+                            JsonObject           *fields,
+                            JsonObject           *stored)
+{
+  if (entity == NULL || entity->kb_field == NULL)
+    return FALSE;
+  if (entity->parent_field != NULL && row_string (fields, stored, entity->parent_field) != NULL)
+    return FALSE;
+  if (entity->alt_parent_field != NULL && row_string (fields, stored, entity->alt_parent_field) != NULL)
+    return FALSE;
+  return row_string (fields, stored, entity->kb_field) != NULL;
 }
 
 /**

@@ -75,10 +75,17 @@ typedef struct
   const char         *parent_entity;
   const char         *alt_parent_field;
   const char         *alt_parent_entity;
+  /* A branch entity whose row names neither parent but this field (an
+   * attachment's kb_article_id: an image of an article) lies in the kb
+   * scope and is written like the knowledge base. NULL elsewhere. */
+  const char         *kb_field;
 } KefuSyncEntity;
 
 const KefuSyncEntity *kefu_sync_entity_lookup   (const char *name);
 const KefuSyncEntity *kefu_sync_entities        (guint      *n_entities);
+gboolean              kefu_sync_entity_row_is_kb (const KefuSyncEntity *entity,
+                                                  JsonObject           *fields,
+                                                  JsonObject           *stored);
 
 typedef enum
 {
