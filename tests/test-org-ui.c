@@ -115,6 +115,16 @@ test_tree_and_directory (Fixture       *f,
     kefu_org_view_set_search (f->view, district);
     g_assert_cmpuint (kefu_org_view_get_n_results (f->view), >=, 3);
     save_view_png (GTK_WIDGET (f->window), GTK_WIDGET (f->view), "org-directory", f->lang);
+
+    /* A courier's row leads to the branch they work at. */
+    {
+      guint last = kefu_org_view_get_n_results (f->view) - 1;
+
+      g_assert_true (kefu_org_view_open_result (f->view, last));
+      g_assert_cmpstr (kefu_org_view_get_selected_unit (f->view), ==, office->id);
+      g_assert_cmpuint (kefu_org_view_get_n_results (f->view), ==, 0);
+    }
+    g_assert_true (kefu_org_view_select_unit (f->view, city));
   }
 
   /* By the branch's phone written with dashes. */

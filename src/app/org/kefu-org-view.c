@@ -753,6 +753,9 @@ result_row (KefuDirectoryEntry *e)
                                                            : e->is_courier ? "mail-send-symbolic"
                                                            : "avatar-default-symbolic"));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), phone_label (e->phone));
+  /* Activating it shows the unit in the tree. */
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "unit-id", g_strdup (e->unit_id), g_free);
   return row;
 }
 
@@ -795,6 +798,13 @@ static void
 on_search_changed_cb (KefuOrgView *self)
 {
   run_search (self);
+}
+
+static void
+result_activated_cb (KefuOrgView   *self,
+                     GtkListBoxRow *row)
+{
+  kefu_org_view_open_result (self, (guint) gtk_list_box_row_get_index (row));
 }
 
 /* --- GObject --------------------------------------------------------- */
@@ -849,6 +859,7 @@ kefu_org_view_init (KefuOrgView *self)
   gtk_widget_set_margin_end (GTK_WIDGET (self->no_results), 12);
   gtk_widget_add_css_class (GTK_WIDGET (self->no_results), "dim-label");
   gtk_list_box_set_placeholder (self->result_list, GTK_WIDGET (self->no_results));
+  g_signal_connect_swapped (self->result_list, "row-activated", G_CALLBACK (result_activated_cb), self);
 }
 
 /* --- public API ------------------------------------------------------ */
@@ -938,6 +949,24 @@ guint
 kefu_org_view_get_n_results (KefuOrgView *self)
 {
   return self->n_results;
+}
+
+gboolean
+kefu_org_view_open_result (KefuOrgView *self,
+                           guint        index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->result_list, (int) index);
+  g_autofree char *unit_id = NULL;
+
+  if (row == NULL || index >= self->n_results)
+    return FALSE;
+  unit_id = g_strdup (g_object_get_data (G_OBJECT (row), "unit-id"));
+  if (unit_id == NULL || find_unit (self, unit_id) == NULL)
+    return FALSE;
+  kefu_set_str (&self->selected_id, unit_id);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  kefu_org_view_reload (self);
+  return TRUE;
 }
 
 KefuOrgForm *
