@@ -220,20 +220,23 @@ unit_form (KefuOrgView *self,
   KefuOrgForm *form;
   g_autofree char *phone = NULL;
   g_autofree char *title = NULL;
-  guint level;
+  const char *child_level;
 
-  if (u == NULL)
+  /* Without @id: the headquarters, the top of a new tree. */
+  if (u == NULL && (id != NULL || !creating))
     return NULL;
-  level = key_index (level_keys, u->level);
-  if (creating && level_keys[level + 1] == NULL)
+  child_level = u ? level_keys[key_index (level_keys, u->level) + 1] : "hq";
+  if (creating && child_level == NULL)
     return NULL;
-  if (creating)
+  if (creating && u == NULL)
+    title = g_strdup (_("New Headquarters"));
+  else if (creating)
     /* Translators: form title, e.g. "New Branch under 南京市分公司" */
-    title = g_strdup_printf (_("New %s under %s"), level_title (level_keys[level + 1]), u->name);
+    title = g_strdup_printf (_("New %s under %s"), level_title (child_level), u->name);
   form = new_form (self, creating ? title : _("Edit Unit"), creating ? _("_Add") : _("_Save"),
                    save_unit, form_data_new (self, id));
   if (creating)
-    g_object_set_data (G_OBJECT (form), "level", (gpointer) level_keys[level + 1]);
+    g_object_set_data (G_OBJECT (form), "level", (gpointer) child_level);
   else
     phone = kefu_format_phone (u->phone);
   kefu_org_form_add_entry (form, "code", _("_Code"), creating ? NULL : u->code);
@@ -251,6 +254,12 @@ save_move (KefuOrgForm  *form,
   FormData *d = user_data;
   guint i = kefu_org_form_get_choice (form, "parent");
 
+  if (i >= d->choices->len)
+    {
+      g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                           _("There is no unit of the level above to move it under yet: add one first."));
+      return FALSE;
+    }
   return kefu_org_move_unit (d->self->db, d->id, d->choices->pdata[i], error);
 }
 
@@ -567,6 +576,7 @@ show_unit (KefuOrgView *self)
   AdwPreferencesGroup *group;
   g_autoptr(GPtrArray) depts = NULL;
   g_autoptr(GPtrArray) staff = NULL;
+  g_autoptr(KefuStaff) me = kefu_org_get_current_user (self->db);
   g_autofree char *description = NULL;
   g_autofree char *phone = NULL;
   GtkWidget *box;
@@ -656,7 +666,9 @@ show_unit (KefuOrgView *self)
       if (self->editable)
         {
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), form_button (self, _("Edit"), "edit-staff", s->id, TRUE));
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle_button (s->active, s->id, G_CALLBACK (toggle_staff_cb), self));
+          /* Nobody switches themself off. */
+          if (me == NULL || g_strcmp0 (me->id, s->id) != 0)
+            adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle_button (s->active, s->id, G_CALLBACK (toggle_staff_cb), self));
         }
       if (!s->active)
         gtk_widget_add_css_class (row, "dim-label");
@@ -667,6 +679,15 @@ show_unit (KefuOrgView *self)
 }
 
 /* --- the tree -------------------------------------------------------- */
+
+static gboolean
+has_headquarters (KefuOrgView *self)
+{
+  for (guint i = 0; i < self->units->len; i++)
+    if (g_strcmp0 (((KefuOrgUnit *) self->units->pdata[i])->level, "hq") == 0)
+      return TRUE;
+  return FALSE;
+}
 
 static void
 add_unit_rows (KefuOrgView *self,
@@ -912,6 +933,17 @@ kefu_org_view_reload (KefuOrgView *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->unit_list))) != NULL)
     gtk_list_box_remove (self->unit_list, child);
   add_unit_rows (self, NULL, 0);
+  if (self->editable && !has_headquarters (self))
+    {
+      /* An office set up alone: the tree above it starts here. */
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *button = form_button (self, _("Add _Headquarters…"), "new-unit", NULL, FALSE);
+
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), button);
+      gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_append (self->unit_list, row);
+    }
   self->filling = FALSE;
   show_unit (self);
   run_search (self);
