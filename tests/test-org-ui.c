@@ -115,6 +115,16 @@ test_tree_and_directory (Fixture       *f,
     kefu_org_view_set_search (f->view, district);
     g_assert_cmpuint (kefu_org_view_get_n_results (f->view), >=, 3);
     save_view_png (GTK_WIDGET (f->window), GTK_WIDGET (f->view), "org-directory", f->lang);
+
+    /* A courier's row leads to the branch they work at. */
+    {
+      guint last = kefu_org_view_get_n_results (f->view) - 1;
+
+      g_assert_true (kefu_org_view_open_result (f->view, last));
+      g_assert_cmpstr (kefu_org_view_get_selected_unit (f->view), ==, office->id);
+      g_assert_cmpuint (kefu_org_view_get_n_results (f->view), ==, 0);
+    }
+    g_assert_true (kefu_org_view_select_unit (f->view, city));
   }
 
   /* By the branch's phone written with dashes. */
@@ -237,6 +247,73 @@ test_agents_only_look (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* An office set up alone (no sample data): the administrator builds the
+ * tree above it and hangs the office under its city. */
+static void
+test_first_tree (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autoptr(KefuOrgUnit) office = kefu_org_get_office (t->db);
+  g_autoptr(KefuOrgUnit) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hq = NULL, *province = NULL, *city = NULL;
+  KefuWindow *window;
+  KefuOrgView *view;
+  KefuOrgForm *form;
+
+  kefu_application_set_db (f->app, t->db);
+  window = kefu_window_new (f->app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  view = KEFU_ORG_VIEW (kefu_window_get_org_view (window));
+  kefu_window_show_view (window, "org");
+
+  /* Nothing above the office to move it under yet. */
+  form = kefu_org_view_open_form (view, "move-unit", office->id);
+  g_assert_nonnull (form);
+  g_assert_false (kefu_org_form_save (form, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+  gtk_window_destroy (GTK_WINDOW (form));
+
+#define ADD_UNIT(parent, code, name, out) \
+  form = kefu_org_view_open_form (view, "new-unit", parent); \
+  g_assert_nonnull (form); \
+  kefu_org_form_set_text (form, "code", code); \
+  kefu_org_form_set_text (form, "name", name); \
+  g_assert_true (kefu_org_form_save (form, &error)); \
+  g_assert_no_error (error); \
+  out = g_strdup (kefu_org_view_get_selected_unit (view))
+  ADD_UNIT (NULL, "HQ", "总部", hq);
+  ADD_UNIT (hq, "JS", "江苏省公司", province);
+  ADD_UNIT (province, "JSNJ", "南京市公司", city);
+#undef ADD_UNIT
+  /* Nothing goes below a branch, and there is one headquarters only. */
+  g_assert_null (kefu_org_view_open_form (view, "new-unit", office->id));
+  form = kefu_org_view_open_form (view, "new-unit", NULL);
+  kefu_org_form_set_text (form, "code", "HQ2");
+  kefu_org_form_set_text (form, "name", "第二总部");
+  g_assert_false (kefu_org_form_save (form, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+  gtk_window_destroy (GTK_WINDOW (form));
+
+  form = kefu_org_view_open_form (view, "move-unit", office->id);
+  kefu_org_form_set_choice (form, "parent", 0);
+  g_assert_true (kefu_org_form_save (form, &error));
+  g_assert_no_error (error);
+  after = kefu_org_get_office (t->db);
+  g_assert_cmpstr (after->parent_id, ==, city);
+  g_assert_true (kefu_org_view_select_unit (view, office->id));
+  save_view_png (GTK_WIDGET (window), GTK_WIDGET (view), "org-first-tree", f->lang);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  kefu_application_set_db (f->app, f->t->db);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -254,6 +331,7 @@ main (int   argc,
   g_test_add ("/ui/org/tree-and-directory", Fixture, NULL, fixture_set_up, test_tree_and_directory, fixture_tear_down);
   g_test_add ("/ui/org/admin-forms", Fixture, NULL, fixture_set_up, test_admin_forms, fixture_tear_down);
   g_test_add ("/ui/org/agents-only-look", Fixture, NULL, fixture_set_up, test_agents_only_look, fixture_tear_down);
+  g_test_add ("/ui/org/first-tree", Fixture, NULL, fixture_set_up, test_first_tree, fixture_tear_down);
 
   {
     int ret = g_test_run ();

@@ -407,6 +407,7 @@ test_directory (Tree          *tr,
     g_assert_cmpstr (e->phone, ==, "13900001111");
     g_assert_cmpstr (e->department_name, ==, "投递部");
     g_assert_cmpstr (e->unit_name, ==, "南京玄武营业部");
+    g_assert_cmpstr (e->unit_id, ==, tr->branch);
     g_assert_true (e->is_courier);
   }
   g_ptr_array_unref (hits);

@@ -394,6 +394,7 @@ kefu_directory_entry_free (KefuDirectoryEntry *entry)
   g_free (entry->id);
   g_free (entry->name);
   g_free (entry->phone);
+  g_free (entry->unit_id);
   g_free (entry->unit_name);
   g_free (entry->department_name);
   g_free (entry->delivery_area);
@@ -1333,18 +1334,19 @@ kefu_org_directory_search (KefuDb      *db,
   if (term != NULL && kefu_text_looks_like_phone (term))
     digits = kefu_phone_normalize (term);
   stmt = kefu_db_prepare (db,
-                          "SELECT kind, id, name, phone, unit_name, dept_name, area, role, courier FROM ("
+                          "SELECT kind, id, name, phone, unit_name, dept_name, area, role, courier, unit_id FROM ("
                           "  SELECT 0 AS kind, u.id, u.name, u.phone, p.name AS unit_name, NULL AS dept_name,"
-                          "    NULL AS area, u.level AS role, 0 AS courier, u.name || ' ' || u.code AS haystack"
+                          "    NULL AS area, u.level AS role, 0 AS courier, u.name || ' ' || u.code AS haystack,"
+                          "    u.id AS unit_id"
                           "  FROM org_unit u LEFT JOIN org_unit p ON p.id = u.parent_id"
                           "  WHERE u.deleted = 0 AND u.active = 1"
                           "  UNION ALL"
-                          "  SELECT 1, d.id, d.name, d.phone, u.name, NULL, NULL, d.kind, 0, u.name || d.name"
+                          "  SELECT 1, d.id, d.name, d.phone, u.name, NULL, NULL, d.kind, 0, u.name || d.name, u.id"
                           "  FROM department d JOIN org_unit u ON u.id = d.org_unit_id"
                           "  WHERE d.deleted = 0 AND d.active = 1 AND u.active = 1"
                           "  UNION ALL"
                           "  SELECT 2, s.id, s.name, s.phone, u.name, d.name, s.delivery_area, s.role, s.is_courier,"
-                          "    s.name || ' ' || s.username || ' ' || coalesce (s.delivery_area, '')"
+                          "    s.name || ' ' || s.username || ' ' || coalesce (s.delivery_area, ''), u.id"
                           "  FROM staff s JOIN org_unit u ON u.id = s.org_unit_id"
                           "  LEFT JOIN department d ON d.id = s.department_id"
                           "  WHERE s.deleted = 0 AND s.active = 1"
@@ -1369,6 +1371,7 @@ kefu_org_directory_search (KefuDb      *db,
       e->delivery_area = kefu_stmt_dup (stmt, 6);
       e->role = kefu_stmt_dup (stmt, 7);
       e->is_courier = sqlite3_column_int (stmt, 8);
+      e->unit_id = kefu_stmt_dup (stmt, 9);
       g_ptr_array_add (ret, e);
     }
   sqlite3_reset (stmt);

@@ -44,6 +44,7 @@ typedef struct
   char    *id;
   char    *name;
   char    *phone;
+  char    *unit_id;         /* the unit it is, or belongs to */
   char    *unit_name;       /* the unit it belongs to (units: their parent) */
   char    *department_name; /* staff only */
   char    *delivery_area;   /* couriers only */

@@ -83,18 +83,6 @@ describe_reason (const KefuDuplicatePair *pair)
   return g_strdup_printf (_("Same name and address %s"), pair->detail ? pair->detail : "");
 }
 
-static const char *
-contact_kind_label (const char *kind)
-{
-  if (g_strcmp0 (kind, "phone") == 0)
-    return _("Phone");
-  if (g_strcmp0 (kind, "address") == 0)
-    return _("Address");
-  if (g_strcmp0 (kind, "email") == 0)
-    return _("E-mail");
-  return kind;
-}
-
 static void
 add_field (GtkGrid    *grid,
            int        *row,
@@ -184,13 +172,11 @@ fill_side (GtkBox             *box,
   for (guint i = 0; c->contacts && i < c->contacts->len; i++)
     {
       KefuContact *contact = g_ptr_array_index (c->contacts, i);
-      g_autofree char *title = NULL;
+      g_autofree char *title = _kefu_contact_title (contact->kind, contact->label);
+      g_autofree char *value = g_strcmp0 (contact->kind, "phone") == 0 ? kefu_format_phone (contact->value)
+                                                                       : g_strdup (contact->value);
 
-      if (contact->label && *contact->label)
-        title = g_strdup_printf ("%s (%s)", contact_kind_label (contact->kind), contact->label);
-      else
-        title = g_strdup (contact_kind_label (contact->kind));
-      add_field (GTK_GRID (grid), &row, title, contact->value);
+      add_field (GTK_GRID (grid), &row, title, value);
     }
   add_field (GTK_GRID (grid), &row, _("Industry"), c->industry);
   add_field (GTK_GRID (grid), &row, _("Account manager"),

@@ -220,20 +220,23 @@ unit_form (KefuOrgView *self,
   KefuOrgForm *form;
   g_autofree char *phone = NULL;
   g_autofree char *title = NULL;
-  guint level;
+  const char *child_level;
 
-  if (u == NULL)
+  /* Without @id: the headquarters, the top of a new tree. */
+  if (u == NULL && (id != NULL || !creating))
     return NULL;
-  level = key_index (level_keys, u->level);
-  if (creating && level_keys[level + 1] == NULL)
+  child_level = u ? level_keys[key_index (level_keys, u->level) + 1] : "hq";
+  if (creating && child_level == NULL)
     return NULL;
-  if (creating)
+  if (creating && u == NULL)
+    title = g_strdup (_("New Headquarters"));
+  else if (creating)
     /* Translators: form title, e.g. "New Branch under 南京市分公司" */
-    title = g_strdup_printf (_("New %s under %s"), level_title (level_keys[level + 1]), u->name);
+    title = g_strdup_printf (_("New %s under %s"), level_title (child_level), u->name);
   form = new_form (self, creating ? title : _("Edit Unit"), creating ? _("_Add") : _("_Save"),
                    save_unit, form_data_new (self, id));
   if (creating)
-    g_object_set_data (G_OBJECT (form), "level", (gpointer) level_keys[level + 1]);
+    g_object_set_data (G_OBJECT (form), "level", (gpointer) child_level);
   else
     phone = kefu_format_phone (u->phone);
   kefu_org_form_add_entry (form, "code", _("_Code"), creating ? NULL : u->code);
@@ -251,6 +254,12 @@ save_move (KefuOrgForm  *form,
   FormData *d = user_data;
   guint i = kefu_org_form_get_choice (form, "parent");
 
+  if (i >= d->choices->len)
+    {
+      g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                           _("There is no unit of the level above to move it under yet: add one first."));
+      return FALSE;
+    }
   return kefu_org_move_unit (d->self->db, d->id, d->choices->pdata[i], error);
 }
 
@@ -567,6 +576,7 @@ show_unit (KefuOrgView *self)
   AdwPreferencesGroup *group;
   g_autoptr(GPtrArray) depts = NULL;
   g_autoptr(GPtrArray) staff = NULL;
+  g_autoptr(KefuStaff) me = kefu_org_get_current_user (self->db);
   g_autofree char *description = NULL;
   g_autofree char *phone = NULL;
   GtkWidget *box;
@@ -656,7 +666,9 @@ show_unit (KefuOrgView *self)
       if (self->editable)
         {
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), form_button (self, _("Edit"), "edit-staff", s->id, TRUE));
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle_button (s->active, s->id, G_CALLBACK (toggle_staff_cb), self));
+          /* Nobody switches themself off. */
+          if (me == NULL || g_strcmp0 (me->id, s->id) != 0)
+            adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle_button (s->active, s->id, G_CALLBACK (toggle_staff_cb), self));
         }
       if (!s->active)
         gtk_widget_add_css_class (row, "dim-label");
@@ -667,6 +679,15 @@ show_unit (KefuOrgView *self)
 }
 
 /* --- the tree -------------------------------------------------------- */
+
+static gboolean
+has_headquarters (KefuOrgView *self)
+{
+  for (guint i = 0; i < self->units->len; i++)
+    if (g_strcmp0 (((KefuOrgUnit *) self->units->pdata[i])->level, "hq") == 0)
+      return TRUE;
+  return FALSE;
+}
 
 static void
 add_unit_rows (KefuOrgView *self,
@@ -753,6 +774,9 @@ result_row (KefuDirectoryEntry *e)
                                                            : e->is_courier ? "mail-send-symbolic"
                                                            : "avatar-default-symbolic"));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), phone_label (e->phone));
+  /* Activating it shows the unit in the tree. */
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "unit-id", g_strdup (e->unit_id), g_free);
   return row;
 }
 
@@ -795,6 +819,13 @@ static void
 on_search_changed_cb (KefuOrgView *self)
 {
   run_search (self);
+}
+
+static void
+result_activated_cb (KefuOrgView   *self,
+                     GtkListBoxRow *row)
+{
+  kefu_org_view_open_result (self, (guint) gtk_list_box_row_get_index (row));
 }
 
 /* --- GObject --------------------------------------------------------- */
@@ -849,6 +880,7 @@ kefu_org_view_init (KefuOrgView *self)
   gtk_widget_set_margin_end (GTK_WIDGET (self->no_results), 12);
   gtk_widget_add_css_class (GTK_WIDGET (self->no_results), "dim-label");
   gtk_list_box_set_placeholder (self->result_list, GTK_WIDGET (self->no_results));
+  g_signal_connect_swapped (self->result_list, "row-activated", G_CALLBACK (result_activated_cb), self);
 }
 
 /* --- public API ------------------------------------------------------ */
@@ -901,6 +933,17 @@ kefu_org_view_reload (KefuOrgView *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->unit_list))) != NULL)
     gtk_list_box_remove (self->unit_list, child);
   add_unit_rows (self, NULL, 0);
+  if (self->editable && !has_headquarters (self))
+    {
+      /* An office set up alone: the tree above it starts here. */
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *button = form_button (self, _("Add _Headquarters…"), "new-unit", NULL, FALSE);
+
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), button);
+      gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_append (self->unit_list, row);
+    }
   self->filling = FALSE;
   show_unit (self);
   run_search (self);
@@ -938,6 +981,24 @@ guint
 kefu_org_view_get_n_results (KefuOrgView *self)
 {
   return self->n_results;
+}
+
+gboolean
+kefu_org_view_open_result (KefuOrgView *self,
+                           guint        index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->result_list, (int) index);
+  g_autofree char *unit_id = NULL;
+
+  if (row == NULL || index >= self->n_results)
+    return FALSE;
+  unit_id = g_strdup (g_object_get_data (G_OBJECT (row), "unit-id"));
+  if (unit_id == NULL || find_unit (self, unit_id) == NULL)
+    return FALSE;
+  kefu_set_str (&self->selected_id, unit_id);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  kefu_org_view_reload (self);
+  return TRUE;
 }
 
 KefuOrgForm *

@@ -24,6 +24,10 @@ const char  *kefu_org_view_get_selected_unit (KefuOrgView *self);
 void         kefu_org_view_set_search    (KefuOrgView *self,
                                           const char  *text);
 guint        kefu_org_view_get_n_results (KefuOrgView *self);
+/* Leaves the directory for the tree, with the unit of hit @index (the
+ * unit itself, or the one the department or person belongs to). */
+gboolean     kefu_org_view_open_result   (KefuOrgView *self,
+                                          guint        index);
 /* Opens one of the forms: "new-unit" (below @id), "edit-unit", "move-unit",
  * "new-department" (in unit @id), "edit-department", "new-staff" (in unit
  * @id), "edit-staff". Administrators only; NULL otherwise. */
