@@ -40,6 +40,7 @@ update (KefuSyncButton *self)
   const char *error = self->client ? kefu_sync_client_get_last_error (self->client) : NULL;
   g_autofree char *text = NULL;
   g_autofree char *detail = NULL;
+  g_autofree char *short_text = NULL;
   const char *icon = "emblem-synchronizing-symbolic";
   GtkWidget *button = GTK_WIDGET (self->menu_button);
 
@@ -88,7 +89,17 @@ update (KefuSyncButton *self)
       break;
     }
 
-  gtk_label_set_text (self->label, text);
+  /* The header bar is shared with the view switcher: the button says the
+   * state with its icon and at most a short number (changes waiting, or
+   * the share downloaded); the sentence is its tooltip and the popover's
+   * title. */
+  if (state == KEFU_SYNC_STATE_SYNCING && progress >= 0)
+    short_text = g_strdup_printf ("%d%%", (int) (progress * 100 + 0.5));
+  else if ((state == KEFU_SYNC_STATE_OFFLINE || state == KEFU_SYNC_STATE_SYNCED) && pending > 0)
+    short_text = g_strdup_printf ("%d", (int) pending);
+  gtk_label_set_text (self->label, short_text ? short_text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->label), short_text != NULL);
+  gtk_widget_set_tooltip_text (button, text);
   gtk_image_set_from_icon_name (self->icon, icon);
   gtk_label_set_text (self->title, text);
   gtk_label_set_text (self->detail, detail);
@@ -203,7 +214,7 @@ kefu_sync_button_set_client (KefuSyncButton *self,
 const char *
 _kefu_sync_button_get_text (KefuSyncButton *self)
 {
-  return gtk_label_get_text (self->label);
+  return gtk_label_get_text (self->title);
 }
 
 void
