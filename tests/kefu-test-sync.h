@@ -137,7 +137,7 @@ kefu_test_server_reset_epoch (KefuTestServer *s)
   g_autoptr(GError) error = NULL;
 
   kefu_test_server_kill (s);
-  reset = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, exe, "reset-epoch", "--data", s->data, NULL);
+  reset = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, exe, "reset-epoch", s->store[0], s->store[1], NULL);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_wait_check (reset, NULL, &error));
   g_assert_no_error (error);

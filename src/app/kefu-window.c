@@ -352,7 +352,7 @@ build_more_views (KefuWindow *self)
     {
       self->training_view = kefu_training_view_new (self->db);
       page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->training_view), "training", _("Training"));
-      adw_view_stack_page_set_icon_name (page, "accessories-dictionary-symbolic");
+      adw_view_stack_page_set_icon_name (page, "checkbox-checked-symbolic");
     }
   else
     kefu_training_view_reload (self->training_view);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib-unix.h>
+#include <locale.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
@@ -261,6 +262,8 @@ main (int   argc,
   const char *command;
   gboolean ok;
 
+  /* Arguments such as --hq-name 总部 are in the locale's encoding. */
+  setlocale (LC_ALL, "");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context, "The Kefu sync server.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
