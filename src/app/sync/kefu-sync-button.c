@@ -89,6 +89,8 @@ update (KefuSyncButton *self)
     }
 
   gtk_label_set_text (self->label, text);
+  /* A crowded header bar shortens the label: the tooltip has it whole. */
+  gtk_widget_set_tooltip_text (button, text);
   gtk_image_set_from_icon_name (self->icon, icon);
   gtk_label_set_text (self->title, text);
   gtk_label_set_text (self->detail, detail);
