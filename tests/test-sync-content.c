@@ -20,10 +20,12 @@
 
 #define DAY_MS (24 * 3600 * (gint64) 1000)
 
-enum { HQ, PROV, A1, S1, A2, N_DEVICES };
+/* One computer per person, and a second computer of B1's supervisor. */
+enum { HQ, PROV, A1, S1, A2, S1B, N_DEVICES };
+#define N_PEOPLE S1B
 
-static const char *users[N_DEVICES] = { "hq-trainer", "p-trainer", "b1-agent", "b1-super", "b2-agent" };
-static const char *roles[N_DEVICES] = { "trainer", "trainer", "agent", "supervisor", "agent" };
+static const char *users[N_DEVICES] = { "hq-trainer", "p-trainer", "b1-agent", "b1-super", "b2-agent", "b1-super" };
+static const char *roles[N_PEOPLE] = { "trainer", "trainer", "agent", "supervisor", "agent" };
 
 typedef struct
 {
@@ -93,8 +95,8 @@ static Net *
 net_new (void)
 {
   Net *n = g_new0 (Net, 1);
-  const char *units[N_DEVICES];
-  static const char *names[N_DEVICES] = { "李娟", "陈静", "王芳", "赵磊", "刘洋" };
+  const char *units[N_PEOPLE];
+  static const char *names[N_PEOPLE] = { "李娟", "陈静", "王芳", "赵磊", "刘洋" };
 
   n->server = kefu_test_server_start ();
   n->prov = add_unit (n->server, "GD", "广东省", "province", n->server->hq_id);
@@ -104,13 +106,14 @@ net_new (void)
   units[PROV] = n->prov;
   units[A1] = units[S1] = n->b1;
   units[A2] = n->b2;
-  for (guint i = 0; i < N_DEVICES; i++)
+  for (guint i = 0; i < N_PEOPLE; i++)
     {
       g_autofree char *username = g_strdelimit (g_strdup (users[i]), "-", '.');
 
       n->staff[i] = add_staff (n->server, units[i], username, names[i], roles[i]);
       kefu_test_server_add_user (n->server, users[i], roles[i], units[i]);
     }
+  n->staff[S1B] = g_strdup (n->staff[S1]);
   n->reviewer = add_staff (n->server, n->server->hq_id, "zhou.qiang", "周强", "trainer");
 
   for (guint i = 0; i < N_DEVICES; i++)
@@ -525,7 +528,6 @@ test_branch_content_scoped (void)
   g_autofree char *note_id = NULL;
   g_autofree char *forged_id = kefu_uuid7_new ();
   g_autofree char *fields = NULL;
-  g_autofree char *note = NULL;
   guint n_cases = 0, n_first = 0;
 
   sync_ok (n, HQ);
@@ -547,9 +549,12 @@ test_branch_content_scoped (void)
   g_assert_no_error (error);
   sync_ok (n, A1);
 
-  /* B1's supervisor writes the month's improvements and starts a round. */
+  /* B1's supervisor writes the month's improvements and starts a round;
+   * offline, on a second computer, writes the same month's note again. */
   sync_ok (n, S1);
   g_assert_true (kefu_report_save_note (n->db[S1]->db, n->b1, "2026-11", "加强破损件受理培训。", &error));
+  g_assert_no_error (error);
+  g_assert_true (kefu_report_save_note (n->db[S1B]->db, n->b1, "2026-11", "另一台电脑：增加夜班人手。", &error));
   g_assert_no_error (error);
   round.name = g_strdup ("2026年第四季度考核");
   round.org_unit_id = g_strdup (n->b1);
@@ -563,6 +568,7 @@ test_branch_content_scoped (void)
   g_assert_no_error (error);
   sync_ok (n, S1);
   g_assert_cmpint (kefu_sync_local_pending_count (n->db[S1]->db), ==, 0);
+  sync_ok (n, S1B);
   sync_all (n);
 
   /* B1, the province and headquarters have all three… */
@@ -572,14 +578,21 @@ test_branch_content_scoped (void)
 
       g_test_message ("device %s", users[i]);
       g_assert_cmpint (count (n, i, "SELECT count(*) FROM kb_case_link"), ==, want);
-      g_assert_cmpint (count (n, i, "SELECT count(*) FROM report_note"), ==, want);
+      g_assert_cmpint (count (n, i, "SELECT count(*) FROM report_note WHERE month = '2026-11'"), ==, want);
+      g_assert_cmpint (count (n, i, "SELECT count(*) FROM report_note"), ==, 2 * want);
       g_assert_cmpint (count (n, i, "SELECT count(*) FROM assessment_round"), ==, want);
     }
-  /* …and they land usable: the province reads B1's note, headquarters
-   * counts the article's use. */
-  note = kefu_report_get_note (n->db[PROV]->db, n->b1, "2026-11", &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (note, ==, "加强破损件受理培训。");
+  /* …and they land usable: everyone above reads B1's note — of the two
+   * written for the month, the one the server took last, on every
+   * computer — and headquarters counts the article's use. */
+  for (guint i = 0; i < N_DEVICES; i++)
+    if (i != A2)
+      {
+        g_autofree char *text = kefu_report_get_note (n->db[i]->db, n->b1, "2026-11", &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpstr (text, ==, "另一台电脑：增加夜班人手。");
+      }
   g_assert_true (kefu_kb_get_usage (n->db[HQ]->db, article, &n_cases, &n_first, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n_cases, ==, 1);
@@ -587,7 +600,7 @@ test_branch_content_scoped (void)
   /* Scope matrix for the new entities: B2 forging B1's unit, ids and
    * parents; roles that may not write. */
   {
-    sqlite3_stmt *stmt = kefu_db_prepare (n->db[S1]->db, "SELECT id FROM report_note", NULL);
+    sqlite3_stmt *stmt = kefu_db_prepare (n->db[S1]->db, "SELECT id FROM report_note WHERE month = '2026-11'", NULL);
 
     g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
     note_id = kefu_stmt_dup (stmt, 0);
