@@ -37,6 +37,7 @@
 static int opt_customers = 1000000;
 static char *opt_database = NULL;
 static char *opt_app = NULL;
+static char *opt_first_frame = NULL;
 static int opt_queries = 200;
 static int opt_like_queries = 40;
 static int opt_seed = 20260101;
@@ -46,6 +47,7 @@ static GOptionEntry entries[] = {
   { "customers", 'n', 0, G_OPTION_ARG_INT, &opt_customers, "Number of customers (default 1000000)", "N" },
   { "database", 'd', 0, G_OPTION_ARG_FILENAME, &opt_database, "Database to use; reused when it holds N customers", "PATH" },
   { "app", 'a', 0, G_OPTION_ARG_FILENAME, &opt_app, "The kefu executable, to measure start-up", "PATH" },
+  { "first-frame", 0, 0, G_OPTION_ARG_FILENAME, &opt_first_frame, "The start-up yardstick (default: bench-first-frame next to this program)", "PATH" },
   { "queries", 'q', 0, G_OPTION_ARG_INT, &opt_queries, "Searches per kind (default 200)", "N" },
   { "like-queries", 0, 0, G_OPTION_ARG_INT, &opt_like_queries, "Raw LIKE scans per kind (default 40)", "N" },
   { "seed", 0, 0, G_OPTION_ARG_INT, &opt_seed, "Seed of the sample data", "SEED" },
@@ -732,6 +734,34 @@ measure_startup (const char *app,
   return NULL;
 }
 
+/* The yardstick: a bare libadwaita window's first frame, same display. */
+static gboolean
+measure_first_frame (const char *path,
+                     double     *ms)
+{
+  const char *argv[] = { "timeout", "60", path, NULL };
+  g_autofree char *out = NULL;
+  const char *p;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                     &out, NULL, &status, NULL) ||
+      !g_spawn_check_wait_status (status, NULL) ||
+      out == NULL || (p = strstr (out, "first_frame_ms=")) == NULL)
+    return FALSE;
+  *ms = g_ascii_strtod (p + strlen ("first_frame_ms="), NULL);
+  return TRUE;
+}
+
+static int
+cmp_double_asc (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
 /* --- output ---------------------------------------------------------- */
 
 static void
@@ -1025,13 +1055,14 @@ main (int   argc,
       g_print ("|---|---|---|---|---|\n");
 
       ratio = (import.n / import.import_s) > 0 ? (import.raw.n_customers / import.raw.customer_s) / (import.n / import.import_s) : 0;
-      op = g_strdup_printf ("bulk import, %u customers via kefu_customers_create_many (with %u contacts, audit, outbox, FTS)",
+      op = g_strdup_printf ("bulk import, %u customers via kefu_customers_create_many (with %u contacts, an outbox entry per row, one audit entry per chunk, FTS)",
                             import.n, import.raw.n_contacts);
       k = g_strdup_printf ("%.0f customers/s (%.1f s; %.0f customers per CPU-second)",
                            import.n / import.import_s, import.import_s, import.n / import.import_cpu_s);
-      r = g_strdup_printf ("%.0f rows/s customer table only (%.1f s); with contacts %.0f customers/s; ratio %.1fx",
+      r = g_strdup_printf ("%.0f rows/s customer table only (%.1f s); with contacts %.0f customers/s; ratio %.1fx (%.1fx to customers with contacts)",
                            import.raw.n_customers / import.raw.customer_s, import.raw.customer_s,
-                           import.raw.n_customers / (import.raw.customer_s + import.raw.contact_s), ratio);
+                           import.raw.n_customers / (import.raw.customer_s + import.raw.contact_s), ratio,
+                           (import.raw.n_customers / (import.raw.customer_s + import.raw.contact_s)) / (import.n / import.import_s));
       row (op, k, r, "≥ 50,000/s and ≤ 3x raw",
            verdict (import.n / import.import_s >= BUDGET_IMPORT_ROWS_S && ratio <= BUDGET_IMPORT_RATIO));
       g_clear_pointer (&op, g_free); g_clear_pointer (&k, g_free); g_clear_pointer (&r, g_free);
@@ -1057,8 +1088,33 @@ main (int   argc,
         }
       else
         {
+          /* Five runs of each, alternating, on the same display: the
+           * medians, and every run in the log. */
           double startup_ms = 0, app_rss = 0;
-          g_autofree char *why = measure_startup (opt_app, opt_database, &startup_ms, &app_rss);
+          g_autofree char *why = NULL;
+          g_autofree char *bench_dir = g_path_get_dirname (argv[0]);
+          g_autofree char *yard_path = opt_first_frame ? g_strdup (opt_first_frame)
+                                                      : g_build_filename (bench_dir, "bench-first-frame", NULL);
+          double app_runs[5], yard_runs[5];
+          guint n_yard = 0;
+
+          for (guint run = 0; run < 5 && why == NULL; run++)
+            {
+              double y;
+
+              why = measure_startup (opt_app, opt_database, &app_runs[run], &app_rss);
+              if (measure_first_frame (yard_path, &y))
+                yard_runs[n_yard++] = y;
+              if (why == NULL)
+                g_printerr ("  start-up run %u: kefu %.0f ms, bare window %.0f ms\n", run + 1, app_runs[run], n_yard ? yard_runs[n_yard - 1] : 0);
+            }
+          if (why == NULL)
+            {
+              qsort (app_runs, 5, sizeof (double), (int (*) (const void *, const void *)) cmp_double_asc);
+              startup_ms = app_runs[2];
+            }
+          if (n_yard > 0)
+            qsort (yard_runs, n_yard, sizeof (double), (int (*) (const void *, const void *)) cmp_double_asc);
 
           if (why)
             {
@@ -1067,9 +1123,13 @@ main (int   argc,
             }
           else
             {
-              k = g_strdup_printf ("%.0f ms", startup_ms);
-              row ("app start to first frame", k, "", "≤ 500 ms", verdict (startup_ms <= BUDGET_START_MS));
+              k = g_strdup_printf ("%.0f ms (median of 5; %.0f–%.0f)", startup_ms, app_runs[0], app_runs[4]);
+              r = n_yard ? g_strdup_printf ("bare libadwaita window (bench-first-frame), median of %u: %.0f ms (%.0f–%.0f)",
+                                            n_yard, yard_runs[n_yard / 2], yard_runs[0], yard_runs[n_yard - 1])
+                         : g_strdup ("n/a (bench-first-frame not found)");
+              row ("app start to first frame", k, r, "≤ 500 ms", verdict (startup_ms <= BUDGET_START_MS));
               g_clear_pointer (&k, g_free);
+              g_clear_pointer (&r, g_free);
               k = g_strdup_printf ("%.0f MB", app_rss / 1024.0);
               row ("app resident memory", k, "", "≤ 200 MB", verdict (app_rss / 1024.0 <= BUDGET_RSS_MB));
               g_clear_pointer (&k, g_free);

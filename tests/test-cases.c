@@ -1331,6 +1331,15 @@ test_search_chinese (Fixture       *f,
   g_assert_cmpuint (search (f, "李娜"), ==, 1);
   g_assert_cmpuint (search (f, "123456785"), ==, 2);
   g_assert_cmpuint (search (f, cc->number), ==, 1);
+  /* As typed: letters next to digits, no match across the boundary
+   * (both cases carry EE123456785CN). */
+  g_assert_cmpuint (search (f, "EE12"), ==, 2);
+  g_assert_cmpuint (search (f, "EE123"), ==, 2);
+  g_assert_cmpuint (search (f, "e1234567"), ==, 2);
+  g_assert_cmpuint (search (f, "85CN"), ==, 2);
+  g_assert_cmpuint (search (f, "EE23"), ==, 0);
+  g_assert_cmpuint (search (f, "E3456"), ==, 0);
+  g_assert_cmpuint (search (f, "5CNN"), ==, 0);
   g_assert_cmpuint (search (f, "破损 张伟"), ==, 1);
   g_assert_cmpuint (search (f, "破损 李娜"), ==, 0);
   g_assert_cmpuint (search (f, "\"'%_;--"), ==, 0);

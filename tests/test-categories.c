@@ -40,11 +40,13 @@ test_shipped_case_categories (void)
       g_assert_cmpstr (kefu_category_label (c), ==, c->name);
     }
 
-  /* No knowledge-base categories ship. */
+  /* The knowledge base ships its own taxonomy (migration 8). */
   g_clear_pointer (&list, g_ptr_array_unref);
   list = kefu_categories_list (t->db, "kb", &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (list->len, ==, 0);
+  g_assert_cmpuint (list->len, ==, 12);
+  g_assert_cmpstr (((KefuCategory *) list->pdata[0])->code, ==, "tracking");
+  g_assert_cmpstr (((KefuCategory *) list->pdata[0])->scope, ==, "kb");
 }
 
 static void

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kefu-customers.h"
+#include "kefu-org.h"
 #include "kefu-segments.h"
 #include "kefu-test-util.h"
 
@@ -206,6 +207,89 @@ test_search_any_fragment (void)
   g_assert_cmpuint (search_count (t->db, "国飞"), ==, 0);
   g_assert_cmpuint (search_count (t->db, "\"'%_;--"), ==, 0);
   g_assert_cmpuint (search_count (t->db, "不存在"), ==, 0);
+}
+
+/* A search finds the fragment as typed: letters, digits and ideographs
+ * next to each other stay next to each other, in any script. */
+static void
+test_search_precision (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autofree char *a = create (t->db, "客户0249", NULL, NULL);
+  g_autofree char *b = create (t->db, "客户00249", NULL, NULL);
+  g_autofree char *c = create (t->db, "客户 0249", NULL, NULL);
+  g_autofree char *d = create (t->db, "王五", "EE12号仓", NULL);
+  g_autofree char *e = create (t->db, "赵六", "E12 仓 EE", NULL);
+  g_autofree char *f = create (t->db, "Anna", "Kefu3000 GmbH", NULL);
+  g_autofree char *g = create (t->db, "钱七", "3000号 Kefu", NULL);
+
+  g_assert_cmpuint (search_count (t->db, "客户0249"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "客户00249"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "户02"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "0249"), ==, 3);
+  g_assert_cmpuint (search_count (t->db, "客户 0249"), ==, 3);
+  g_assert_cmpuint (search_count (t->db, "EE12"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "e12"), ==, 2);
+  g_assert_cmpuint (search_count (t->db, "12号"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "2号仓"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "kefu3"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "u300"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "3000号"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "3000"), ==, 2);
+  g_assert_cmpuint (search_count (t->db, "kefu 3000"), ==, 2);
+}
+
+/* Migration 5 rebuilds the index from the rows in the new token format:
+ * a database whose index holds the old tokens (letters and digits as
+ * separate runs) searches as typed afterwards. */
+static void
+test_migration_rebuilds_search (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kefu-mig5-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "kefu.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KefuDb) old = kefu_db_open_at_version (path, 4, &error);
+  g_autoptr(KefuDb) db = NULL;
+  g_autoptr(KefuCustomer) ca = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *sql = NULL;
+
+  g_assert_no_error (error);
+  /* The office as a version-4 file holds it (kefu_org_setup_office()
+   * writes the columns of later migrations). */
+  g_assert_true (kefu_db_exec (old,
+                               "INSERT INTO org_unit (id, code, name, level) VALUES"
+                               " ('0190a000-0000-7000-8000-000000000001', 'MIG001', 'Migration branch', 'branch');"
+                               "INSERT INTO staff (id, org_unit_id, username, name, role) VALUES"
+                               " ('0190a000-0000-7000-8000-000000000002', '0190a000-0000-7000-8000-000000000001',"
+                               "  'admin', 'Admin', 'admin');"
+                               "INSERT INTO meta VALUES ('office_id', '0190a000-0000-7000-8000-000000000001'),"
+                               " ('current_user_id', '0190a000-0000-7000-8000-000000000002');",
+                               &error));
+  g_assert_no_error (error);
+  kefu_db_set_actor (old, "0190a000-0000-7000-8000-000000000002");
+  a = create (old, "客户0249", NULL, "+86 138-0013-8000");
+  b = create (old, "客户00249", NULL, NULL);
+  sql = g_strdup_printf ("INSERT INTO customer_fts (customer_fts) VALUES ('delete-all');"
+                         "INSERT INTO customer_fts (rowid, tokens) SELECT rowid, '客户 户 0249 249 49 9' FROM customer WHERE id = '%s';"
+                         "INSERT INTO customer_fts (rowid, tokens) SELECT rowid, '客户 户 0024 0249 249 49 9' FROM customer WHERE id = '%s';",
+                         a, b);
+  g_assert_true (kefu_db_exec (old, sql, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (search_count (old, "客户0249"), ==, 0);
+  g_clear_object (&old);
+
+  db = kefu_db_open (path, &error);
+  g_assert_no_error (error);
+  ca = kefu_customers_get (db, a, NULL);
+  g_assert_cmpuint (search_count (db, "客户0249"), ==, 1);
+  g_assert_cmpuint (search_count (db, "客户00249"), ==, 1);
+  g_assert_cmpuint (search_count (db, "0249"), ==, 2);
+  g_assert_cmpuint (search_count (db, "13800138000"), ==, 1);
+  g_assert_cmpuint (search_count (db, ca->number), ==, 1);
+  g_clear_object (&db);
+  kefu_test_rm_rf (dir);
 }
 
 static void
@@ -433,6 +517,8 @@ main (int   argc,
   g_test_add_func ("/customers/update/conflict", test_update_and_conflict);
   g_test_add_func ("/customers/delete/tombstone-and-restore", test_delete_and_restore);
   g_test_add_func ("/customers/search/any-fragment", test_search_any_fragment);
+  g_test_add_func ("/customers/search/as-typed", test_search_precision);
+  g_test_add_func ("/customers/search/migration-rebuilds", test_migration_rebuilds_search);
   g_test_add_func ("/customers/list/sort-and-filter", test_page_sort_and_filter);
   g_test_add_func ("/customers/segments/rules", test_segmentation_rules);
   g_test_add_func ("/customers/reassign", test_reassign);

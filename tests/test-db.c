@@ -208,17 +208,22 @@ test_search_tokens (void)
   g_assert_cmpstr (s->str, ==, "张伟 伟明 明 ab bc c");
   g_assert_cmpstr (m1, ==, "\"张伟\"");
   g_assert_cmpstr (m2, ==, "\"1381 3812 8123 1234\"");
-  /* Digits are runs of their own, in chunks of four plus the last three,
-   * two and one; short digit fragments are prefixes. */
+  /* A digit starts a chunk of four, a letter a pair, whatever follows
+   * (so letters and digits stay next to each other); short tails are
+   * prefixes. */
   g_string_truncate (s, 0);
   kefu_search_tokens_append (s, "C0013812");
-  g_assert_cmpstr (s->str, ==, "c 0013 0138 1381 3812 812 12 2");
+  g_assert_cmpstr (s->str, ==, "c0 0013 0138 1381 3812 812 12 2");
   {
     g_autofree char *m6 = kefu_search_build_match ("38");
     g_autofree char *m7 = kefu_search_build_match ("C0013");
+    g_autofree char *m8 = kefu_search_build_match ("客户0249");
+    g_autofree char *m9 = kefu_search_build_match ("EE12");
 
     g_assert_cmpstr (m6, ==, "\"38\"*");
-    g_assert_cmpstr (m7, ==, "\"c\"* AND \"0013\"");
+    g_assert_cmpstr (m7, ==, "\"c0 0013\"");
+    g_assert_cmpstr (m8, ==, "\"客户 户0 0249\"");
+    g_assert_cmpstr (m9, ==, "\"ee e1 12\"*");
   }
   g_assert_cmpstr (m3, ==, "\"王\"*");
   /* Quotes and operators never reach FTS5 as syntax. */

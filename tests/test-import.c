@@ -159,11 +159,24 @@ test_utf8_good_file (void)
   g_assert_cmpuint (problems->len, ==, 0);
   g_assert_cmpuint (run_ok (t->db, import), ==, 2);
   g_assert_cmpint (n_customers (t->db), ==, 2);
-  /* One audit and outbox entry per customer, written in the import. */
+  /* An outbox entry per customer and per contact (what sync sends), and
+   * one summarised audit entry for the import, which each imported
+   * customer's history shows. */
   g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM outbox WHERE entity = 'customer'"), ==, outbox0 + 2);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM outbox WHERE entity = 'customer_contact'"), ==,
+                   kefu_test_count (t->db, "SELECT count(*) FROM customer_contact"));
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM audit_log WHERE op = 'import'"
+                                           " AND json_extract (changes, '$.customers') = 2"), ==, 1);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM audit_log WHERE entity = 'customer' AND op = 'insert'"), ==, 0);
 
   zhang = by_phone (t->db, "13800138000");
   g_assert_cmpstr (zhang->name, ==, "张伟");
+  {
+    g_autoptr(GPtrArray) history = kefu_customers_history (t->db, zhang->id, NULL);
+
+    g_assert_cmpuint (history->len, ==, 1);
+    g_assert_cmpstr (((KefuHistoryEntry *) history->pdata[0])->op, ==, "import");
+  }
   g_assert_cmpstr (zhang->kind, ==, "person");
   g_assert_null (zhang->company);
   g_assert_cmpstr (zhang->segment, ==, "vip");
@@ -902,6 +915,84 @@ test_export_xlsx_row_limit (void)
   g_assert_false (has_hidden_files (t->dir));
 }
 
+/* Progress after each chunk; a Cancel stops the import and leaves
+ * nothing written: no customer, contact, outbox, audit or search row. */
+typedef struct
+{
+  GCancellable *cancellable;
+  guint         calls;
+  guint         last;
+  guint         cancel_after;
+} ProgressLog;
+
+static void
+progress_cb (guint    done,
+             guint    total,
+             gpointer user_data)
+{
+  ProgressLog *log = user_data;
+
+  g_assert_cmpuint (done, >, log->last);
+  g_assert_cmpuint (done, <=, total);
+  log->last = done;
+  if (++log->calls == log->cancel_after)
+    g_cancellable_cancel (log->cancellable);
+}
+
+static void
+test_import_progress_and_cancel (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autoptr(GString) csv = g_string_new ("姓名,电话\n");
+  g_autoptr(KefuImport) import = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  ProgressLog log = { cancellable, 0, 0, 2 };
+  const char *tables[] = { "customer", "customer_contact", "outbox", "audit_log", "customer_fts" };
+  int before[G_N_ELEMENTS (tables)];
+  guint n = 0;
+
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_printf (csv, "客户%05u,1390000%04u\n", i, i);
+  import = parse (csv->str);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", tables[i]);
+
+      before[i] = kefu_test_count (t->db, sql);
+    }
+
+  g_assert_false (kefu_import_run_full (import, t->db, cancellable, progress_cb, &log, &n, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_cmpuint (log.calls, ==, 2);
+  g_assert_false (kefu_db_in_transaction (t->db));
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", tables[i]);
+
+      g_assert_cmpint (kefu_test_count (t->db, sql), ==, before[i]);
+    }
+
+  /* The same file again, to the end: every chunk reported. */
+  g_clear_error (&error);
+  log = (ProgressLog) { NULL, 0, 0, 0 };
+  g_assert_true (kefu_import_run_full (import, t->db, NULL, progress_cb, &log, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 5000);
+  g_assert_cmpuint (log.last, ==, 5000);
+  g_assert_cmpuint (log.calls, >=, 2);
+  g_assert_cmpint (n_customers (t->db), ==, before[0] + 5000);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM audit_log WHERE op = 'import'"), ==, 1);
+  {
+    KefuCustomerQuery q = { .text = (char *) "客户04999" };
+    guint hits = 0;
+
+    g_assert_true (kefu_customers_count (t->db, &q, &hits, NULL));
+    g_assert_cmpuint (hits, ==, 1);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -929,6 +1020,7 @@ main (int   argc,
   g_test_add_func ("/import/kinds-and-segments", test_kinds_and_segments);
   g_test_add_func ("/import/customer-numbers", test_customer_numbers);
   g_test_add_func ("/import/all-or-nothing", test_all_or_nothing);
+  g_test_add_func ("/import/progress-and-cancel", test_import_progress_and_cancel);
   g_test_add_func ("/export/csv-round-trip", test_export_csv_round_trip);
   g_test_add_func ("/export/csv-query", test_export_csv_query);
   g_test_add_func ("/export/failure-leaves-nothing", test_export_failure_leaves_nothing);

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "kefu-application.h"
+#include "kefu-report-pages.h"
 #include "kefu-preferences-window.h"
+#include "kefu-secret.h"
 #include "kefu-window.h"
 
 struct _KefuApplication
@@ -17,6 +19,7 @@ struct _KefuApplication
   AdwApplication  parent_instance;
 
   KefuDb         *db;
+  KefuSyncClient *sync;
   GSettings      *settings;
   char           *database_path;
   char           *pending_call;     /* --incoming-call, for after the first activate */
@@ -36,6 +39,11 @@ static const GOptionEntry option_entries[] = {
   { "measure-startup", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the time to the first frame and the memory used, then quit"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
+  { "report", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Write the monthly report of month=YYYY-MM without a window (with --pdf or --xlsx)"), N_("month=YYYY-MM") },
+  { "scope", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The report’s branch, city or province CODE (default: all)"), N_("CODE") },
+  { "pdf", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Write the report as PDF to FILE"), N_("FILE") },
+  { "xlsx", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Write the report as a spreadsheet to FILE"), N_("FILE") },
   { NULL }
 };
 
@@ -204,6 +212,17 @@ kefu_application_handle_local_options (GApplication *app,
     }
   if (g_variant_dict_lookup (options, "database", "^&ay", &path))
     self->database_path = g_canonicalize_filename (path, NULL);
+  if (g_variant_dict_contains (options, "report"))
+    {
+      const char *spec = NULL, *scope = NULL, *pdf = NULL, *xlsx = NULL;
+
+      /* Headless: no display, no window. */
+      g_variant_dict_lookup (options, "report", "&s", &spec);
+      g_variant_dict_lookup (options, "scope", "&s", &scope);
+      g_variant_dict_lookup (options, "pdf", "^&ay", &pdf);
+      g_variant_dict_lookup (options, "xlsx", "^&ay", &xlsx);
+      return kefu_report_run_headless (self->database_path, spec, scope, pdf, xlsx);
+    }
   self->measure_startup = g_variant_dict_contains (options, "measure-startup");
   /* A measurement must not hand its work to an instance already running. */
   if (self->measure_startup)
@@ -328,6 +347,7 @@ kefu_application_finalize (GObject *object)
   KefuApplication *self = (KefuApplication *) object;
 
   g_clear_handle_id (&self->checkpoint_id, g_source_remove);
+  g_clear_object (&self->sync);
   g_clear_object (&self->db);
   g_clear_object (&self->settings);
   g_free (self->database_path);
@@ -385,6 +405,52 @@ kefu_application_get_db (KefuApplication *self)
   return self->db;
 }
 
+static void
+password_found_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(KefuSyncClient) sync = user_data;
+  g_autoptr(GError) error = NULL;
+  char *password = kefu_secret_lookup_finish (result, &error);
+
+  if (password == NULL)
+    {
+      g_message ("No server password in the keyring (%s): sync waits for a sign-in",
+                 error ? error->message : "not stored");
+      return;
+    }
+  kefu_sync_client_resume (sync, password);
+  kefu_secret_free (password);
+}
+
+/**
+ * kefu_application_get_sync:
+ *
+ * The sync engine of the open database, made on first use; when this
+ * computer is signed in to a server, syncing resumes as soon as the
+ * password is read from the keyring.
+ *
+ * Returns: (transfer none) (nullable): the engine, or %NULL without a
+ *   database
+ */
+KefuSyncClient *
+kefu_application_get_sync (KefuApplication *self)
+{
+  g_return_val_if_fail (KEFU_IS_APPLICATION (self), NULL);
+
+  if (self->sync == NULL && self->db != NULL)
+    {
+      self->sync = kefu_sync_client_new (kefu_db_get_path (self->db));
+      kefu_sync_client_watch (self->sync, self->db);
+      if (kefu_sync_client_is_signed_in (self->sync))
+        kefu_secret_lookup_async (kefu_sync_client_get_url (self->sync),
+                                  kefu_sync_client_get_username (self->sync),
+                                  NULL, password_found_cb, g_object_ref (self->sync));
+    }
+  return self->sync;
+}
+
 GSettings *
 kefu_application_get_settings (KefuApplication *self)
 {
@@ -398,7 +464,8 @@ kefu_application_set_db (KefuApplication *self,
                          KefuDb          *db)
 {
   g_return_if_fail (KEFU_IS_APPLICATION (self));
-  g_set_object (&self->db, db);
+  if (g_set_object (&self->db, db))
+    g_clear_object (&self->sync);   /* the engine belongs to one database */
 }
 
 void

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "kefu-db.h"
+#include "kefu-sync-client.h"
 
 G_BEGIN_DECLS
 
@@ -13,6 +14,7 @@ G_DECLARE_FINAL_TYPE (KefuApplication, kefu_application, KEFU, APPLICATION, AdwA
 KefuApplication *kefu_application_new           (void);
 KefuDb          *kefu_application_get_db       (KefuApplication *self);
 GSettings       *kefu_application_get_settings (KefuApplication *self);
+KefuSyncClient  *kefu_application_get_sync     (KefuApplication *self);
 void             kefu_application_set_db       (KefuApplication *self,
                                                 KefuDb          *db);
 

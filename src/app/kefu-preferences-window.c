@@ -5,8 +5,10 @@
 
 #include <glib/gi18n.h>
 
+#include "kefu-application.h"
 #include "kefu-org.h"
 #include "kefu-preferences-window.h"
+#include "kefu-server-page.h"
 
 /* Only settings that change something today: the style, whether deleting
  * asks first, the follow-up delay and the time-limit warning for cases,
@@ -198,6 +200,15 @@ kefu_preferences_window_new (GtkWindow *parent,
                    self->warn_percent_spin, "value",
                    G_SETTINGS_BIND_DEFAULT);
   load_data (self);
+
+  {
+    GApplication *app = g_application_get_default ();
+    KefuSyncClient *sync = KEFU_IS_APPLICATION (app) ? kefu_application_get_sync (KEFU_APPLICATION (app)) : NULL;
+
+    if (sync != NULL)
+      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                                  ADW_PREFERENCES_PAGE (kefu_server_page_new (sync)));
+  }
 
   return GTK_WINDOW (self);
 }

@@ -9,14 +9,19 @@
 #include "kefu-cases.h"
 #include "kefu-categories-dialog.h"
 #include "kefu-customers-view.h"
+#include "kefu-knowledge-view.h"
+#include "kefu-assessment-view.h"
+#include "kefu-dashboard-view.h"
 #include "kefu-intake-window.h"
 #include "kefu-notifications-button.h"
 #include "kefu-notifications.h"
 #include "kefu-org-view.h"
+#include "kefu-sync-button.h"
 #include "kefu-org.h"
 #include "kefu-setup-page.h"
 #include "kefu-sla-dialog.h"
 #include "kefu-switch-user-dialog.h"
+#include "kefu-training-view.h"
 #include "kefu-window.h"
 
 /* How often the service standards are checked while the window is open. */
@@ -29,6 +34,7 @@ struct _KefuWindow
   /* template children */
   GtkStack             *main_stack;
   KefuNotificationsButton *notifications_button;
+  KefuSyncButton          *sync_button;
   KefuSetupPage        *setup_page;
   AdwToastOverlay      *toast_overlay;
   GtkLabel             *user_label;
@@ -40,12 +46,19 @@ struct _KefuWindow
   GSettings            *settings;
   char                 *role;
   KefuCasesView        *cases_view;
-  KefuCustomersView    *customers_view;
+  KefuCustomersView    *customers_view;   /* made after the first frame */
+  AdwBin               *customers_page;
   KefuOrgView          *org_view;
+  KefuKnowledgeView    *knowledge_view;
+  KefuTrainingView     *training_view;
+  KefuDashboardView    *dashboard_view;   /* supervisors and administrators only */
+  KefuAssessmentView   *assessment_view;
   GtkWindow            *intake;           /* weak: the intake opened last */
   AdwToast             *last_toast;       /* weak: the message shown last */
   guint                 sla_check_id;
   GHashTable           *seen_notifications;   /* ids the user was told about */
+  gboolean              first_frame_done;
+  gboolean              checks_pending;       /* to start after the first frame */
 };
 
 G_DEFINE_FINAL_TYPE (KefuWindow, kefu_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -153,14 +166,107 @@ sla_check_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The Customers page is not in the first frame (Cases is in front): its
+ * view is made after it, or when something needs it first. */
+static KefuCustomersView *
+ensure_customers_view (KefuWindow *self)
+{
+  if (self->customers_view == NULL && self->customers_page != NULL)
+    {
+      self->customers_view = kefu_customers_view_new (self->db);
+      adw_bin_set_child (self->customers_page, GTK_WIDGET (self->customers_view));
+    }
+  return self->customers_view;
+}
+
+static void
+visible_page_changed_cb (KefuWindow *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "customers") == 0)
+    ensure_customers_view (self);
+}
+
 static void
 on_case_customer_activated_cb (KefuWindow *self,
                                const char *customer_id)
 {
-  if (self->customers_view == NULL)
+  if (ensure_customers_view (self) == NULL)
     return;
   kefu_customers_view_show_customer (self->customers_view, customer_id);
   adw_view_stack_set_visible_child_name (self->view_stack, "customers");
+}
+
+static void on_sync_pulled_cb (KefuWindow *self);
+
+static void
+sync_attach (KefuWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  KefuSyncClient *sync = KEFU_IS_APPLICATION (app) ? kefu_application_get_sync (KEFU_APPLICATION (app)) : NULL;
+
+  if (sync == NULL || g_object_get_data (G_OBJECT (self), "kefu-sync-attached"))
+    return;
+  g_object_set_data (G_OBJECT (self), "kefu-sync-attached", sync);
+  kefu_sync_button_set_client (self->sync_button, sync, self->db);
+  g_signal_connect_object (sync, "pulled", G_CALLBACK (on_sync_pulled_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
+start_checks (KefuWindow *self)
+{
+  self->checks_pending = FALSE;
+  ensure_customers_view (self);
+  /* What was unread before this start is on the bell, not in toasts. */
+  kefu_notifications_button_set_db (self->notifications_button, self->db);
+  mark_notifications_seen (self);
+  sync_attach (self);
+  kefu_window_check_sla (self);
+  if (self->sla_check_id == 0)
+    self->sla_check_id = g_timeout_add_seconds (SLA_CHECK_SECONDS, sla_check_cb, self);
+}
+
+static void
+on_dashboard_show_cases_cb (KefuWindow *self,
+                            const char *title,
+                            GArray     *rowids)
+{
+  kefu_cases_view_show_cases (self->cases_view, title, rowids);
+  adw_view_stack_set_visible_child_name (self->view_stack, "cases");
+}
+
+/* The Dashboard is there for supervisors and administrators only;
+ * Assessment for everyone (each sees whom they may rate or look at). */
+static void
+update_dashboard (KefuWindow *self)
+{
+  gboolean may = g_strcmp0 (self->role, "supervisor") == 0 || g_strcmp0 (self->role, "admin") == 0;
+  AdwViewStackPage *page;
+
+  if (may && self->dashboard_view == NULL)
+    {
+      self->dashboard_view = kefu_dashboard_view_new (self->db);
+      g_signal_connect_object (self->dashboard_view, "show-cases",
+                               G_CALLBACK (on_dashboard_show_cases_cb), self, G_CONNECT_SWAPPED);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->dashboard_view),
+                                        "dashboard", _("Dashboard"));
+      adw_view_stack_page_set_icon_name (page, "power-profile-performance-symbolic");
+    }
+  else if (may)
+    kefu_dashboard_view_reload (self->dashboard_view);
+  else if (self->dashboard_view != NULL)
+    {
+      adw_view_stack_remove (self->view_stack, GTK_WIDGET (self->dashboard_view));
+      self->dashboard_view = NULL;
+    }
+
+  if (self->assessment_view == NULL)
+    {
+      self->assessment_view = kefu_assessment_view_new (self->db);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->assessment_view),
+                                        "assessment", _("Assessment"));
+      adw_view_stack_page_set_icon_name (page, "starred-symbolic");
+    }
+  kefu_assessment_view_reload (self->assessment_view);
 }
 
 static void
@@ -183,14 +289,16 @@ build_views (KefuWindow *self)
   else
     kefu_cases_view_reload (self->cases_view);
 
-  if (self->customers_view == NULL)
+  if (self->customers_page == NULL)
     {
-      self->customers_view = kefu_customers_view_new (self->db);
-      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->customers_view),
+      self->customers_page = ADW_BIN (adw_bin_new ());
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->customers_page),
                                         "customers", _("Customers"));
       adw_view_stack_page_set_icon_name (page, "system-users-symbolic");
+      g_signal_connect_object (self->view_stack, "notify::visible-child",
+                               G_CALLBACK (visible_page_changed_cb), self, G_CONNECT_SWAPPED);
     }
-  else
+  else if (self->customers_view)
     kefu_customers_view_reload (self->customers_view);
 
   if (self->org_view == NULL)
@@ -201,18 +309,79 @@ build_views (KefuWindow *self)
       adw_view_stack_page_set_icon_name (page, "network-workgroup-symbolic");
     }
   kefu_org_view_set_editable (self->org_view, kefu_window_may (GTK_WIDGET (self), "org"));
+  if (self->knowledge_view == NULL)
+    {
+      self->knowledge_view = kefu_knowledge_view_new (self->db);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->knowledge_view),
+                                        "knowledge", _("Knowledge Base"));
+      adw_view_stack_page_set_icon_name (page, "accessories-dictionary-symbolic");
+    }
+  else
+    kefu_knowledge_view_reload (self->knowledge_view);
+  if (self->training_view == NULL)
+    {
+      self->training_view = kefu_training_view_new (self->db);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->training_view), "training", _("Training"));
+      adw_view_stack_page_set_icon_name (page, "accessories-dictionary-symbolic");
+    }
+  else
+    kefu_training_view_reload (self->training_view);
+  update_dashboard (self);
 
   gtk_stack_set_visible_child_name (self->main_stack, "main");
 
-  /* What was unread before this start is on the bell, not in toasts. */
-  kefu_notifications_button_set_db (self->notifications_button, self->db);
-  mark_notifications_seen (self);
-  kefu_window_check_sla (self);
-  if (self->sla_check_id == 0)
-    self->sla_check_id = g_timeout_add_seconds (SLA_CHECK_SECONDS, sla_check_cb, self);
+  /* The bell's unread list and the SLA check are not in the first frame:
+   * they run right after it (start_checks()). */
+  if (self->first_frame_done)
+    start_checks (self);
+  else
+    self->checks_pending = TRUE;
+}
+
+/* The first frame is on screen: now the work it did not need. */
+static gboolean
+checks_idle_cb (gpointer user_data)
+{
+  KefuWindow *self = KEFU_WINDOW (user_data);
+
+  if (self->checks_pending)
+    start_checks (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+after_first_paint_cb (GdkFrameClock *clock,
+                      KefuWindow    *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, after_first_paint_cb, self);
+  self->first_frame_done = TRUE;
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, checks_idle_cb, g_object_ref (self), g_object_unref);
+}
+
+static void
+kefu_window_map (GtkWidget *widget)
+{
+  KefuWindow *self = KEFU_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (kefu_window_parent_class)->map (widget);
+  if (!self->first_frame_done)
+    g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                             G_CALLBACK (after_first_paint_cb), self, 0);
 }
 
 /* --- signal callbacks ------------------------------------------------ */
+
+/* Rows from the server landed: the lists show them. */
+static void
+on_sync_pulled_cb (KefuWindow *self)
+{
+  update_user (self);   /* the office's name may have come from the server */
+  if (self->cases_view)
+    kefu_cases_view_reload (self->cases_view);
+  if (self->customers_view)
+    kefu_customers_view_reload (self->customers_view);
+  kefu_notifications_button_refresh (self->notifications_button);
+}
 
 static void
 on_setup_finished_cb (KefuWindow *self)
@@ -228,8 +397,11 @@ user_switched_cb (KefuWindow *self)
     adw_toast_dismiss (self->last_toast);
   update_user (self);
   kefu_cases_view_reload (self->cases_view);
-  kefu_customers_view_reload (self->customers_view);
+  if (self->customers_view)
+    kefu_customers_view_reload (self->customers_view);
   kefu_org_view_set_editable (self->org_view, kefu_window_may (GTK_WIDGET (self), "org"));
+  kefu_training_view_reload (self->training_view);
+  update_dashboard (self);
   mark_notifications_seen (self);
   kefu_notifications_button_refresh (self->notifications_button);
 }
@@ -344,7 +516,7 @@ focus_search_action (GtkWidget  *widget,
   /* The search of the view in front. */
   if (self->cases_view && g_strcmp0 (visible, "cases") == 0)
     kefu_cases_view_focus_search (self->cases_view);
-  else if (self->customers_view)
+  else if (ensure_customers_view (self))
     {
       adw_view_stack_set_visible_child_name (self->view_stack, "customers");
       kefu_customers_view_focus_search (self->customers_view);
@@ -395,13 +567,16 @@ kefu_window_class_init (KefuWindowClass *klass)
 
   object_class->dispose = kefu_window_dispose;
   object_class->finalize = kefu_window_finalize;
+  widget_class->map = kefu_window_map;
 
   g_type_ensure (KEFU_TYPE_NOTIFICATIONS_BUTTON);
+  g_type_ensure (KEFU_TYPE_SYNC_BUTTON);
   g_type_ensure (KEFU_TYPE_SETUP_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/kefu/Kefu/kefu-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, notifications_button);
+  gtk_widget_class_bind_template_child (widget_class, KefuWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, setup_page);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KefuWindow, user_label);
@@ -486,7 +661,7 @@ kefu_window_add_toast (KefuWindow *self,
 GtkWidget *
 kefu_window_get_customers_view (KefuWindow *self)
 {
-  return GTK_WIDGET (self->customers_view);
+  return GTK_WIDGET (ensure_customers_view (self));
 }
 
 GtkWidget *
@@ -496,9 +671,27 @@ kefu_window_get_org_view (KefuWindow *self)
 }
 
 GtkWidget *
+kefu_window_get_training_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->training_view);
+}
+
+GtkWidget *
 kefu_window_get_cases_view (KefuWindow *self)
 {
   return GTK_WIDGET (self->cases_view);
+}
+
+GtkWidget *
+kefu_window_get_dashboard_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->dashboard_view);
+}
+
+GtkWidget *
+kefu_window_get_assessment_view (KefuWindow *self)
+{
+  return GTK_WIDGET (self->assessment_view);
 }
 
 /**
@@ -646,4 +839,11 @@ GtkWidget *
 kefu_window_get_notifications_button (KefuWindow *self)
 {
   return GTK_WIDGET (self->notifications_button);
+}
+
+/* Returns: (transfer none): the header bar's sync state */
+GtkWidget *
+kefu_window_get_sync_button (KefuWindow *self)
+{
+  return GTK_WIDGET (self->sync_button);
 }

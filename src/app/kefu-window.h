@@ -18,6 +18,10 @@ void        kefu_window_add_toast     (KefuWindow      *self,
 GtkWidget  *kefu_window_get_customers_view (KefuWindow *self);
 GtkWidget  *kefu_window_get_cases_view (KefuWindow *self);
 GtkWidget  *kefu_window_get_org_view  (KefuWindow      *self);
+GtkWidget  *kefu_window_get_training_view (KefuWindow *self);
+/* NULL unless a supervisor or administrator is signed in. */
+GtkWidget  *kefu_window_get_dashboard_view (KefuWindow *self);
+GtkWidget  *kefu_window_get_assessment_view (KefuWindow *self);
 /* Switches to the Cases view and opens the case. */
 void        kefu_window_show_case     (KefuWindow      *self,
                                        const char      *id);
@@ -47,5 +51,6 @@ gboolean    kefu_window_may           (GtkWidget       *widget,
 /* Runs the service-standards check now and refreshes the notifications. */
 void        kefu_window_check_sla     (KefuWindow      *self);
 GtkWidget  *kefu_window_get_notifications_button (KefuWindow *self);
+GtkWidget  *kefu_window_get_sync_button (KefuWindow *self);
 
 G_END_DECLS

@@ -87,6 +87,22 @@ store_content (KefuDb       *db,
   return TRUE;
 }
 
+static gpointer
+attachment_from_row (sqlite3_stmt *stmt)
+{
+  KefuAttachment *a = g_new0 (KefuAttachment, 1);
+
+  a->id = kefu_stmt_dup (stmt, 0);
+  a->case_id = kefu_stmt_dup (stmt, 1);
+  a->sha256 = kefu_stmt_dup (stmt, 2);
+  a->filename = kefu_stmt_dup (stmt, 3);
+  a->mime_type = kefu_stmt_dup (stmt, 4);
+  a->size = sqlite3_column_int64 (stmt, 5);
+  a->created_at = sqlite3_column_int64 (stmt, 6);
+
+  return a;
+}
+
 typedef struct
 {
   const char     *sha256;
@@ -112,16 +128,7 @@ find_existing (KefuDb      *db,
   sqlite3_bind_text (stmt, 1, case_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, sha256, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      a = g_new0 (KefuAttachment, 1);
-      a->id = kefu_stmt_dup (stmt, 0);
-      a->case_id = kefu_stmt_dup (stmt, 1);
-      a->sha256 = kefu_stmt_dup (stmt, 2);
-      a->filename = kefu_stmt_dup (stmt, 3);
-      a->mime_type = kefu_stmt_dup (stmt, 4);
-      a->size = sqlite3_column_int64 (stmt, 5);
-      a->created_at = sqlite3_column_int64 (stmt, 6);
-    }
+    a = attachment_from_row (stmt);
   sqlite3_reset (stmt);
   return a;
 }
@@ -187,21 +194,28 @@ add_action (KefuDb    *db,
   return TRUE;
 }
 
-KefuAttachment *
-kefu_attachments_add (KefuDb      *db,
-                      const char  *case_id,
-                      const char  *path,
-                      GError     **error)
+void
+kefu_stored_file_free (KefuStoredFile *f)
+{
+  if (f == NULL)
+    return;
+  g_free (f->sha256);
+  g_free (f->filename);
+  g_free (f->mime_type);
+  g_free (f);
+}
+
+KefuStoredFile *
+kefu_attachments_store_file (KefuDb      *db,
+                             const char  *path,
+                             GError     **error)
 {
   g_autofree char *data = NULL;
-  g_autofree char *sha = NULL;
-  g_autofree char *filename = NULL;
   g_autofree char *content_type = NULL;
-  g_autofree char *mime = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(KefuStoredFile) f = NULL;
   gsize len = 0;
   GStatBuf st;
-  AddData d = { 0 };
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
   g_return_val_if_fail (path != NULL, NULL);
@@ -222,19 +236,37 @@ kefu_attachments_add (KefuDb      *db,
       g_set_error (error, KEFU_ERROR, KEFU_ERROR_IO, _("Could not read the file: %s"), local_error->message);
       return NULL;
     }
-  sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
-  filename = g_path_get_basename (path);
-  content_type = g_content_type_guess (filename, (const guchar *) data, MIN (len, 4096), NULL);
-  mime = g_content_type_get_mime_type (content_type);
+  f = g_new0 (KefuStoredFile, 1);
+  f->sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
+  f->filename = g_path_get_basename (path);
+  content_type = g_content_type_guess (f->filename, (const guchar *) data, MIN (len, 4096), NULL);
+  f->mime_type = g_content_type_get_mime_type (content_type);
+  f->size = (gint64) len;
+  if (!store_content (db, f->sha256, data, len, error))
+    return NULL;
+  return g_steal_pointer (&f);
+}
+
+KefuAttachment *
+kefu_attachments_add (KefuDb      *db,
+                      const char  *case_id,
+                      const char  *path,
+                      GError     **error)
+{
+  g_autoptr(KefuStoredFile) f = NULL;
+  AddData d = { 0 };
+
+  g_return_val_if_fail (KEFU_IS_DB (db), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
 
   /* The content first: a row never points at content that is not there. */
-  if (!store_content (db, sha, data, len, error))
+  if ((f = kefu_attachments_store_file (db, path, error)) == NULL)
     return NULL;
 
-  d.sha256 = sha;
-  d.filename = filename;
-  d.mime_type = mime;
-  d.size = (gint64) len;
+  d.sha256 = f->sha256;
+  d.filename = f->filename;
+  d.mime_type = f->mime_type;
+  d.size = f->size;
   if (!_kefu_cases_run (db, case_id, add_action, &d, error))
     {
       kefu_attachment_free (d.result);
@@ -248,36 +280,10 @@ kefu_attachments_list (KefuDb      *db,
                        const char  *case_id,
                        GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_attachment_free);
-  sqlite3_stmt *stmt;
-  int rc;
-
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
-  stmt = kefu_db_prepare (db,
-                          "SELECT id, case_id, sha256, filename, mime_type, size, created_at FROM attachment"
-                          " WHERE case_id = ? AND deleted = 0 ORDER BY created_at, rowid", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, case_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuAttachment *a = g_new0 (KefuAttachment, 1);
-
-      a->id = kefu_stmt_dup (stmt, 0);
-      a->case_id = kefu_stmt_dup (stmt, 1);
-      a->sha256 = kefu_stmt_dup (stmt, 2);
-      a->filename = kefu_stmt_dup (stmt, 3);
-      a->mime_type = kefu_stmt_dup (stmt, 4);
-      a->size = sqlite3_column_int64 (stmt, 5);
-      a->created_at = sqlite3_column_int64 (stmt, 6);
-      g_ptr_array_add (ret, a);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
-  return g_steal_pointer (&ret);
+  return kefu_db_read_all (db,
+                           "SELECT id, case_id, sha256, filename, mime_type, size, created_at FROM attachment"
+                           " WHERE case_id = ? AND deleted = 0 ORDER BY created_at, rowid",
+                           case_id, attachment_from_row, (GDestroyNotify) kefu_attachment_free, error);
 }

@@ -22,7 +22,23 @@ typedef struct
   gint64  created_at;
 } KefuAttachment;
 
+/* A file copied into the store, not yet attached to anything. */
+typedef struct
+{
+  char   *sha256;
+  char   *filename;
+  char   *mime_type;
+  gint64  size;
+} KefuStoredFile;
+
 void            kefu_attachment_free        (KefuAttachment *a);
+void            kefu_stored_file_free       (KefuStoredFile *f);
+/* Reads @path (at most KEFU_ATTACHMENT_MAX_BYTES) and stores its content
+ * by hash, once. For rows other than case attachments (article images).
+ * Returns: (transfer full) */
+KefuStoredFile *kefu_attachments_store_file (KefuDb      *db,
+                                             const char  *path,
+                                             GError     **error);
 /* Copies @path into the store (unless the same content is there) and
  * attaches it to the case; attaching the same content to the same case
  * twice returns the existing attachment. Returns: (transfer full) */
@@ -40,5 +56,6 @@ char           *kefu_attachments_get_path   (KefuDb      *db,
                                              const char  *sha256);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KefuAttachment, kefu_attachment_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KefuStoredFile, kefu_stored_file_free)
 
 G_END_DECLS

@@ -11,6 +11,8 @@
 #include "kefu-claims.h"
 #include "kefu-org.h"
 #include "kefu-segments.h"
+#include "kefu-sync-local.h"
+#include "kefu-sync-private.h"
 #include "kefu-text.h"
 #include "kefu-tracking.h"
 #include "kefu-uuid.h"
@@ -377,6 +379,7 @@ kefu_case_query_clear (KefuCaseQuery *q)
   g_clear_pointer (&q->assignee_id, g_free);
   g_clear_pointer (&q->customer_id, g_free);
   g_clear_pointer (&q->text, g_free);
+  g_clear_pointer (&q->rowids, g_array_unref);
 }
 
 void
@@ -393,6 +396,7 @@ kefu_case_query_copy_into (const KefuCaseQuery *src,
   dest->assignee_id = g_strdup (src->assignee_id);
   dest->customer_id = g_strdup (src->customer_id);
   dest->text = g_strdup (src->text);
+  dest->rowids = src->rowids ? g_array_ref (src->rowids) : NULL;
 }
 
 void
@@ -1172,6 +1176,7 @@ _kefu_cases_next_number (KefuDb      *db,
 {
   g_autofree char *date = kefu_local_date_string (at);
   g_autofree char *day = g_strdup_printf ("%.4s%.2s%.2s", date, date + 5, date + 8);
+  g_autofree char *device_code = NULL;
   sqlite3_stmt *stmt;
   gint64 seq = 0;
   int rc;
@@ -1196,6 +1201,12 @@ _kefu_cases_next_number (KefuDb      *db,
       kefu_db_set_error (db, error);
       return NULL;
     }
+  /* A device that syncs puts its device code (a letter and three base-32
+   * digits) between the date and the sequence, so that devices of one
+   * branch never issue the same number offline. */
+  device_code = kefu_sync_local_get (db, "device_code");
+  if (device_code != NULL)
+    return g_strdup_printf ("%s%s%s%04" G_GINT64_FORMAT, branch_code, day, device_code, seq);
   return g_strdup_printf ("%s%s%04" G_GINT64_FORMAT, branch_code, day, seq);
 }
 
@@ -1220,20 +1231,13 @@ _kefu_cases_supervisors (KefuDb      *db,
   for (guint i = 0; i < G_N_ELEMENTS (sql) && ret->len == 0; i++)
     {
       sqlite3_stmt *stmt = kefu_db_prepare (db, sql[i], error);
-      int rc;
 
       if (stmt == NULL)
         return NULL;
       sqlite3_bind_text (stmt, 1, branch_id, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, MAX (min_limit_cents, 0));
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        g_ptr_array_add (ret, kefu_stmt_dup (stmt, 0));
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          kefu_db_set_error (db, error);
-          return NULL;
-        }
+      if (!kefu_db_read_rows (db, stmt, kefu_row_dup_text, ret, error))
+        return NULL;
     }
   return g_steal_pointer (&ret);
 }
@@ -2646,22 +2650,7 @@ read_events (KefuDb      *db,
              const char  *key,
              GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_case_event_free);
-  sqlite3_stmt *stmt = kefu_db_prepare (db, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ret, event_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
-  return g_steal_pointer (&ret);
+  return kefu_db_read_all (db, sql, key, (KefuRowReader) event_from_row, (GDestroyNotify) kefu_case_event_free, error);
 }
 
 /**
@@ -2848,6 +2837,7 @@ typedef struct
   char     *match;
   char     *me;
   char     *branch;
+  char     *rowids;     /* JSON array of the query's rowids */
   gint64    now;
   gint64    end_of_day;
   gboolean  fts_driven;
@@ -2864,6 +2854,7 @@ query_parts_clear (QueryParts *p)
   g_free (p->match);
   g_free (p->me);
   g_free (p->branch);
+  g_free (p->rowids);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (QueryParts, query_parts_clear)
@@ -2947,6 +2938,8 @@ build_query (KefuDb              *db,
     default:
       if (p->fts_driven)
         p->from = g_string_new ("kcase_fts f CROSS JOIN kcase k ON k.rowid = f.rowid");
+      else if (q->rowids)
+        p->from = g_string_new ("kcase k");
       else if (q->customer_id)
         p->from = g_string_new ("kcase k INDEXED BY kcase_by_customer");
       else if (q->status)
@@ -2962,6 +2955,16 @@ build_query (KefuDb              *db,
 
   if (p->branch)
     g_string_append (p->where, " AND k.branch_id = :branch");
+  if (q->rowids)
+    {
+      GString *json = g_string_new ("[");
+
+      for (guint i = 0; i < q->rowids->len; i++)
+        g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i ? "," : "", g_array_index (q->rowids, gint64, i));
+      g_string_append_c (json, ']');
+      p->rowids = g_string_free (json, FALSE);
+      g_string_append (p->where, " AND k.rowid IN (SELECT value FROM json_each (:rowids))");
+    }
   if (q->status && !status_done)
     g_string_append (p->where, " AND k.status = :status");
   if (q->kind)
@@ -3020,6 +3023,7 @@ bind_query (sqlite3_stmt        *stmt,
   bind_named_text (stmt, ":assignee", q->assignee_id);
   bind_named_text (stmt, ":customer", q->customer_id);
   bind_named_text (stmt, ":match", p->match);
+  bind_named_text (stmt, ":rowids", p->rowids);
   bind_named_int (stmt, ":from", q->created_from);
   bind_named_int (stmt, ":to", q->created_to);
   bind_named_int (stmt, ":now", p->now);
@@ -3032,7 +3036,7 @@ has_case_filters (const KefuCaseQuery *q,
 {
   return q->status != NULL || q->kind != NULL || q->channel != NULL || q->category_id != NULL ||
          q->assignee_id != NULL || q->customer_id != NULL || q->created_from != 0 || q->created_to != 0 ||
-         p->branch != NULL;
+         p->branch != NULL || q->rowids != NULL;
 }
 
 /**
@@ -3246,6 +3250,16 @@ collect_customer_ids (KefuDb      *db,
   return TRUE;
 }
 
+static gpointer
+open_case_from_row (sqlite3_stmt *stmt)
+{
+  KefuCaseSummary *s = g_new0 (KefuCaseSummary, 1);
+
+  summary_from_row (stmt, s, FALSE);
+
+  return s;
+}
+
 static GPtrArray *
 customer_open_cases (KefuDb      *db,
                      const char  *customer_id,
@@ -3256,24 +3270,12 @@ customer_open_cases (KefuDb      *db,
                                         "SELECT " SUMMARY_COLUMNS " FROM kcase k"
                                         " WHERE k.customer_id = ? AND k.deleted = 0 AND k.status <> 'closed'"
                                         " ORDER BY k.created_at DESC LIMIT 20", error);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuCaseSummary *s = g_new0 (KefuCaseSummary, 1);
-
-      summary_from_row (stmt, s, FALSE);
-      g_ptr_array_add (ret, s);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, open_case_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
 }
 
@@ -3397,4 +3399,32 @@ kefu_cases_find_open_duplicate (KefuDb      *db,
   if (id == NULL)
     return NULL;
   return _kefu_cases_load (db, id, error);
+}
+
+/* --- for sync (kefu-sync-private.h) ---------------------------------- */
+
+KefuCase *
+_kefu_cases_load_any (KefuDb     *db,
+                      const char *id)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (db, "SELECT " CASE_COLUMNS " FROM kcase k" CASE_JOINS " WHERE k.id = ?", NULL);
+  KefuCase *c = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    c = case_from_row (stmt);
+  sqlite3_reset (stmt);
+  return c;
+}
+
+gboolean
+_kefu_cases_fts_write (KefuDb          *db,
+                       gint64           rowid,
+                       const KefuCase  *old,
+                       const KefuCase  *c,
+                       GError         **error)
+{
+  return fts_write (db, rowid, old, c, error);
 }

@@ -190,6 +190,7 @@ typedef struct
   gint64         created_to;   /* exclusive; 0 = open-ended */
   char          *text;         /* subject, description, tracking number, case number, customer name */
   gint64         now_ms;       /* OVERDUE, DUE_TODAY, FOLLOW_UPS_DUE; 0 = the cases clock */
+  GArray        *rowids;       /* only these cases (gint64 rowids, e.g. a dashboard figure's); NULL = any */
 } KefuCaseQuery;
 
 /* What intake shows for a caller: the file, open cases, last contacts. */

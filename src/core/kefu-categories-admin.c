@@ -360,7 +360,6 @@ kefu_categories_list_entries (KefuDb      *db,
 {
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_category_entry_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
@@ -372,14 +371,8 @@ kefu_categories_list_entries (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, scope, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ret, entry_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, (KefuRowReader) entry_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
 }
 

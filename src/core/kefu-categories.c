@@ -24,6 +24,26 @@ static const struct
   { "other", N_("Other") },
 };
 
+/* The knowledge-base categories of schema migration 8, as shipped. */
+static const struct
+{
+  const char *code;
+  const char *name;
+} shipped_kb[] = {
+  { "tracking", N_("Tracking and delivery") },
+  { "late", N_("Late parcels") },
+  { "lost", N_("Lost parcels") },
+  { "damaged", N_("Damaged parcels") },
+  { "claims", N_("Claims and compensation") },
+  { "insurance", N_("Insurance and declared value") },
+  { "prohibited", N_("Prohibited items") },
+  { "cod", N_("Cash on delivery") },
+  { "address", N_("Addresses and redirection") },
+  { "holidays", N_("Holidays and service hours") },
+  { "pricing", N_("Prices and billing") },
+  { "service", N_("Counter and service rules") },
+};
+
 /* --- helpers --------------------------------------------------------- */
 
 static void
@@ -71,7 +91,27 @@ kefu_category_label (const KefuCategory *category)
       if (g_strcmp0 (shipped[i].code, category->code) == 0 &&
           g_strcmp0 (shipped[i].name, category->name) == 0)
         return _(shipped[i].name);
+  if (g_strcmp0 (category->scope, "kb") == 0)
+    for (guint i = 0; i < G_N_ELEMENTS (shipped_kb); i++)
+      if (g_strcmp0 (shipped_kb[i].code, category->code) == 0 &&
+          g_strcmp0 (shipped_kb[i].name, category->name) == 0)
+        return _(shipped_kb[i].name);
   return category->name;
+}
+
+static gpointer
+category_from_row (sqlite3_stmt *stmt)
+{
+  KefuCategory *c = g_new0 (KefuCategory, 1);
+
+  c->id = kefu_stmt_dup (stmt, 0);
+  c->parent_id = kefu_stmt_dup (stmt, 1);
+  c->scope = kefu_stmt_dup (stmt, 2);
+  c->code = kefu_stmt_dup (stmt, 3);
+  c->name = kefu_stmt_dup (stmt, 4);
+  c->position = sqlite3_column_int64 (stmt, 5);
+
+  return c;
 }
 
 /**
@@ -91,7 +131,6 @@ kefu_categories_list (KefuDb      *db,
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_category_free);
   g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
@@ -108,24 +147,8 @@ kefu_categories_list (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, scope, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuCategory *c = g_new0 (KefuCategory, 1);
-
-      c->id = kefu_stmt_dup (stmt, 0);
-      c->parent_id = kefu_stmt_dup (stmt, 1);
-      c->scope = kefu_stmt_dup (stmt, 2);
-      c->code = kefu_stmt_dup (stmt, 3);
-      c->name = kefu_stmt_dup (stmt, 4);
-      c->position = sqlite3_column_int64 (stmt, 5);
-      g_ptr_array_add (all, c);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, category_from_row, all, error))
+    return NULL;
 
   /* Orphans (parent deleted or gone) count as top-level. */
   for (guint i = 0; i < all->len; i++)

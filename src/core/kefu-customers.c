@@ -8,6 +8,7 @@
 
 #include "kefu-customers.h"
 #include "kefu-segments.h"
+#include "kefu-sync-private.h"
 #include "kefu-text.h"
 #include "kefu-uuid.h"
 
@@ -240,6 +241,19 @@ customer_from_row (sqlite3_stmt *stmt)
   return c;
 }
 
+static gpointer
+contact_from_row (sqlite3_stmt *stmt)
+{
+  KefuContact *contact = g_new0 (KefuContact, 1);
+
+  contact->id = kefu_stmt_dup (stmt, 0);
+  contact->kind = kefu_stmt_dup (stmt, 1);
+  contact->label = kefu_stmt_dup (stmt, 2);
+  contact->value = kefu_stmt_dup (stmt, 3);
+
+  return contact;
+}
+
 static gboolean
 load_contacts (KefuDb        *db,
                KefuCustomer  *c,
@@ -249,25 +263,11 @@ load_contacts (KefuDb        *db,
                                         "SELECT id, kind, label, value FROM customer_contact"
                                         " WHERE customer_id = ? AND deleted = 0 ORDER BY kind DESC, position, rowid",
                                         error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, c->id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuContact *contact = g_new0 (KefuContact, 1);
-
-      contact->id = kefu_stmt_dup (stmt, 0);
-      contact->kind = kefu_stmt_dup (stmt, 1);
-      contact->label = kefu_stmt_dup (stmt, 2);
-      contact->value = kefu_stmt_dup (stmt, 3);
-      g_ptr_array_add (c->contacts, contact);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
-  return TRUE;
+  return kefu_db_read_rows (db, stmt, contact_from_row, c->contacts, error);
 }
 
 static KefuCustomer *
@@ -307,6 +307,7 @@ insert_contact (KefuDb        *db,
                 const char    *customer_id,
                 KefuContact   *contact,
                 guint          position,
+                gboolean       bulk,
                 GError       **error)
 {
   g_autoptr(KefuChangeSet) cs = NULL;
@@ -340,7 +341,7 @@ insert_contact (KefuDb        *db,
   sqlite3_bind_int (stmt, 10, position);
   if (!step_done (db, stmt, error))
     return FALSE;
-  return kefu_db_record_change (db, cs, error);
+  return bulk ? kefu_db_record_outbox (db, cs, error) : kefu_db_record_change (db, cs, error);
 }
 
 /* Writes one change of a contact row: a field update or a tombstone. */
@@ -444,32 +445,33 @@ record_customer_fields (KefuChangeSet      *cs,
 
 static void
 bind_customer_fields (sqlite3_stmt       *stmt,
+                      int                 base,
                       const KefuCustomer *c,
                       GBytes             *sort_key)
 {
   gsize key_len;
   gconstpointer key = g_bytes_get_data (sort_key, &key_len);
 
-  /* Parameters 1–16 are shared by the INSERT and the UPDATE. */
-  sqlite3_bind_text (stmt, 1, c->kind, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, c->name, -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 3, c->company);
-  bind_text_or_null (stmt, 4, c->industry);
-  bind_text_or_null (stmt, 5, c->branch_id);
-  bind_text_or_null (stmt, 6, c->manager_id);
-  sqlite3_bind_text (stmt, 7, c->segment, -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 8, c->segment_reason);
-  sqlite3_bind_int (stmt, 9, c->segment_manual ? 1 : 0);
-  sqlite3_bind_text (stmt, 10, c->preferences ? c->preferences : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 11, c->tags ? c->tags : "", -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 12, c->monthly_volume);
-  sqlite3_bind_int64 (stmt, 13, c->monthly_spend_cents);
-  sqlite3_bind_int64 (stmt, 14, c->complaints_12m);
+  /* Parameters base + 1–16 are shared by the INSERT and the UPDATE. */
+  sqlite3_bind_text (stmt, base + 1, c->kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, base + 2, c->name, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, base + 3, c->company);
+  bind_text_or_null (stmt, base + 4, c->industry);
+  bind_text_or_null (stmt, base + 5, c->branch_id);
+  bind_text_or_null (stmt, base + 6, c->manager_id);
+  sqlite3_bind_text (stmt, base + 7, c->segment, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, base + 8, c->segment_reason);
+  sqlite3_bind_int (stmt, base + 9, c->segment_manual ? 1 : 0);
+  sqlite3_bind_text (stmt, base + 10, c->preferences ? c->preferences : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, base + 11, c->tags ? c->tags : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, base + 12, c->monthly_volume);
+  sqlite3_bind_int64 (stmt, base + 13, c->monthly_spend_cents);
+  sqlite3_bind_int64 (stmt, base + 14, c->complaints_12m);
   if (c->last_contact_at > 0)
-    sqlite3_bind_int64 (stmt, 15, c->last_contact_at);
+    sqlite3_bind_int64 (stmt, base + 15, c->last_contact_at);
   else
-    sqlite3_bind_null (stmt, 15);
-  sqlite3_bind_blob (stmt, 16, key, key_len, SQLITE_TRANSIENT);
+    sqlite3_bind_null (stmt, base + 15);
+  sqlite3_bind_blob (stmt, base + 16, key, key_len, SQLITE_STATIC);
 }
 
 static void
@@ -527,54 +529,138 @@ normalize_input (KefuCustomer *c)
     }
 }
 
-static gboolean
-insert_customer (KefuDb         *db,
-                 KefuCustomer   *c,
-                 GPtrArray      *rules,
-                 NumberCounter  *counter,
-                 GError        **error)
+/* What a run of inserts reads once: the segment rules, the number
+ * counter, the office. A bulk run (KefuCustomerWriter) writes outbox
+ * entries only; its audit is one summary. */
+typedef struct
 {
-  g_autoptr(KefuChangeSet) cs = NULL;
-  g_autoptr(GBytes) sort_key = NULL;
-  sqlite3_stmt *stmt;
-  gint64 now = g_get_real_time () / 1000;
+  gint64  rowid;
+  char   *tokens;
+} PendingTokens;
 
+typedef struct
+{
+  GPtrArray     *rules;
+  NumberCounter  counter;
+  char          *office_id;
+  gboolean       office_loaded;
+  gboolean       bulk;
+  GArray        *pending_fts;   /* PendingTokens, bulk runs only */
+} InsertRun;
+
+/* Bulk runs write their search rows together (flush_fts()): FTS5 keeps
+ * inserts in memory until the next statement savepoint, and every
+ * customer INSERT opens one (its segment-count trigger), so rows written
+ * in between flushed a tiny segment per customer. */
+#define FTS_BATCH 10000
+
+static gboolean
+flush_fts (KefuDb     *db,
+           InsertRun  *run,
+           GError    **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok = TRUE;
+
+  if (run->pending_fts == NULL || run->pending_fts->len == 0)
+    return TRUE;
+  stmt = kefu_db_prepare (db, "INSERT INTO customer_fts (rowid, tokens) VALUES (?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; ok && i < run->pending_fts->len; i++)
+    {
+      PendingTokens *p = &g_array_index (run->pending_fts, PendingTokens, i);
+
+      sqlite3_bind_int64 (stmt, 1, p->rowid);
+      sqlite3_bind_text (stmt, 2, p->tokens, -1, SQLITE_STATIC);
+      ok = step_done (db, stmt, error);
+    }
+  g_array_set_size (run->pending_fts, 0);
+  return ok;
+}
+
+static void
+pending_tokens_clear (PendingTokens *p)
+{
+  g_free (p->tokens);
+}
+
+/* Fills in what a new customer gets before its INSERT: id, number,
+ * creation time, branch, segment. */
+static gboolean
+prepare_new_customer (KefuDb        *db,
+                      KefuCustomer  *c,
+                      InsertRun     *run,
+                      gint64         now,
+                      GError       **error)
+{
   normalize_input (c);
   if (!kefu_customer_validate (c, error))
     return FALSE;
 
   if (c->id == NULL)
     c->id = kefu_uuid7_new ();
-  if (c->number == NULL && (c->number = next_customer_number (db, counter, error)) == NULL)
+  if (c->number == NULL && (c->number = next_customer_number (db, &run->counter, error)) == NULL)
     return FALSE;
   if (c->created_at == 0)
     c->created_at = now;
   if (c->branch_id == NULL)
-    c->branch_id = kefu_db_get_meta (db, "office_id");
+    {
+      if (!run->office_loaded)
+        {
+          run->office_id = kefu_db_get_meta (db, "office_id");
+          run->office_loaded = TRUE;
+        }
+      c->branch_id = g_strdup (run->office_id);
+    }
   if (c->segment_manual && !kefu_segment_is_valid (c->segment))
     c->segment_manual = FALSE;
-  apply_segment_rules (c, rules);
+  apply_segment_rules (c, run->rules);
   c->version = 1;
+  return TRUE;
+}
 
-  cs = kefu_change_set_new ("customer", c->id, KEFU_CHANGE_INSERT, 0);
-  record_customer_fields (cs, NULL, c);
-  sort_key = kefu_sort_key_for (c->name);
+#define CUSTOMER_INSERT_COLUMNS \
+  "kind, name, company, industry, branch_id, manager_id, segment, segment_reason, segment_manual," \
+  " preferences, tags, monthly_volume, monthly_spend_cents, complaints_12m, last_contact_at, sort_key," \
+  " id, number, created_at, hlc, updated_by, updated_at"
+#define CUSTOMER_INSERT_N 22
+
+static void
+bind_customer_insert (sqlite3_stmt  *stmt,
+                      int            base,
+                      KefuCustomer  *c,
+                      GBytes        *sort_key,
+                      const char    *hlc,
+                      const char    *actor,
+                      gint64         now)
+{
+  bind_customer_fields (stmt, base, c, sort_key);
+  sqlite3_bind_text (stmt, base + 17, c->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, base + 18, c->number, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, base + 19, c->created_at);
+  sqlite3_bind_text (stmt, base + 20, hlc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, base + 21, actor, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, base + 22, now);
+}
+
+static gboolean
+insert_customer_row (KefuDb         *db,
+                     KefuCustomer   *c,
+                     KefuChangeSet  *cs,
+                     GBytes         *sort_key,
+                     gint64          now,
+                     GError        **error)
+{
+  sqlite3_stmt *stmt;
 
   stmt = kefu_db_prepare (db,
-                          "INSERT INTO customer (kind, name, company, industry, branch_id, manager_id, segment,"
-                          " segment_reason, segment_manual, preferences, tags, monthly_volume, monthly_spend_cents,"
-                          " complaints_12m, last_contact_at, sort_key, id, number, created_at, hlc, updated_by, updated_at)"
+                          "INSERT INTO customer (" CUSTOMER_INSERT_COLUMNS ")"
                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
                           error);
   if (stmt == NULL)
     return FALSE;
-  bind_customer_fields (stmt, c, sort_key);
-  sqlite3_bind_text (stmt, 17, c->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 18, c->number, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 19, c->created_at);
-  sqlite3_bind_text (stmt, 20, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 21, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 22, now);
+  bind_customer_insert (stmt, 0, c, sort_key, kefu_change_set_stamp (cs, db), kefu_db_get_actor (db), now);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       int code = sqlite3_extended_errcode (kefu_db_get_handle (db));
@@ -592,13 +678,50 @@ insert_customer (KefuDb         *db,
     }
   sqlite3_reset (stmt);
   c->rowid = sqlite3_last_insert_rowid (kefu_db_get_handle (db));
+  return TRUE;
+}
 
-  if (!kefu_db_record_change (db, cs, error))
+/* After the customer's row: its audit and outbox entries (outbox only in
+ * a bulk run), its contacts, its search row. */
+static gboolean
+write_dependents (KefuDb         *db,
+                  KefuCustomer   *c,
+                  KefuChangeSet  *cs,
+                  InsertRun      *run,
+                  GError        **error)
+{
+  if (!(run->bulk ? kefu_db_record_outbox (db, cs, error) : kefu_db_record_change (db, cs, error)))
     return FALSE;
   for (guint i = 0; i < c->contacts->len; i++)
-    if (!insert_contact (db, c->id, g_ptr_array_index (c->contacts, i), i, error))
+    if (!insert_contact (db, c->id, g_ptr_array_index (c->contacts, i), i, run->bulk, error))
       return FALSE;
+  if (run->pending_fts != NULL)
+    {
+      PendingTokens p = { c->rowid, customer_tokens (c) };
+
+      g_array_append_val (run->pending_fts, p);
+      return run->pending_fts->len < FTS_BATCH || flush_fts (db, run, error);
+    }
   return fts_write (db, c->rowid, NULL, c, error);
+}
+
+static gboolean
+insert_customer (KefuDb         *db,
+                 KefuCustomer   *c,
+                 InsertRun      *run,
+                 GError        **error)
+{
+  g_autoptr(KefuChangeSet) cs = NULL;
+  g_autoptr(GBytes) sort_key = NULL;
+  gint64 now = g_get_real_time () / 1000;
+
+  if (!prepare_new_customer (db, c, run, now, error))
+    return FALSE;
+  cs = kefu_change_set_new ("customer", c->id, KEFU_CHANGE_INSERT, 0);
+  record_customer_fields (cs, NULL, c);
+  sort_key = kefu_sort_key_for (c->name);
+  return insert_customer_row (db, c, cs, sort_key, now, error) &&
+         write_dependents (db, c, cs, run, error);
 }
 
 /* --- boxed type and plain data --------------------------------------- */
@@ -922,24 +1045,27 @@ kefu_customers_create (KefuDb        *db,
                        KefuCustomer  *c,
                        GError       **error)
 {
-  g_autoptr(GPtrArray) rules = NULL;
-  NumberCounter counter = { 0 };
+  InsertRun run = { 0 };
+  gboolean ok;
 
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
   g_return_val_if_fail (c != NULL, FALSE);
 
-  if ((rules = kefu_segment_rules_list (db, error)) == NULL)
+  if ((run.rules = kefu_segment_rules_list (db, error)) == NULL)
     return FALSE;
-  if (!kefu_db_begin (db, error))
-    return FALSE;
-  if (!insert_customer (db, c, rules, &counter, error) ||
-      !number_counter_store (db, &counter, error))
+  ok = kefu_db_begin (db, error);
+  if (ok && (!insert_customer (db, c, &run, error) ||
+             !number_counter_store (db, &run.counter, error)))
     {
       kefu_db_rollback (db);
       g_clear_pointer (&c->id, g_free);
-      return FALSE;
+      ok = FALSE;
     }
-  return kefu_db_commit (db, error);
+  else if (ok)
+    ok = kefu_db_commit (db, error);
+  g_ptr_array_unref (run.rules);
+  g_free (run.office_id);
+  return ok;
 }
 
 gboolean
@@ -948,31 +1074,285 @@ kefu_customers_create_many (KefuDb     *db,
                             guint      *failed_index,
                             GError    **error)
 {
-  g_autoptr(GPtrArray) rules = NULL;
-  NumberCounter counter = { 0 };
+  g_autoptr(KefuCustomerWriter) writer = NULL;
 
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
 
-  if ((rules = kefu_segment_rules_list (db, error)) == NULL)
-    return FALSE;
   if (!kefu_db_begin (db, error))
     return FALSE;
-  for (guint i = 0; i < customers->len; i++)
+  if ((writer = kefu_customer_writer_new (db, error)) == NULL)
     {
-      if (!insert_customer (db, g_ptr_array_index (customers, i), rules, &counter, error))
-        {
-          if (failed_index)
-            *failed_index = i;
-          kefu_db_rollback (db);
-          return FALSE;
-        }
+      kefu_db_rollback (db);
+      return FALSE;
     }
-  if (!number_counter_store (db, &counter, error))
+  if (!kefu_customer_writer_add (writer, customers, failed_index, error) ||
+      !kefu_customer_writer_finish (writer, NULL, error))
     {
       kefu_db_rollback (db);
       return FALSE;
     }
   return kefu_db_commit (db, error);
+}
+
+/* --- bulk writes ----------------------------------------------------- */
+
+struct _KefuCustomerWriter
+{
+  KefuDb    *db;
+  InsertRun  run;
+  gint64     next_rowid;
+  char      *batch_sql[51];   /* by number of rows */
+  guint      n_customers;
+  guint      n_contacts;
+  char      *first_id;
+  char      *last_id;
+  char      *first_number;
+  char      *last_number;
+};
+
+/**
+ * kefu_customer_writer_new:
+ *
+ * A bulk write of new customers (an import) inside the caller's
+ * transaction: each customer gets its row, contacts, search tokens and
+ * outbox entries (what sync sends); the audit log gets one entry for the
+ * whole write from kefu_customer_writer_finish().
+ *
+ * Returns: (transfer full): the writer, or %NULL with @error set
+ */
+KefuCustomerWriter *
+kefu_customer_writer_new (KefuDb  *db,
+                          GError **error)
+{
+  KefuCustomerWriter *self;
+  GPtrArray *rules;
+  sqlite3_stmt *stmt;
+  gint64 next_rowid = 1;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), NULL);
+  g_return_val_if_fail (kefu_db_in_transaction (db), NULL);
+
+  if ((rules = kefu_segment_rules_list (db, error)) == NULL)
+    return NULL;
+  /* The transaction is BEGIN IMMEDIATE: nobody else inserts meanwhile,
+   * so the writer numbers the rows itself. */
+  stmt = kefu_db_prepare (db, "SELECT coalesce (max (rowid), 0) FROM customer", error);
+  if (stmt == NULL)
+    {
+      g_ptr_array_unref (rules);
+      return NULL;
+    }
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    next_rowid = sqlite3_column_int64 (stmt, 0) + 1;
+  sqlite3_reset (stmt);
+  self = g_new0 (KefuCustomerWriter, 1);
+  self->next_rowid = next_rowid;
+  self->db = g_object_ref (db);
+  /* Index pages touched at random (names, segments, phones) stay in
+   * memory for the whole import. The connection keeps the larger cache
+   * afterwards: bulk writes run on a connection of their own (a worker
+   * thread's), and shrinking it would drop those pages between chunks. */
+  kefu_db_exec (db, "PRAGMA cache_size = -262144", NULL);
+  self->run.rules = rules;
+  self->run.bulk = TRUE;
+  self->run.pending_fts = g_array_new (FALSE, FALSE, sizeof (PendingTokens));
+  g_array_set_clear_func (self->run.pending_fts, (GDestroyNotify) pending_tokens_clear);
+  return self;
+}
+
+/* Customers per INSERT statement: the segment-count trigger gives each
+ * customer INSERT a statement journal, which copies every page the
+ * statement touches; one statement for fifty rows copies each page once. */
+#define ROWS_PER_INSERT 50
+G_STATIC_ASSERT (ROWS_PER_INSERT <= 50);
+
+static const char *
+batch_insert_sql (KefuCustomerWriter *self,
+                  guint               n)
+{
+  if (self->batch_sql[n] == NULL)
+    {
+      GString *sql = g_string_new ("INSERT INTO customer (" CUSTOMER_INSERT_COLUMNS ", rowid) VALUES ");
+
+      for (guint i = 0; i < n; i++)
+        g_string_append (sql, i ? ", (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                                : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      self->batch_sql[n] = g_string_free (sql, FALSE);
+    }
+  return self->batch_sql[n];
+}
+
+/* Up to ROWS_PER_INSERT customers: their rows in one statement, then
+ * each one's outbox entries, contacts and search row. When the statement
+ * fails, the rows are tried one by one to name the bad one. */
+static gboolean
+insert_batch (KefuCustomerWriter  *self,
+              KefuCustomer       **customers,
+              guint                n,
+              guint               *failed,
+              GError             **error)
+{
+  KefuChangeSet *cs[ROWS_PER_INSERT] = { NULL };
+  GBytes *keys[ROWS_PER_INSERT] = { NULL };
+  const char *actor = kefu_db_get_actor (self->db);
+  gint64 now = g_get_real_time () / 1000;
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+  guint i = 0;
+
+  g_assert (n <= ROWS_PER_INSERT);
+
+  for (i = 0; i < n; i++)
+    {
+      KefuCustomer *c = customers[i];
+
+      if (!prepare_new_customer (self->db, c, &self->run, now, error))
+        goto out;
+      c->rowid = self->next_rowid++;
+      cs[i] = kefu_change_set_new ("customer", c->id, KEFU_CHANGE_INSERT, 0);
+      record_customer_fields (cs[i], NULL, c);
+      keys[i] = kefu_sort_key_for (c->name);
+    }
+
+  if ((stmt = kefu_db_prepare (self->db, batch_insert_sql (self, n), error)) == NULL)
+    {
+      i = 0;
+      goto out;
+    }
+  for (i = 0; i < n; i++)
+    {
+      int base = (int) i * (CUSTOMER_INSERT_N + 1);
+
+      bind_customer_insert (stmt, base, customers[i], keys[i], kefu_change_set_stamp (cs[i], self->db), actor, now);
+      sqlite3_bind_int64 (stmt, base + CUSTOMER_INSERT_N + 1, customers[i]->rowid);
+    }
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      /* The statement changed nothing; the caller rolls back. */
+      sqlite3_reset (stmt);
+      for (i = 0; i < n; i++)
+        if (!insert_customer_row (self->db, customers[i], cs[i], keys[i], now, error))
+          goto out;
+      i = 0;
+      kefu_db_set_error (self->db, error);
+      goto out;
+    }
+  sqlite3_reset (stmt);
+
+  for (i = 0; i < n; i++)
+    if (!write_dependents (self->db, customers[i], cs[i], &self->run, error))
+      goto out;
+  ok = TRUE;
+
+out:
+  if (!ok && failed)
+    *failed = i;
+  for (guint k = 0; k < n; k++)
+    {
+      g_clear_pointer (&cs[k], kefu_change_set_free);
+      g_clear_pointer (&keys[k], g_bytes_unref);
+    }
+  return ok;
+}
+
+/**
+ * kefu_customer_writer_add:
+ * @customers: (element-type KefuCustomer): new customers; their ids,
+ *   numbers, segments and rowids are filled in
+ * @failed_index: (out) (optional): on failure, which one was refused
+ */
+gboolean
+kefu_customer_writer_add (KefuCustomerWriter  *self,
+                          GPtrArray           *customers,
+                          guint               *failed_index,
+                          GError             **error)
+{
+  g_return_val_if_fail (self != NULL && customers != NULL, FALSE);
+
+  for (guint start = 0; start < customers->len; start += ROWS_PER_INSERT)
+    {
+      guint n = MIN (ROWS_PER_INSERT, customers->len - start);
+      guint failed = 0;
+
+      if (!insert_batch (self, (KefuCustomer **) customers->pdata + start, n, &failed, error))
+        {
+          if (failed_index)
+            *failed_index = start + failed;
+          return FALSE;
+        }
+    }
+  for (guint i = 0; i < customers->len; i++)
+    {
+      KefuCustomer *c = g_ptr_array_index (customers, i);
+
+      if (self->n_customers++ == 0)
+        {
+          self->first_id = g_strdup (c->id);
+          self->first_number = g_strdup (c->number);
+        }
+      self->n_contacts += c->contacts->len;
+    }
+  if (customers->len > 0)
+    {
+      KefuCustomer *last = g_ptr_array_index (customers, customers->len - 1);
+
+      kefu_set_str (&self->last_id, last->id);
+      kefu_set_str (&self->last_number, last->number);
+    }
+  return TRUE;
+}
+
+/**
+ * kefu_customer_writer_finish:
+ * @note: (nullable): what was written, for the audit log (a file name)
+ *
+ * Stores the number counter and appends the one audit entry of the
+ * write: op "import", the counts and the first and last customer.
+ */
+gboolean
+kefu_customer_writer_finish (KefuCustomerWriter  *self,
+                             const char          *note,
+                             GError             **error)
+{
+  g_autoptr(GString) changes = g_string_new ("{\"customers\":");
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!flush_fts (self->db, &self->run, error) ||
+      !number_counter_store (self->db, &self->run.counter, error))
+    return FALSE;
+  if (self->n_customers == 0)
+    return TRUE;
+  g_string_append_printf (changes, "%u,\"contacts\":%u,\"first_id\":", self->n_customers, self->n_contacts);
+  kefu_json_escape_append (changes, self->first_id);
+  g_string_append (changes, ",\"last_id\":");
+  kefu_json_escape_append (changes, self->last_id);
+  g_string_append (changes, ",\"first_number\":");
+  kefu_json_escape_append (changes, self->first_number);
+  g_string_append (changes, ",\"last_number\":");
+  kefu_json_escape_append (changes, self->last_number);
+  g_string_append_c (changes, '}');
+  id = kefu_uuid7_new ();
+  return kefu_db_record_audit (self->db, "customer", id, "import", changes->str, note, error);
+}
+
+void
+kefu_customer_writer_free (KefuCustomerWriter *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->run.rules, g_ptr_array_unref);
+  g_clear_pointer (&self->run.pending_fts, g_array_unref);
+  g_free (self->run.office_id);
+  for (guint i = 0; i < G_N_ELEMENTS (self->batch_sql); i++)
+    g_free (self->batch_sql[i]);
+  g_free (self->first_id);
+  g_free (self->last_id);
+  g_free (self->first_number);
+  g_free (self->last_number);
+  g_clear_object (&self->db);
+  g_free (self);
 }
 
 static gboolean
@@ -994,7 +1374,7 @@ update_customer_row (KefuDb              *db,
                           " WHERE id = ?20 AND version = ?21", error);
   if (stmt == NULL)
     return FALSE;
-  bind_customer_fields (stmt, c, sort_key);
+  bind_customer_fields (stmt, 0, c, sort_key);
   sqlite3_bind_text (stmt, 17, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 18, kefu_db_get_actor (db), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 19, g_get_real_time () / 1000);
@@ -1042,7 +1422,7 @@ update_contacts (KefuDb             *db,
     {
       KefuContact *n = g_ptr_array_index (c->contacts, j);
 
-      if (n->id == NULL && !insert_contact (db, c->id, n, j, error))
+      if (n->id == NULL && !insert_contact (db, c->id, n, j, FALSE, error))
         return FALSE;
     }
   return TRUE;
@@ -1585,6 +1965,19 @@ kefu_customers_find_by_phone (KefuDb      *db,
   return get_customer (db, id, FALSE, error);
 }
 
+static gpointer
+note_from_row (sqlite3_stmt *stmt)
+{
+  KefuNote *note = g_new0 (KefuNote, 1);
+
+  note->id = kefu_stmt_dup (stmt, 0);
+  note->author_name = kefu_stmt_dup (stmt, 1);
+  note->body = kefu_stmt_dup (stmt, 2);
+  note->created_at = sqlite3_column_int64 (stmt, 3);
+
+  return note;
+}
+
 GPtrArray *
 kefu_customers_list_notes (KefuDb      *db,
                            const char  *customer_id,
@@ -1592,7 +1985,6 @@ kefu_customers_list_notes (KefuDb      *db,
 {
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_note_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = kefu_db_prepare (db,
                           "SELECT n.id, s.name, n.body, n.created_at FROM customer_note n"
@@ -1602,23 +1994,28 @@ kefu_customers_list_notes (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuNote *note = g_new0 (KefuNote, 1);
-
-      note->id = kefu_stmt_dup (stmt, 0);
-      note->author_name = kefu_stmt_dup (stmt, 1);
-      note->body = kefu_stmt_dup (stmt, 2);
-      note->created_at = sqlite3_column_int64 (stmt, 3);
-      g_ptr_array_add (ret, note);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, note_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
+}
+
+static gpointer
+history_entry_from_row (sqlite3_stmt *stmt)
+{
+  KefuHistoryEntry *e = g_new0 (KefuHistoryEntry, 1);
+  const char *entity = kefu_stmt_text (stmt, 3);
+  const char *op = kefu_stmt_text (stmt, 2);
+
+  e->at = sqlite3_column_int64 (stmt, 0);
+  e->actor_name = kefu_stmt_dup (stmt, 1);
+  if (g_strcmp0 (entity, "customer") == 0)
+    e->op = g_strdup (op);
+  else
+    e->op = g_strdup_printf ("%s.%s", g_str_has_prefix (entity, "customer_") ? entity + 9 : entity, op);
+  e->changes = kefu_stmt_dup (stmt, 4);
+  e->note = kefu_stmt_dup (stmt, 5);
+
+  return e;
 }
 
 /**
@@ -1636,7 +2033,6 @@ kefu_customers_history (KefuDb      *db,
 {
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_history_entry_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = kefu_db_prepare (db,
                           "WITH RECURSIVE ids (id) AS ("
@@ -1645,36 +2041,40 @@ kefu_customers_history (KefuDb      *db,
                           "   SELECT id FROM ids"
                           "   UNION SELECT k.id FROM customer_contact k WHERE k.customer_id IN ids"
                           "   UNION SELECT n.id FROM customer_note n WHERE n.customer_id IN ids)"
-                          " SELECT a.at, s.name, a.op, a.entity, a.changes, a.note FROM audit_log a"
+                          " SELECT a.at, s.name, a.op, a.entity, a.changes, a.note, a.seq FROM audit_log a"
                           " LEFT JOIN staff s ON s.id = a.actor_id"
-                          " WHERE a.row_id IN rows ORDER BY a.seq DESC LIMIT 500",
+                          " WHERE a.row_id IN rows"
+                          /* An import's one summary names its first and last
+                           * customer; ids are UUIDv7, in creation order. */
+                          " UNION ALL SELECT a.at, s.name, a.op, a.entity, a.changes, a.note, a.seq"
+                          " FROM audit_log a INDEXED BY audit_imports LEFT JOIN staff s ON s.id = a.actor_id"
+                          " WHERE a.op = 'import' AND a.entity = 'customer'"
+                          "  AND ?1 BETWEEN json_extract (a.changes, '$.first_id') AND json_extract (a.changes, '$.last_id')"
+                          " ORDER BY 7 DESC LIMIT 500",
                           error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuHistoryEntry *e = g_new0 (KefuHistoryEntry, 1);
-      const char *entity = kefu_stmt_text (stmt, 3);
-      const char *op = kefu_stmt_text (stmt, 2);
-
-      e->at = sqlite3_column_int64 (stmt, 0);
-      e->actor_name = kefu_stmt_dup (stmt, 1);
-      if (g_strcmp0 (entity, "customer") == 0)
-        e->op = g_strdup (op);
-      else
-        e->op = g_strdup_printf ("%s.%s", g_str_has_prefix (entity, "customer_") ? entity + 9 : entity, op);
-      e->changes = kefu_stmt_dup (stmt, 4);
-      e->note = kefu_stmt_dup (stmt, 5);
-      g_ptr_array_add (ret, e);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, history_entry_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
+}
+
+static gpointer
+duplicate_pair_from_row (sqlite3_stmt *stmt)
+{
+  KefuDuplicatePair *p = g_new0 (KefuDuplicatePair, 1);
+
+  p->id_a = kefu_stmt_dup (stmt, 0);
+  p->number_a = kefu_stmt_dup (stmt, 1);
+  p->name_a = kefu_stmt_dup (stmt, 2);
+  p->id_b = kefu_stmt_dup (stmt, 3);
+  p->number_b = kefu_stmt_dup (stmt, 4);
+  p->name_b = kefu_stmt_dup (stmt, 5);
+  p->reason = kefu_stmt_dup (stmt, 6);
+  p->detail = kefu_stmt_dup (stmt, 7);
+
+  return p;
 }
 
 /**
@@ -1693,7 +2093,6 @@ kefu_customers_find_duplicates (KefuDb      *db,
 {
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_duplicate_pair_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = kefu_db_prepare (db,
                           "SELECT ca.id, ca.number, ca.name, cb.id, cb.number, cb.name, 'phone', a.value"
@@ -1715,26 +2114,8 @@ kefu_customers_find_duplicates (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, limit > 0 ? (int) limit : 1000);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuDuplicatePair *p = g_new0 (KefuDuplicatePair, 1);
-
-      p->id_a = kefu_stmt_dup (stmt, 0);
-      p->number_a = kefu_stmt_dup (stmt, 1);
-      p->name_a = kefu_stmt_dup (stmt, 2);
-      p->id_b = kefu_stmt_dup (stmt, 3);
-      p->number_b = kefu_stmt_dup (stmt, 4);
-      p->name_b = kefu_stmt_dup (stmt, 5);
-      p->reason = kefu_stmt_dup (stmt, 6);
-      p->detail = kefu_stmt_dup (stmt, 7);
-      g_ptr_array_add (ret, p);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, duplicate_pair_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
 }
 
@@ -2060,5 +2441,88 @@ kefu_customers_foreach (KefuDb                  *db,
   sqlite3_finalize (stmt);
   if (n_rows)
     *n_rows = n;
+  return TRUE;
+}
+
+/* --- for sync (kefu-sync-private.h) ---------------------------------- */
+
+KefuCustomer *
+_kefu_customers_load_any (KefuDb     *db,
+                          const char *id)
+{
+  return get_customer (db, id, TRUE, NULL);
+}
+
+gboolean
+_kefu_customers_fts_write (KefuDb              *db,
+                           gint64               rowid,
+                           const KefuCustomer  *old,
+                           const KefuCustomer  *c,
+                           GError             **error)
+{
+  return fts_write (db, rowid, old, c, error);
+}
+
+/* Columns that are derived locally and never cross the wire: a pulled
+ * customer gets its sort key, a pulled contact its normalised value. */
+gboolean
+_kefu_customers_fix_derived (KefuDb      *db,
+                             const char  *entity,
+                             const char  *row_id,
+                             GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (g_strcmp0 (entity, "customer") == 0)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GBytes) key = NULL;
+      gconstpointer data;
+      gsize len;
+
+      stmt = kefu_db_prepare (db, "SELECT name FROM customer WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        name = kefu_stmt_dup (stmt, 0);
+      sqlite3_reset (stmt);
+      if (name == NULL)
+        return TRUE;
+      key = kefu_sort_key_for (name);
+      data = g_bytes_get_data (key, &len);
+      stmt = kefu_db_prepare (db, "UPDATE customer SET sort_key = ? WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_blob (stmt, 1, data, (int) len, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, row_id, -1, SQLITE_STATIC);
+      return step_done (db, stmt, error);
+    }
+  if (g_strcmp0 (entity, "customer_contact") == 0)
+    {
+      g_autofree char *kind = NULL;
+      g_autofree char *value = NULL;
+      g_autofree char *normalized = NULL;
+
+      stmt = kefu_db_prepare (db, "SELECT kind, value FROM customer_contact WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          kind = kefu_stmt_dup (stmt, 0);
+          value = kefu_stmt_dup (stmt, 1);
+        }
+      sqlite3_reset (stmt);
+      if (kind == NULL)
+        return TRUE;
+      normalized = normalize_contact (kind, value ? value : "");
+      stmt = kefu_db_prepare (db, "UPDATE customer_contact SET normalized = ? WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, normalized, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, row_id, -1, SQLITE_STATIC);
+      return step_done (db, stmt, error);
+    }
   return TRUE;
 }

@@ -145,6 +145,23 @@ gboolean       kefu_customers_create_many   (KefuDb        *db,
                                              GPtrArray     *customers,
                                              guint         *failed_index,
                                              GError       **error);
+/* Bulk writes of new customers (an import) inside the caller's
+ * transaction: statements prepared once, an outbox entry per row, one
+ * summarised audit entry per write (see kefu-customers.c). */
+typedef struct _KefuCustomerWriter KefuCustomerWriter;
+
+KefuCustomerWriter *kefu_customer_writer_new    (KefuDb              *db,
+                                                 GError             **error);
+gboolean       kefu_customer_writer_add     (KefuCustomerWriter  *self,
+                                             GPtrArray           *customers,
+                                             guint               *failed_index,
+                                             GError             **error);
+gboolean       kefu_customer_writer_finish  (KefuCustomerWriter  *self,
+                                             const char          *note,
+                                             GError             **error);
+void           kefu_customer_writer_free    (KefuCustomerWriter  *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KefuCustomerWriter, kefu_customer_writer_free)
+
 gboolean       kefu_customers_update        (KefuDb        *db,
                                              KefuCustomer  *c,
                                              GError       **error);

@@ -11,6 +11,7 @@
 
 #include "kefu-db.h"
 #include "kefu-schema.h"
+#include "kefu-text.h"
 #include "kefu-uuid.h"
 
 struct _KefuDb
@@ -303,6 +304,20 @@ load_identity (KefuDb  *self,
   return TRUE;
 }
 
+/* kefu_search_tokens(text, …): the tokens of each argument in turn, as
+ * kefu_search_tokens_append() writes them. */
+static void
+search_tokens_fn (sqlite3_context *ctx,
+                  int              argc,
+                  sqlite3_value  **argv)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (int i = 0; i < argc; i++)
+    kefu_search_tokens_append (out, (const char *) sqlite3_value_text (argv[i]));
+  sqlite3_result_text (ctx, out->str, (int) out->len, SQLITE_TRANSIENT);
+}
+
 static KefuDb *
 open_internal (const char  *path,
                guint        version,
@@ -346,6 +361,11 @@ open_internal (const char  *path,
       g_prefix_error (error, "“%s” is not a Kefu database: ", path);
       return NULL;
     }
+
+  /* The search tokens in SQL, for migrations that rebuild an index. */
+  sqlite3_create_function (self->handle, "kefu_search_tokens", -1,
+                           SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                           NULL, search_tokens_fn, NULL, NULL);
 
   if (!migrate_to (self, version, error))
     return NULL;
@@ -813,50 +833,104 @@ kefu_change_set_is_empty (KefuChangeSet *cs)
   return cs->n_fields == 0 && cs->op == KEFU_CHANGE_UPDATE;
 }
 
-/**
- * kefu_db_record_change:
- *
- * Appends the audit entry and the outbox entry for @cs. Must be called in
- * the transaction that changed the row, so the three stand or fall
- * together.
- */
+/* --- reading rows ---------------------------------------------------- */
+
 gboolean
-kefu_db_record_change (KefuDb         *self,
-                       KefuChangeSet  *cs,
-                       GError        **error)
+kefu_db_read_rows (KefuDb         *self,
+                   sqlite3_stmt   *stmt,
+                   KefuRowReader   read_row,
+                   GPtrArray      *rows,
+                   GError        **error)
 {
-  sqlite3_stmt *stmt;
-  gint64 now = g_get_real_time () / 1000;
-  g_autofree char *op_id = NULL;
-  const char *hlc;
+  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (self), FALSE);
-  g_return_val_if_fail (self->depth > 0, FALSE);
+  g_return_val_if_fail (stmt != NULL && read_row != NULL && rows != NULL, FALSE);
 
-  g_string_append_c (cs->changes, '}');
-  g_string_append_c (cs->fields, '}');
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gpointer row = read_row (stmt);
 
-  stmt = kefu_db_prepare (self,
-                          "INSERT INTO audit_log (at, actor_id, entity, row_id, op, changes, note)"
-                          " VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+      if (row != NULL)
+        g_ptr_array_add (rows, row);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return kefu_db_set_error (self, error);
+  return TRUE;
+}
+
+/* Returns: (transfer full): the rows, or %NULL with @error set */
+GPtrArray *
+kefu_db_read_all (KefuDb          *self,
+                  const char      *sql,
+                  const char      *param,
+                  KefuRowReader    read_row,
+                  GDestroyNotify   free_row,
+                  GError         **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_row);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (KEFU_IS_DB (self), NULL);
+
+  if ((stmt = kefu_db_prepare (self, sql, error)) == NULL)
+    return NULL;
+  if (param != NULL)
+    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_STATIC);
+  if (!kefu_db_read_rows (self, stmt, read_row, rows, error))
+    return NULL;
+  return g_steal_pointer (&rows);
+}
+
+gpointer
+kefu_row_dup_text (sqlite3_stmt *stmt)
+{
+  return kefu_stmt_dup (stmt, 0);
+}
+
+static gboolean
+insert_audit (KefuDb      *self,
+              gint64       now,
+              const char  *entity,
+              const char  *row_id,
+              const char  *op,
+              const char  *changes,
+              const char  *note,
+              GError     **error)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (self,
+                                        "INSERT INTO audit_log (at, actor_id, entity, row_id, op, changes, note)"
+                                        " VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, now);
   sqlite3_bind_text (stmt, 2, self->actor, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, cs->entity, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, cs->row_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, op_name (cs->op), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, cs->changes->str, cs->changes->len, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, cs->note, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, entity, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, row_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, op, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, changes, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, note, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       sqlite3_reset (stmt);
       return kefu_db_set_error (self, error);
     }
   sqlite3_reset (stmt);
+  return TRUE;
+}
 
-  op_id = kefu_uuid7_new_at (now);
-  hlc = kefu_change_set_stamp (cs, self);
+static gboolean
+insert_outbox (KefuDb         *self,
+               gint64          now,
+               KefuChangeSet  *cs,
+               GError        **error)
+{
+  g_autofree char *op_id = kefu_uuid7_new_at (now);
+  const char *hlc = kefu_change_set_stamp (cs, self);
+  sqlite3_stmt *stmt;
+
   stmt = kefu_db_prepare (self,
                           "INSERT INTO outbox (op_id, entity, row_id, op, fields, base_version, hlc, created_at)"
                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
@@ -877,4 +951,69 @@ kefu_db_record_change (KefuDb         *self,
     }
   sqlite3_reset (stmt);
   return TRUE;
+}
+
+/**
+ * kefu_db_record_change:
+ *
+ * Appends the audit entry and the outbox entry for @cs. Must be called in
+ * the transaction that changed the row, so the three stand or fall
+ * together.
+ */
+gboolean
+kefu_db_record_change (KefuDb         *self,
+                       KefuChangeSet  *cs,
+                       GError        **error)
+{
+  gint64 now = g_get_real_time () / 1000;
+
+  g_return_val_if_fail (KEFU_IS_DB (self), FALSE);
+  g_return_val_if_fail (self->depth > 0, FALSE);
+
+  g_string_append_c (cs->changes, '}');
+  g_string_append_c (cs->fields, '}');
+
+  return insert_audit (self, now, cs->entity, cs->row_id, op_name (cs->op), cs->changes->str, cs->note, error) &&
+         insert_outbox (self, now, cs, error);
+}
+
+/**
+ * kefu_db_record_outbox:
+ *
+ * Appends only the outbox entry for @cs: for bulk writes (an import),
+ * whose audit is one summarised entry (kefu_db_record_audit()) in the
+ * same transaction instead of one per row.
+ */
+gboolean
+kefu_db_record_outbox (KefuDb         *self,
+                       KefuChangeSet  *cs,
+                       GError        **error)
+{
+  g_return_val_if_fail (KEFU_IS_DB (self), FALSE);
+  g_return_val_if_fail (self->depth > 0, FALSE);
+
+  g_string_append_c (cs->fields, '}');
+  return insert_outbox (self, g_get_real_time () / 1000, cs, error);
+}
+
+/**
+ * kefu_db_record_audit:
+ * @changes: a JSON object saying what was done
+ *
+ * Appends one audit entry that is not a row's field changes: the summary
+ * of a bulk write, in the caller's transaction.
+ */
+gboolean
+kefu_db_record_audit (KefuDb      *self,
+                      const char  *entity,
+                      const char  *row_id,
+                      const char  *op,
+                      const char  *changes,
+                      const char  *note,
+                      GError     **error)
+{
+  g_return_val_if_fail (KEFU_IS_DB (self), FALSE);
+  g_return_val_if_fail (self->depth > 0, FALSE);
+
+  return insert_audit (self, g_get_real_time () / 1000, entity, row_id, op, changes, note, error);
 }

@@ -96,7 +96,41 @@ gboolean     kefu_db_record_change       (KefuDb        *self,
                                           KefuChangeSet *cs,
                                           GError       **error);
 
+/* Bulk writes: the outbox entry of each row, and one summarised audit
+ * entry for the whole write. */
+gboolean     kefu_db_record_outbox       (KefuDb        *self,
+                                          KefuChangeSet *cs,
+                                          GError       **error);
+gboolean     kefu_db_record_audit        (KefuDb        *self,
+                                          const char    *entity,
+                                          const char    *row_id,
+                                          const char    *op,
+                                          const char    *changes,
+                                          const char    *note,
+                                          GError       **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KefuChangeSet, kefu_change_set_free)
+
+/* Reading rows: @read_row makes one element of the result from the row
+ * @stmt is on (NULL elements are skipped). kefu_db_read_rows() steps a
+ * prepared and bound statement to its end and resets it;
+ * kefu_db_read_all() also prepares @sql and binds @param (if not NULL)
+ * to ?1. Both set @error when a step fails. */
+typedef gpointer (*KefuRowReader) (sqlite3_stmt *stmt);
+
+gboolean     kefu_db_read_rows           (KefuDb        *self,
+                                          sqlite3_stmt  *stmt,
+                                          KefuRowReader  read_row,
+                                          GPtrArray     *rows,
+                                          GError       **error);
+GPtrArray   *kefu_db_read_all            (KefuDb        *self,
+                                          const char    *sql,
+                                          const char    *param,
+                                          KefuRowReader  read_row,
+                                          GDestroyNotify free_row,
+                                          GError       **error);
+/* A KefuRowReader: the first column as a new string. */
+gpointer     kefu_row_dup_text           (sqlite3_stmt  *stmt);
 
 /* Small helpers for column reads. */
 const char  *kefu_stmt_text              (sqlite3_stmt *stmt,

@@ -56,10 +56,10 @@ format_day (gint64 ms)
   return dt ? g_date_time_format (dt, "%Y-%m-%d") : NULL;
 }
 
-static void
-set_io_error (GError     **error,
-              const char  *path,
-              int          errsv)
+void
+_kefu_export_set_io_error (GError     **error,
+                           const char  *path,
+                           int          errsv)
 {
   g_autofree char *display = g_filename_display_basename (path);
 
@@ -69,10 +69,10 @@ set_io_error (GError     **error,
 
 /* A hidden temporary file next to @path, so that the final rename stays
  * on one file system: a failed export never leaves a half file behind. */
-static char *
-create_temp (const char  *path,
-             int         *fd,
-             GError     **error)
+char *
+_kefu_export_create_temp (const char  *path,
+                          int         *fd,
+                          GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
@@ -82,7 +82,7 @@ create_temp (const char  *path,
   *fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0666);
   if (*fd < 0)
     {
-      set_io_error (error, path, errno);
+      _kefu_export_set_io_error (error, path, errno);
       return NULL;
     }
   return g_steal_pointer (&tmp);
@@ -157,7 +157,7 @@ write_csv_line (CsvWriter  *w,
   g_string_append (w->line, "\r\n");
   if (fwrite (w->line->str, 1, w->line->len, w->file) != w->line->len)
     {
-      set_io_error (error, w->path, errno);
+      _kefu_export_set_io_error (error, w->path, errno);
       return FALSE;
     }
   g_string_truncate (w->line, 0);
@@ -235,11 +235,11 @@ kefu_export_customers_csv (KefuDb                   *db,
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if ((tmp = create_temp (path, &fd, error)) == NULL)
+  if ((tmp = _kefu_export_create_temp (path, &fd, error)) == NULL)
     return FALSE;
   if ((w.file = fdopen (fd, "wb")) == NULL)
     {
-      set_io_error (error, path, errno);
+      _kefu_export_set_io_error (error, path, errno);
       g_close (fd, NULL);
       goto fail;
     }
@@ -256,12 +256,12 @@ kefu_export_customers_csv (KefuDb                   *db,
 
   if (fflush (w.file) != 0 || g_fsync (fileno (w.file)) != 0)
     {
-      set_io_error (error, path, errno);
+      _kefu_export_set_io_error (error, path, errno);
       goto fail;
     }
   if (fclose (g_steal_pointer (&w.file)) != 0 || g_rename (tmp, path) != 0)
     {
-      set_io_error (error, path, errno);
+      _kefu_export_set_io_error (error, path, errno);
       goto fail;
     }
 
@@ -396,7 +396,7 @@ kefu_export_customers_xlsx (KefuDb                   *db,
       return FALSE;
     }
 
-  if ((tmp = create_temp (path, &fd, error)) == NULL)
+  if ((tmp = _kefu_export_create_temp (path, &fd, error)) == NULL)
     return FALSE;
   g_close (fd, NULL);
 
@@ -433,7 +433,7 @@ out:
     ok = check_lxw (err, error);
   if (ok && g_rename (tmp, path) != 0)
     {
-      set_io_error (error, path, errno);
+      _kefu_export_set_io_error (error, path, errno);
       ok = FALSE;
     }
   if (!ok)

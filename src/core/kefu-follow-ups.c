@@ -247,7 +247,6 @@ kefu_follow_ups_list_for_case (KefuDb      *db,
 {
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_follow_up_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
@@ -256,15 +255,26 @@ kefu_follow_ups_list_for_case (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, case_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ret, follow_up_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, (KefuRowReader) follow_up_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
+}
+
+static gpointer
+survey_answer_from_row (sqlite3_stmt *stmt)
+{
+  KefuSurveyAnswer *a = g_new0 (KefuSurveyAnswer, 1);
+
+  a->id = kefu_stmt_dup (stmt, 0);
+  a->case_id = kefu_stmt_dup (stmt, 1);
+  a->case_number = kefu_stmt_dup (stmt, 2);
+  a->customer_id = kefu_stmt_dup (stmt, 3);
+  a->satisfaction = sqlite3_column_int (stmt, 4);
+  a->nps = sqlite3_column_int (stmt, 5);
+  a->comment = kefu_stmt_dup (stmt, 6);
+  a->at = sqlite3_column_int64 (stmt, 7);
+
+  return a;
 }
 
 GPtrArray *
@@ -274,7 +284,6 @@ kefu_surveys_list_for_customer (KefuDb      *db,
 {
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_survey_answer_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
@@ -285,26 +294,8 @@ kefu_surveys_list_for_customer (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuSurveyAnswer *a = g_new0 (KefuSurveyAnswer, 1);
-
-      a->id = kefu_stmt_dup (stmt, 0);
-      a->case_id = kefu_stmt_dup (stmt, 1);
-      a->case_number = kefu_stmt_dup (stmt, 2);
-      a->customer_id = kefu_stmt_dup (stmt, 3);
-      a->satisfaction = sqlite3_column_int (stmt, 4);
-      a->nps = sqlite3_column_int (stmt, 5);
-      a->comment = kefu_stmt_dup (stmt, 6);
-      a->at = sqlite3_column_int64 (stmt, 7);
-      g_ptr_array_add (ret, a);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, survey_answer_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
 }
 

@@ -12,10 +12,10 @@
 #include "kefu-import.h"
 #include "kefu-text.h"
 
-/* Customers handed to kefu_customers_create_many() at a time, all inside
- * one outer transaction: memory stays bounded and the import stays all
- * or nothing. */
-#define CHUNK_ROWS    5000
+/* Customers handed to the bulk writer at a time, all inside one
+ * transaction: memory stays bounded, progress and Cancel are seen every
+ * chunk, and the import stays all or nothing. */
+#define CHUNK_ROWS    2000
 /* Problems kept for the report; further ones are only counted. */
 #define MAX_PROBLEMS  1000
 #define NO_COLUMN     G_MAXUINT
@@ -41,6 +41,7 @@ struct _KefuImport
 
   guint             n_bad_rows;
   gboolean          valid;        /* validated without problems, mapping unchanged since */
+  char             *source_name;  /* the file's name, for the audit log; or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (KefuImport, kefu_import, G_TYPE_OBJECT)
@@ -1085,6 +1086,7 @@ kefu_import_finalize (GObject *object)
   g_clear_pointer (&self->sheet_rows, g_array_unref);
   g_clear_pointer (&self->headers, g_strfreev);
   g_clear_pointer (&self->mapping, g_free);
+  g_clear_pointer (&self->source_name, g_free);
 
   G_OBJECT_CLASS (kefu_import_parent_class)->finalize (object);
 }
@@ -1222,7 +1224,13 @@ kefu_import_new_from_file (const char  *path,
       return NULL;
     }
   bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-  return kefu_import_new_from_bytes (bytes, error);
+  {
+    KefuImport *self = kefu_import_new_from_bytes (bytes, error);
+
+    if (self != NULL)
+      self->source_name = g_steal_pointer (&display);
+    return self;
+  }
 }
 
 /**
@@ -1498,11 +1506,7 @@ kefu_import_get_n_bad_rows (KefuImport *self)
  * kefu_import_run:
  * @n_imported: (out) (optional): how many customers were created
  *
- * Validates (unless a validation without problems is still current) and
- * creates one customer per row, all in one transaction: either every row
- * is imported or none. A given segment is kept as a manual choice with
- * the reason "Imported". Blocks for a while on large files: call it from
- * a worker thread.
+ * kefu_import_run_full() without progress or cancellation.
  *
  * Returns: %TRUE when every row was imported
  */
@@ -1512,8 +1516,38 @@ kefu_import_run (KefuImport  *self,
                  guint       *n_imported,
                  GError     **error)
 {
+  return kefu_import_run_full (self, db, NULL, NULL, NULL, n_imported, error);
+}
+
+/**
+ * kefu_import_run_full:
+ * @cancellable: (nullable): stops the import; nothing is then written
+ * @progress: (nullable): called after each chunk with the rows written
+ *   so far (in the calling thread)
+ * @n_imported: (out) (optional): how many customers were created
+ *
+ * Validates (unless a validation without problems is still current) and
+ * creates one customer per row, all in one transaction: either every row
+ * is imported or none. A given segment is kept as a manual choice with
+ * the reason "Imported". Rows go through the bulk writer
+ * (KefuCustomerWriter): an outbox entry per row, one audit entry for the
+ * import. Blocks for a while on large files: call it from a worker
+ * thread.
+ *
+ * Returns: %TRUE when every row was imported
+ */
+gboolean
+kefu_import_run_full (KefuImport          *self,
+                      KefuDb              *db,
+                      GCancellable        *cancellable,
+                      KefuImportProgress   progress,
+                      gpointer             user_data,
+                      guint               *n_imported,
+                      GError             **error)
+{
   guint columns[KEFU_IMPORT_N_FIELDS];
   guint n_rows;
+  g_autoptr(KefuCustomerWriter) writer = NULL;
 
   g_return_val_if_fail (KEFU_IS_IMPORT (self), FALSE);
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
@@ -1556,6 +1590,11 @@ kefu_import_run (KefuImport  *self,
 
   if (!kefu_db_begin (db, error))
     return FALSE;
+  if ((writer = kefu_customer_writer_new (db, error)) == NULL)
+    {
+      kefu_db_rollback (db);
+      return FALSE;
+    }
   for (guint start = 0; start < n_rows; start += CHUNK_ROWS)
     {
       guint end = MIN (start + CHUNK_ROWS, n_rows);
@@ -1563,10 +1602,18 @@ kefu_import_run (KefuImport  *self,
       g_autoptr(GError) local_error = NULL;
       guint failed = 0;
 
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          kefu_db_rollback (db);
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("The import was cancelled. Nothing was imported."));
+          return FALSE;
+        }
+
       for (guint row = start; row < end; row++)
         g_ptr_array_add (batch, build_customer (self, columns, row + 1));
 
-      if (!kefu_customers_create_many (db, batch, &failed, &local_error))
+      if (!kefu_customer_writer_add (writer, batch, &failed, &local_error))
         {
           kefu_db_rollback (db);
           g_set_error (error, local_error->domain, local_error->code,
@@ -1576,6 +1623,20 @@ kefu_import_run (KefuImport  *self,
                        kefu_import_get_sheet_row (self, start + failed), local_error->message);
           return FALSE;
         }
+      if (progress)
+        progress (end, n_rows, user_data);
+    }
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      kefu_db_rollback (db);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           _("The import was cancelled. Nothing was imported."));
+      return FALSE;
+    }
+  if (!kefu_customer_writer_finish (writer, self->source_name, error))
+    {
+      kefu_db_rollback (db);
+      return FALSE;
     }
   if (!kefu_db_commit (db, error))
     return FALSE;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "kefu-db.h"
 
@@ -76,6 +76,18 @@ gboolean             kefu_import_run             (KefuImport       *self,
                                                   guint            *n_imported,
                                                   GError          **error);
 
+/* Called from the importing thread after each chunk. */
+typedef void (*KefuImportProgress) (guint    done,
+                                    guint    total,
+                                    gpointer user_data);
+
+gboolean             kefu_import_run_full        (KefuImport          *self,
+                                                  KefuDb              *db,
+                                                  GCancellable        *cancellable,
+                                                  KefuImportProgress   progress,
+                                                  gpointer             user_data,
+                                                  guint               *n_imported,
+                                                  GError             **error);
 char                *kefu_import_format_report   (GPtrArray        *problems);
 void                 kefu_import_problem_free    (KefuImportProblem *problem);
 

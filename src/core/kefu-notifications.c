@@ -71,6 +71,22 @@ kefu_notification_free (KefuNotification *n)
   g_free (n);
 }
 
+static gpointer
+notification_from_row (sqlite3_stmt *stmt)
+{
+  KefuNotification *n = g_new0 (KefuNotification, 1);
+
+  n->id = kefu_stmt_dup (stmt, 0);
+  n->staff_id = kefu_stmt_dup (stmt, 1);
+  n->case_id = kefu_stmt_dup (stmt, 2);
+  n->case_number = kefu_stmt_dup (stmt, 3);
+  n->kind = kefu_stmt_dup (stmt, 4);
+  n->text = kefu_stmt_dup (stmt, 5);
+  n->created_at = sqlite3_column_int64 (stmt, 6);
+
+  return n;
+}
+
 /**
  * kefu_notifications_list_unread:
  *
@@ -83,7 +99,6 @@ kefu_notifications_list_unread (KefuDb      *db,
 {
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_notification_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
@@ -97,25 +112,8 @@ kefu_notifications_list_unread (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, staff_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuNotification *n = g_new0 (KefuNotification, 1);
-
-      n->id = kefu_stmt_dup (stmt, 0);
-      n->staff_id = kefu_stmt_dup (stmt, 1);
-      n->case_id = kefu_stmt_dup (stmt, 2);
-      n->case_number = kefu_stmt_dup (stmt, 3);
-      n->kind = kefu_stmt_dup (stmt, 4);
-      n->text = kefu_stmt_dup (stmt, 5);
-      n->created_at = sqlite3_column_int64 (stmt, 6);
-      g_ptr_array_add (ret, n);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, notification_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
 }
 

@@ -400,6 +400,76 @@ static const char migration_4[] =
   "    ON CONFLICT (segment) DO UPDATE SET n = n + 1;"
   " END;";
 
+/* Search tokens run across letters, digits and ideographs (kefu-text.c),
+ * so both indexes are rebuilt from their rows with the new tokens. Case
+ * search also keeps prefix indexes of two and three characters: a short
+ * digit tail ("EE12" ends in the prefix "12") reads one list instead of
+ * merging every four-digit chunk that starts with it. */
+static const char migration_5[] =
+  "DROP TABLE customer_fts;"
+  "CREATE VIRTUAL TABLE customer_fts USING fts5 (tokens, content='', tokenize='unicode61', detail='full');"
+  "INSERT INTO customer_fts (rowid, tokens)"
+  "  SELECT c.rowid, kefu_search_tokens (c.name, c.company, c.number,"
+  "    (SELECT group_concat (p, ' ') FROM"
+  "      (SELECT CASE WHEN normalized <> '' THEN normalized ELSE value END AS p FROM customer_contact"
+  "        WHERE customer_id = c.id AND kind = 'phone' AND deleted = 0 ORDER BY position)))"
+  "  FROM customer c;"
+  "DROP TABLE kcase_fts;"
+  "CREATE VIRTUAL TABLE kcase_fts USING fts5 (tokens, content='', tokenize='unicode61', detail='full', prefix='2 3');"
+  "INSERT INTO kcase_fts (rowid, tokens)"
+  "  SELECT k.rowid, kefu_search_tokens (k.subject, k.description, k.tracking_number, k.number,"
+  "    (SELECT name FROM customer WHERE id = k.customer_id))"
+  "  FROM kcase k;"
+  /* A bulk import writes one summarised audit entry; a customer's history
+   * finds it by this index (kefu_customers_history()). */
+  "CREATE INDEX audit_imports ON audit_log (entity, seq) WHERE op = 'import';";
+/* Sync, local side (see kefu-sync-local.c): per-scope pull cursors, the
+ * server version of every pulled row (apply skips what is not newer), the
+ * per-device push sequence of each outbox entry (numbered when first
+ * batched, from a counter in sync_state, so pruning acknowledged entries
+ * never lets a number come back), the server's answer per entry, and the
+ * conflict records the server writes (a synced entity: resolving one is a
+ * write that goes back to the server). */
+static const char migration_6[] =
+  "CREATE TABLE sync_scope (scope TEXT PRIMARY KEY, cursor INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+  "CREATE TABLE sync_row (entity TEXT NOT NULL, row_id TEXT NOT NULL,"
+  "  server_version INTEGER NOT NULL, scope TEXT, deleted INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (entity, row_id)) WITHOUT ROWID;"
+  "ALTER TABLE outbox ADD COLUMN push_seq INTEGER;"
+  "ALTER TABLE outbox ADD COLUMN base_server_version INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE outbox ADD COLUMN acked_at INTEGER;"
+  "ALTER TABLE outbox ADD COLUMN result TEXT;"
+  "ALTER TABLE outbox ADD COLUMN result_message TEXT;"
+  "CREATE UNIQUE INDEX outbox_by_push_seq ON outbox (push_seq) WHERE push_seq IS NOT NULL;"
+  "CREATE INDEX outbox_pending_by_row ON outbox (entity, row_id) WHERE acked_at IS NULL;"
+  /* The server version the user saw when making the change: what the
+   * server checks status and assignee changes against. */
+  "CREATE TRIGGER outbox_base_server AFTER INSERT ON outbox"
+  "  WHEN EXISTS (SELECT 1 FROM sync_row WHERE entity = NEW.entity AND row_id = NEW.row_id) BEGIN"
+  "  UPDATE outbox SET base_server_version ="
+  "    (SELECT server_version FROM sync_row WHERE entity = NEW.entity AND row_id = NEW.row_id)"
+  "    WHERE seq = NEW.seq;"
+  " END;"
+  /* docs/SYNC.md, "Versions and conflicts": values are JSON text. */
+  "CREATE TABLE conflict (" SYNCED ","
+  "  entity TEXT NOT NULL,"
+  "  row_id TEXT NOT NULL,"
+  "  field TEXT,"
+  "  server_value TEXT,"
+  "  client_value TEXT,"
+  "  base_version INTEGER,"
+  "  server_version INTEGER,"
+  "  op_id TEXT,"
+  "  device_id TEXT,"
+  "  user_id TEXT,"
+  "  created_at INTEGER NOT NULL DEFAULT 0,"
+  "  status TEXT NOT NULL DEFAULT 'open',"
+  "  branch_id TEXT,"
+  "  resolution TEXT,"
+  "  resolved_by TEXT,"
+  "  resolved_at INTEGER);"
+  "CREATE INDEX conflict_open ON conflict (created_at) WHERE deleted = 0 AND status = 'open';";
 /* The organisation tree is edited in the app: units and departments are
  * deactivated (kept for the cases and staff that point at them) rather
  * than deleted. */
@@ -408,13 +478,117 @@ static const char migration_7[] =
   "ALTER TABLE department ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
   "CREATE INDEX org_unit_parent ON org_unit (parent_id);"
   "CREATE INDEX department_org ON department (org_unit_id);";
+/* The knowledge base: what articles apply to (case kinds), who submitted
+ * them and the reviewer's comment; versions that keep tags, category and
+ * case kinds too (so a restore is whole); the bigram search index (title,
+ * tags and body in columns of their own, so that bm25 can weigh them);
+ * "this answered it" links to cases; article images as attachments; and
+ * the shipped knowledge-base categories. */
+static const char migration_8[] =
+  "ALTER TABLE kb_article ADD COLUMN case_kinds TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE kb_article ADD COLUMN submitted_by TEXT;"
+  "ALTER TABLE kb_article ADD COLUMN review_note TEXT;"
+  "ALTER TABLE kb_article_version ADD COLUMN tags TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE kb_article_version ADD COLUMN category_id TEXT;"
+  "ALTER TABLE kb_article_version ADD COLUMN case_kinds TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE kb_article_version ADD COLUMN note TEXT;"
+  "ALTER TABLE attachment ADD COLUMN kb_article_id TEXT REFERENCES kb_article (id);"
+  "CREATE INDEX kb_article_by_status ON kb_article (deleted, status, updated_at);"
+  "CREATE INDEX kb_article_by_updated ON kb_article (deleted, updated_at);"
+  "CREATE INDEX kb_version_by_article ON kb_article_version (article_id, version_no);"
+  "CREATE INDEX attachment_by_kb_article ON attachment (kb_article_id);"
+  "CREATE VIRTUAL TABLE kb_article_fts USING fts5 (title, tags, body, tokenize='unicode61', detail='full');"
+  /* How many articles hold a term: suggestions search the rarest. */
+  "CREATE VIRTUAL TABLE kb_article_vocab USING fts5vocab (kb_article_fts, 'row');"
+  "CREATE TABLE kb_case_link (" SYNCED ","
+  "  article_id TEXT NOT NULL REFERENCES kb_article (id),"
+  "  case_id TEXT NOT NULL REFERENCES kcase (id),"
+  "  linked_by TEXT,"
+  "  linked_at INTEGER NOT NULL,"
+  "  UNIQUE (article_id, case_id));"
+  "CREATE INDEX kb_case_link_by_case ON kb_case_link (case_id);"
+  "INSERT INTO category (id, scope, code, name, position) VALUES"
+  " ('01900000-0000-7000-8000-000000000801', 'kb', 'tracking', 'Tracking and delivery', 10),"
+  " ('01900000-0000-7000-8000-000000000802', 'kb', 'late', 'Late parcels', 20),"
+  " ('01900000-0000-7000-8000-000000000803', 'kb', 'lost', 'Lost parcels', 30),"
+  " ('01900000-0000-7000-8000-000000000804', 'kb', 'damaged', 'Damaged parcels', 40),"
+  " ('01900000-0000-7000-8000-000000000805', 'kb', 'claims', 'Claims and compensation', 50),"
+  " ('01900000-0000-7000-8000-000000000806', 'kb', 'insurance', 'Insurance and declared value', 60),"
+  " ('01900000-0000-7000-8000-000000000807', 'kb', 'prohibited', 'Prohibited items', 70),"
+  " ('01900000-0000-7000-8000-000000000808', 'kb', 'cod', 'Cash on delivery', 80),"
+  " ('01900000-0000-7000-8000-000000000809', 'kb', 'address', 'Addresses and redirection', 90),"
+  " ('01900000-0000-7000-8000-000000000810', 'kb', 'holidays', 'Holidays and service hours', 100),"
+  " ('01900000-0000-7000-8000-000000000811', 'kb', 'pricing', 'Prices and billing', 110),"
+  " ('01900000-0000-7000-8000-000000000812', 'kb', 'service', 'Counter and service rules', 120);";
+/* Training: the quiz settings of a course (pass mark in percent, time
+ * limit, retakes and which attempt counts, a contest's window), the kind
+ * of a question, who an assignment was made for, and an attempt's time
+ * taken and result. Indexes for My Training, completion per branch and
+ * the contest leaderboard. */
+static const char migration_9[] =
+  "ALTER TABLE course ADD COLUMN pass_mark INTEGER NOT NULL DEFAULT 60 CHECK (pass_mark BETWEEN 0 AND 100);"
+  "ALTER TABLE course ADD COLUMN time_limit_s INTEGER NOT NULL DEFAULT 0 CHECK (time_limit_s >= 0);"
+  "ALTER TABLE course ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 0 CHECK (max_attempts >= 0);"
+  "ALTER TABLE course ADD COLUMN score_policy TEXT NOT NULL DEFAULT 'best' CHECK (score_policy IN ('best','last'));"
+  "ALTER TABLE course ADD COLUMN opens_at INTEGER;"
+  "ALTER TABLE course ADD COLUMN closes_at INTEGER;"
+  "ALTER TABLE quiz_question ADD COLUMN kind TEXT NOT NULL DEFAULT 'single'"
+  "  CHECK (kind IN ('single','multiple','true_false','short'));"
+  "ALTER TABLE assignment ADD COLUMN role TEXT;"
+  "ALTER TABLE assignment ADD COLUMN managers_first INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE assignment ADD COLUMN assigned_at INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE attempt ADD COLUMN time_ms INTEGER;"
+  "ALTER TABLE attempt ADD COLUMN passed INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX lesson_by_course ON lesson (course_id, position);"
+  "CREATE INDEX question_by_course ON quiz_question (course_id, position);"
+  "CREATE INDEX assignment_by_staff ON assignment (staff_id, course_id) WHERE deleted = 0;"
+  "CREATE INDEX assignment_by_course ON assignment (course_id) WHERE deleted = 0;"
+  "CREATE INDEX attempt_by_staff ON attempt (staff_id, course_id, passed, score, finished_at) WHERE deleted = 0;"
+  "CREATE INDEX attempt_by_course ON attempt (course_id, staff_id, score, time_ms, finished_at) WHERE deleted = 0;"
+  /* The unit trees (completion for a province) walk down parent_id. */
+  "CREATE INDEX org_unit_by_parent ON org_unit (parent_id);";
+/* Dashboards, the monthly report and staff assessment (issue 8): the
+ * index the figures read a branch's cases of a period through, the
+ * supervisors' suggested improvements per unit and month, assessment
+ * rounds with their weights, and who has rated whom in a round (kept
+ * apart from the answers of peers and subordinates, which carry no
+ * rater, so that they stay anonymous). */
+static const char migration_10[] =
+  "CREATE INDEX kcase_by_branch_created ON kcase (branch_id, created_at) WHERE deleted = 0;"
+  "CREATE TABLE report_note (" SYNCED ","
+  "  org_unit_id TEXT NOT NULL REFERENCES org_unit (id),"
+  "  month TEXT NOT NULL,"
+  "  body TEXT NOT NULL DEFAULT '',"
+  "  UNIQUE (org_unit_id, month));"
+  "CREATE TABLE assessment_round (" SYNCED ","
+  "  name TEXT NOT NULL CHECK (length (name) > 0),"
+  "  org_unit_id TEXT REFERENCES org_unit (id),"
+  "  period_from INTEGER NOT NULL,"
+  "  period_to INTEGER NOT NULL CHECK (period_to > period_from),"
+  "  w_supervisor INTEGER NOT NULL CHECK (w_supervisor >= 0),"
+  "  w_customer INTEGER NOT NULL CHECK (w_customer >= 0),"
+  "  w_peer INTEGER NOT NULL CHECK (w_peer >= 0),"
+  "  w_subordinate INTEGER NOT NULL CHECK (w_subordinate >= 0),"
+  "  created_at INTEGER NOT NULL);"
+  "ALTER TABLE assessment ADD COLUMN round_id TEXT REFERENCES assessment_round (id);"
+  "CREATE INDEX assessment_by_staff ON assessment (staff_id, round_id);"
+  "CREATE TABLE assessment_rater (" SYNCED ","
+  "  round_id TEXT NOT NULL REFERENCES assessment_round (id),"
+  "  staff_id TEXT NOT NULL REFERENCES staff (id),"
+  "  rater_id TEXT NOT NULL REFERENCES staff (id),"
+  "  UNIQUE (round_id, staff_id, rater_id));";
 
 static const KefuMigration migrations[] = {
   { 1, "domain schema", migration_1 },
   { 2, "default segmentation rules and case categories", migration_2 },
   { 3, "case handling: calendar, service standards, queues, notifications", migration_3 },
   { 4, "live customer counts per segment", migration_4 },
+  { 5, "search tokens across letters and digits", migration_5 },
+  { 6, "sync: cursors, server versions, push sequence, conflicts", migration_6 },
   { 7, "organisation tree: active units and departments", migration_7 },
+  { 8, "knowledge base: review, search index, case links, images", migration_8 },
+  { 9, "training: quiz settings, question kinds, attempt results", migration_9 },
+  { 10, "dashboards, monthly report notes, staff assessment", migration_10 },
 };
 
 const KefuMigration *

@@ -221,39 +221,37 @@ kefu_segment_rule_validate (const KefuSegmentRule  *rule,
   return TRUE;
 }
 
+static gpointer
+segment_rule_from_row (sqlite3_stmt *stmt)
+{
+  KefuSegmentRule *rule = g_new0 (KefuSegmentRule, 1);
+
+  rule->id = kefu_stmt_dup (stmt, 0);
+  rule->position = sqlite3_column_int (stmt, 1);
+  rule->segment = kefu_stmt_dup (stmt, 2);
+  rule->field = kefu_stmt_dup (stmt, 3);
+  rule->op = kefu_stmt_dup (stmt, 4);
+  rule->value = kefu_stmt_dup (stmt, 5);
+  rule->description = kefu_stmt_dup (stmt, 6);
+  rule->enabled = sqlite3_column_int (stmt, 7);
+
+  return rule;
+}
+
 GPtrArray *
 kefu_segment_rules_list (KefuDb  *db,
                          GError **error)
 {
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_segment_rule_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = kefu_db_prepare (db,
                           "SELECT id, position, segment, field, op, value, description, enabled"
                           " FROM segment_rule WHERE deleted = 0 ORDER BY position, rowid", error);
   if (stmt == NULL)
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuSegmentRule *rule = g_new0 (KefuSegmentRule, 1);
-
-      rule->id = kefu_stmt_dup (stmt, 0);
-      rule->position = sqlite3_column_int (stmt, 1);
-      rule->segment = kefu_stmt_dup (stmt, 2);
-      rule->field = kefu_stmt_dup (stmt, 3);
-      rule->op = kefu_stmt_dup (stmt, 4);
-      rule->value = kefu_stmt_dup (stmt, 5);
-      rule->description = kefu_stmt_dup (stmt, 6);
-      rule->enabled = sqlite3_column_int (stmt, 7);
-      g_ptr_array_add (ret, rule);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, segment_rule_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
 }
 

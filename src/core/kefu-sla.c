@@ -763,6 +763,19 @@ kefu_calendar_day_free (KefuCalendarDay *day)
   g_free (day);
 }
 
+static gpointer
+calendar_day_from_row (sqlite3_stmt *stmt)
+{
+  KefuCalendarDay *d = g_new0 (KefuCalendarDay, 1);
+
+  d->id = kefu_stmt_dup (stmt, 0);
+  d->day = kefu_stmt_dup (stmt, 1);
+  d->kind = kefu_stmt_dup (stmt, 2);
+  d->name = kefu_stmt_dup (stmt, 3);
+
+  return d;
+}
+
 GPtrArray *
 kefu_calendar_list_days (KefuDb      *db,
                          int          year,
@@ -771,7 +784,6 @@ kefu_calendar_list_days (KefuDb      *db,
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_calendar_day_free);
   g_autofree char *like = year > 0 ? g_strdup_printf ("%04d-%%", year) : g_strdup ("%");
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
@@ -786,22 +798,8 @@ kefu_calendar_list_days (KefuDb      *db,
     return NULL;
   sqlite3_bind_text (stmt, 1, KEFU_DEFAULT_CALENDAR_ID, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, like, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuCalendarDay *d = g_new0 (KefuCalendarDay, 1);
-
-      d->id = kefu_stmt_dup (stmt, 0);
-      d->day = kefu_stmt_dup (stmt, 1);
-      d->kind = kefu_stmt_dup (stmt, 2);
-      d->name = kefu_stmt_dup (stmt, 3);
-      g_ptr_array_add (ret, d);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, calendar_day_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
 }
 
@@ -1111,7 +1109,6 @@ kefu_sla_policies_list (KefuDb  *db,
 {
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_sla_policy_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
@@ -1121,14 +1118,8 @@ kefu_sla_policies_list (KefuDb  *db,
                           error);
   if (stmt == NULL)
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ret, policy_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, (KefuRowReader) policy_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
 }
 

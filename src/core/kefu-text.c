@@ -92,20 +92,44 @@ kefu_text_looks_like_phone (const char *text)
 
 /* --- search tokens --------------------------------------------------- */
 
+/* The token format, defined here and nowhere else (the query builder below
+ * is its other half; migration 5 rebuilt the indexes when it last changed):
+ *
+ * A run is a stretch of letters, digits and ideographs, whatever their
+ * script: "客户00249", "EE123456785CN". Each character of a run starts one
+ * token, so that token positions are character positions and a phrase of
+ * consecutive tokens is a stretch of consecutive characters:
+ *
+ * - a letter or ideograph starts a token of two characters (the bigram
+ *   with whatever follows it, a digit included);
+ * - a digit starts a token of four: ten digits make only a hundred pairs,
+ *   each in nearly every phone number, so a phrase of pairs read huge
+ *   lists (40 ms at a million customers); chunks of four are a hundred
+ *   times rarer;
+ * - near the end of the run the tokens are what is left ("…8CN" gives
+ *   "8cn cn n").
+ *
+ * A fragment typed by the user is found as typed, letters and digits next
+ * to each other included: "客户0249" is the phrase "客户 户0 0249", which
+ * "客户00249" (客户 户0 0024 0249 …) does not contain. */
+
 static gboolean
 is_token_char (gunichar c)
 {
   return g_unichar_isalnum (c);
 }
 
-/* Digits get runs of their own and four-digit chunks instead of pairs:
- * ten digits make only a hundred pairs, each in nearly every phone
- * number, so a phrase of pairs read huge lists (40 ms at a million
- * customers); chunks of four are a hundred times rarer. */
 static gboolean
 is_digit (gunichar c)
 {
   return c >= '0' && c <= '9';
+}
+
+/* How many characters the token starting with @c spans. */
+static guint
+token_span (gunichar c)
+{
+  return is_digit (c) ? 4 : 2;
 }
 
 static void
@@ -119,53 +143,16 @@ append_chars (GString        *out,
     g_string_append_len (out, buf, g_unichar_to_utf8 (chars[i], buf));
 }
 
-/* Chunks of four at every position, then the run's last three, two and
- * one digits, so that a fragment of one to three digits anywhere is a
- * prefix of some token. */
-static void
-flush_digit_run (GString        *out,
-                 const gunichar *run,
-                 guint           n)
-{
-  for (guint i = 0; i + 4 <= n; i++)
-    {
-      if (out->len > 0)
-        g_string_append_c (out, ' ');
-      append_chars (out, run + i, 4);
-    }
-  for (guint k = MIN (n, 3); k > 0; k--)
-    {
-      if (out->len > 0)
-        g_string_append_c (out, ' ');
-      append_chars (out, run + n - k, k);
-    }
-}
-
 static void
 flush_run (GString        *out,
            const gunichar *run,
            guint           n)
 {
-  char buf[12];
-
-  if (n > 0 && is_digit (run[0]))
-    {
-      flush_digit_run (out, run, n);
-      return;
-    }
-
-  for (guint i = 0; i + 1 < n; i++)
+  for (guint i = 0; i < n; i++)
     {
       if (out->len > 0)
         g_string_append_c (out, ' ');
-      g_string_append_len (out, buf, g_unichar_to_utf8 (run[i], buf));
-      g_string_append_len (out, buf, g_unichar_to_utf8 (run[i + 1], buf));
-    }
-  if (n > 0)
-    {
-      if (out->len > 0)
-        g_string_append_c (out, ' ');
-      g_string_append_len (out, buf, g_unichar_to_utf8 (run[n - 1], buf));
+      append_chars (out, run + i, MIN (token_span (run[i]), n - i));
     }
 }
 
@@ -187,7 +174,7 @@ kefu_search_tokens_append (GString    *out,
         break;
       if (is_token_char (c))
         {
-          if (n == G_N_ELEMENTS (run) || (n > 0 && is_digit (run[n - 1]) != is_digit (c)))
+          if (n == G_N_ELEMENTS (run))
             {
               /* Very long runs (pasted text) are indexed in pieces. */
               flush_run (out, run, n);
@@ -204,56 +191,35 @@ kefu_search_tokens_append (GString    *out,
   flush_run (out, run, n);
 }
 
+/* One run of the query as a phrase: the token of each character in turn,
+ * until one reaches the end of the run. When the last one is shorter than
+ * its span it is a prefix ("EE12" is "ee e1 12"*: the index holds "1234"
+ * or "12" where the run ends); a single character is always one. */
 static void
 append_term (GString        *match,
              const gunichar *run,
              guint           n)
 {
-  char buf[12];
-
   if (n == 0)
     return;
   if (match->len > 0)
     g_string_append (match, " AND ");
 
-  if (is_digit (run[0]))
-    {
-      g_string_append_c (match, '"');
-      if (n < 4)
-        {
-          append_chars (match, run, n);
-          g_string_append (match, "\"*");
-          return;
-        }
-      for (guint i = 0; i + 4 <= n; i++)
-        {
-          if (i > 0)
-            g_string_append_c (match, ' ');
-          append_chars (match, run + i, 4);
-        }
-      g_string_append_c (match, '"');
-      return;
-    }
-
-  if (n == 1)
-    {
-      /* One character: any bigram that starts with it, or the unigram at
-       * the end of a run. */
-      g_string_append_c (match, '"');
-      g_string_append_len (match, buf, g_unichar_to_utf8 (run[0], buf));
-      g_string_append (match, "\"*");
-      return;
-    }
-
   g_string_append_c (match, '"');
-  for (guint i = 0; i + 1 < n; i++)
+  for (guint i = 0; i < n; i++)
     {
+      guint span = token_span (run[i]);
+
       if (i > 0)
         g_string_append_c (match, ' ');
-      g_string_append_len (match, buf, g_unichar_to_utf8 (run[i], buf));
-      g_string_append_len (match, buf, g_unichar_to_utf8 (run[i + 1], buf));
+      if (i + span >= n)
+        {
+          append_chars (match, run + i, n - i);
+          g_string_append (match, n - i < span ? "\"*" : "\"");
+          return;
+        }
+      append_chars (match, run + i, span);
     }
-  g_string_append_c (match, '"');
 }
 
 char *
@@ -276,15 +242,7 @@ kefu_search_build_match (const char *query)
       gunichar c = g_utf8_get_char (p);
 
       if (is_token_char (c) && n < G_N_ELEMENTS (run))
-        {
-          /* Digits and letters are separate runs, as in the index. */
-          if (n > 0 && is_digit (run[n - 1]) != is_digit (c))
-            {
-              append_term (match, run, n);
-              n = 0;
-            }
-          run[n++] = g_unichar_tolower (c);
-        }
+        run[n++] = g_unichar_tolower (c);
       else
         {
           append_term (match, run, n);

@@ -12,9 +12,11 @@ char     *kefu_phone_normalize      (const char *text);
 gboolean  kefu_phone_is_plausible   (const char *normalized);
 gboolean  kefu_text_looks_like_phone (const char *text);
 
-/* Appends the search tokens of @text to @out: overlapping bigrams of each
- * run of letters, digits and ideographs, lower-cased, plus the run's last
- * character alone, so that any fragment is a phrase of bigrams. */
+/* Appends the search tokens of @text to @out, lower-cased: for each
+ * character of a run of letters, digits and ideographs (of any script,
+ * mixed), the token it starts: two characters from a letter or
+ * ideograph, four from a digit, fewer at the end of the run. Any fragment
+ * of a run is then a phrase of these tokens (see kefu-text.c). */
 void      kefu_search_tokens_append (GString    *out,
                                      const char *text);
 

@@ -11,6 +11,7 @@
 #include "kefu-case-page.h"
 #include "kefu-claims.h"
 #include "kefu-follow-ups.h"
+#include "kefu-kb-suggestions.h"
 #include "kefu-org.h"
 #include "kefu-sla.h"
 #include "kefu-text.h"
@@ -373,6 +374,12 @@ fill_details (KefuCasePage *self)
   add_row (group, _("Description"), c->description, FALSE);
   if (c->resolution)
     add_row (group, _("Resolution"), c->resolution, FALSE);
+
+  /* Knowledge articles that fit the case, with "This answered it". */
+  row = kefu_kb_suggestions_new (self->db);
+  kefu_kb_suggestions_set_case (KEFU_KB_SUGGESTIONS (row), c->id);
+  kefu_kb_suggestions_set_text (KEFU_KB_SUGGESTIONS (row), c->subject, c->description, c->kind, FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 }
 
 static void

@@ -94,6 +94,8 @@ struct _KefuCasesView
   GHashTable         *bound;        /* GtkListItem* currently bound */
   guint               tick_id;
   gboolean            updating;
+  GArray             *drill;        /* only these cases (a dashboard figure's rowids) */
+  char               *drill_title;
 };
 
 enum { CUSTOMER_ACTIVATED, N_SIGNALS };
@@ -174,6 +176,13 @@ update_count (KefuCasesView *self)
 
       label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s case", "%s cases", n), number);
     }
+  if (self->drill_title)
+    {
+      char *with_title = g_strdup_printf ("%s — %s", self->drill_title, label);
+
+      g_free (label);
+      label = with_title;
+    }
   gtk_label_set_label (self->count_label, label);
 
   if (n > 0)
@@ -245,6 +254,7 @@ apply_query (KefuCasesView *self)
   q.channel = (char *) chosen_key (self->channel_dropdown, kefu_case_channel_keys ());
   q.assignee_id = (char *) chosen_id (self->assignee_dropdown, self->staff);
   q.category_id = (char *) chosen_id (self->category_dropdown, self->categories);
+  q.rowids = self->drill;
   switch ((Period) gtk_drop_down_get_selected (self->period_dropdown))
     {
     case PERIOD_TODAY: q.created_from = today; break;
@@ -555,6 +565,16 @@ on_queue_selected_cb (KefuCasesView *self,
   if (row == NULL)
     return;
   i = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "queue"));
+  if (self->drill && !self->updating)
+    {
+      /* Choosing a queue leaves a dashboard's drill-down. */
+      g_clear_pointer (&self->drill, g_array_unref);
+      g_clear_pointer (&self->drill_title, g_free);
+      self->queue = queues[i].queue;
+      if (self->list)
+        apply_query (self);
+      return;
+    }
   if (queues[i].queue == self->queue && self->list != NULL &&
       kefu_case_list_get_query (self->list)->queue == self->queue)
     return;
@@ -636,6 +656,8 @@ clear_filters_action (GtkWidget  *widget,
   gtk_drop_down_set_selected (self->period_dropdown, 0);
   gtk_drop_down_set_selected (self->assignee_dropdown, 0);
   gtk_drop_down_set_selected (self->category_dropdown, 0);
+  g_clear_pointer (&self->drill, g_array_unref);
+  g_clear_pointer (&self->drill_title, g_free);
   self->updating = FALSE;
   gtk_menu_button_popdown (self->filter_button);
   apply_query (self);
@@ -674,6 +696,8 @@ kefu_cases_view_dispose (GObject *object)
   g_clear_pointer (&self->staff, g_ptr_array_unref);
   g_clear_pointer (&self->categories, g_ptr_array_unref);
   g_clear_pointer (&self->bound, g_hash_table_unref);
+  g_clear_pointer (&self->drill, g_array_unref);
+  g_clear_pointer (&self->drill_title, g_free);
   G_OBJECT_CLASS (kefu_cases_view_parent_class)->dispose (object);
 }
 
@@ -899,4 +923,31 @@ kefu_cases_view_get_case_page (KefuCasesView *self)
 {
   g_return_val_if_fail (KEFU_IS_CASES_VIEW (self), NULL);
   return GTK_WIDGET (self->case_page);
+}
+
+/**
+ * kefu_cases_view_show_cases:
+ * @title: what the cases are (shown before the count)
+ * @rowids: (element-type gint64): the cases, e.g. a dashboard figure's
+ *
+ * Shows exactly these cases in All cases, with the search and filters
+ * cleared; choosing a queue or clearing the filters leaves them.
+ */
+void
+kefu_cases_view_show_cases (KefuCasesView *self,
+                            const char    *title,
+                            GArray        *rowids)
+{
+  g_return_if_fail (KEFU_IS_CASES_VIEW (self));
+  g_return_if_fail (rowids != NULL);
+
+  clear_filters_action (GTK_WIDGET (self), NULL, NULL);
+  self->updating = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_list_box_select_row (self->queue_list, GTK_LIST_BOX_ROW (self->queue_rows[queue_index (KEFU_CASE_QUEUE_ALL)]));
+  self->updating = FALSE;
+  self->queue = KEFU_CASE_QUEUE_ALL;
+  self->drill = g_array_ref (rowids);
+  self->drill_title = g_strdup (title);
+  apply_query (self);
 }

@@ -17,6 +17,11 @@ void           kefu_cases_view_reload         (KefuCasesView *self);
 /* Opens the case on the right; selects it when the list shows it. */
 void           kefu_cases_view_show_case      (KefuCasesView *self,
                                                const char    *id);
+/* Shows exactly the cases @rowids (gint64) under @title, e.g. those
+ * behind a dashboard figure. */
+void           kefu_cases_view_show_cases     (KefuCasesView *self,
+                                               const char    *title,
+                                               GArray        *rowids);
 /* Shows a queue (the search and filters stay). */
 void           kefu_cases_view_set_queue      (KefuCasesView *self,
                                                KefuCaseQueue  queue);

@@ -230,6 +230,7 @@ describe_op (const char *op)
 {
   static const struct { const char *key; const char *label; } ops[] = {
     { "insert", N_("File created") },
+    { "import", N_("File created by an import") },
     { "update", N_("File edited") },
     { "delete", N_("File deleted") },
     { "restore", N_("File restored") },
@@ -267,7 +268,9 @@ describe_changes (const char *json,
     {
       const char *field = l->data;
       const char *label = field_label (field);
-      JsonObject *change = json_object_get_object_member (obj, field);
+      JsonNode *node = json_object_get_member (obj, field);
+      /* An import's summary holds counts, not field changes. */
+      JsonObject *change = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       const char *new_text = NULL, *old_text = NULL;
 
       /* Ids and long texts say nothing to the reader. */

@@ -16,6 +16,9 @@ G_BEGIN_DECLS
  * per-row report, import in one transaction. */
 GtkWindow *kefu_import_dialog_new        (GtkWindow *parent,
                                           KefuDb    *db);
+/* For the UI tests: opens @path as if it had been chosen. */
+void       _kefu_import_dialog_open_path (GtkWindow  *dialog,
+                                          const char *path);
 /* Likely duplicates (same phone, or same name and address), each pair
  * with a side-by-side view and Merge. */
 GtkWindow *kefu_duplicates_dialog_new    (GtkWindow *parent,

@@ -41,6 +41,10 @@ struct _KefuImportDialog
   GtkSpinner           *spinner;
   GtkStack             *stack;
   GtkLabel             *summary_label;
+  AdwStatusPage        *importing_page;
+  GtkProgressBar       *progress_bar;
+  GtkLabel             *rate_label;
+  GtkWidget            *cancel_button;
 
   KefuDb               *db;
   KefuImport           *import;
@@ -52,6 +56,9 @@ struct _KefuImportDialog
   gboolean              busy;          /* a thread has the KefuImport */
   gboolean              importing;
   gboolean              checked_ok;
+  GCancellable         *run_cancellable;
+  gpointer              run_data;      /* RunData of the running import */
+  guint                 progress_id;   /* shows its progress */
 };
 
 G_DEFINE_FINAL_TYPE (KefuImportDialog, kefu_import_dialog, ADW_TYPE_WINDOW)
@@ -70,6 +77,9 @@ update_actions (KefuImportDialog *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "import.check", !self->busy && self->import != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "import.run",
                                  !self->busy && self->import != NULL && self->checked_ok);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "import.cancel",
+                                 self->importing && self->run_cancellable != NULL &&
+                                 !g_cancellable_is_cancelled (self->run_cancellable));
 }
 
 static void
@@ -427,7 +437,48 @@ typedef struct
   char       *path;
   char       *actor;
   guint       n_imported;
+  guint       done;      /* atomic: rows written so far */
+  guint       total;
+  gint64      started;   /* monotonic µs */
 } RunData;
+
+static void
+run_progress_cb (guint    done,
+                 guint    total,
+                 gpointer user_data)
+{
+  RunData *data = user_data;
+
+  g_atomic_int_set (&data->done, done);
+}
+
+/* "12,000 of 50,000 customers · 14,800 rows/s", every 200 ms. */
+static void
+show_progress (KefuImportDialog *self)
+{
+  RunData *data = self->run_data;
+  guint done = g_atomic_int_get (&data->done);
+  double seconds = (g_get_monotonic_time () - data->started) / 1e6;
+  guint rate = seconds > 0 ? (guint) (done / seconds) : 0;
+  g_autofree char *text = NULL;
+
+  gtk_progress_bar_set_fraction (self->progress_bar, data->total ? (double) done / data->total : 0);
+  if (g_cancellable_is_cancelled (self->run_cancellable))
+    text = g_strdup (_("Cancelling… Nothing will be imported."));
+  else
+    /* Translators: rows written, rows in the file, rows written per second. */
+    text = g_strdup_printf (ngettext ("%'u of %'u customer · %'u rows/s",
+                                      "%'u of %'u customers · %'u rows/s", data->total),
+                            done, data->total, rate);
+  gtk_label_set_label (self->rate_label, text);
+}
+
+static gboolean
+progress_timeout_cb (gpointer user_data)
+{
+  show_progress (KEFU_IMPORT_DIALOG (user_data));
+  return G_SOURCE_CONTINUE;
+}
 
 static void
 run_data_free (RunData *data)
@@ -456,7 +507,7 @@ run_thread (GTask        *task,
       return;
     }
   kefu_db_set_actor (db, data->actor);
-  if (!kefu_import_run (data->import, db, &data->n_imported, &error))
+  if (!kefu_import_run_full (data->import, db, cancellable, run_progress_cb, data, &data->n_imported, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
@@ -473,12 +524,19 @@ run_done_cb (GObject      *source,
   g_autofree char *message = NULL;
 
   self->importing = FALSE;
+  g_clear_handle_id (&self->progress_id, g_source_remove);
+  self->run_data = NULL;
+  g_clear_object (&self->run_cancellable);
   set_busy (self, FALSE);
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      self->checked_ok = FALSE;
-      set_report (self, error->message, "error", NULL);
+      gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+      /* A cancelled import wrote nothing: the same file can go again. */
+      self->checked_ok = cancelled;
+      show_step (self, "preview");
+      set_report (self, error->message, cancelled ? "dim-label" : "error", NULL);
       update_actions (self);
       return;
     }
@@ -559,14 +617,39 @@ run_action (GtkWidget  *widget,
   data->path = g_strdup (kefu_db_get_path (self->db));
   data->actor = g_strdup (kefu_db_get_actor (self->db));
 
+  data->total = kefu_import_get_n_rows (self->import);
+  data->started = g_get_monotonic_time ();
+
   set_report (self, _("Importing…"), "dim-label", NULL);
+  adw_status_page_set_description (self->importing_page, self->basename);
   self->importing = TRUE;
+  self->run_cancellable = g_cancellable_new ();
+  self->run_data = data;
   set_busy (self, TRUE);
-  /* No cancellable: once started, the import finishes and reports. */
-  task = g_task_new (self, NULL, run_done_cb, NULL);
+  show_step (self, "importing");
+  show_progress (self);
+  self->progress_id = g_timeout_add (200, progress_timeout_cb, self);
+  /* Cancel rolls the one transaction back: nothing is written. */
+  task = g_task_new (self, self->run_cancellable, run_done_cb, NULL);
   g_task_set_source_tag (task, run_action);
   g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
+  /* The thread's own error says that nothing was imported. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_run_in_thread (task, run_thread);
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  KefuImportDialog *self = KEFU_IMPORT_DIALOG (widget);
+
+  if (!self->importing || self->run_cancellable == NULL)
+    return;
+  g_cancellable_cancel (self->run_cancellable);
+  show_progress (self);
+  update_actions (self);
 }
 
 /* --- GtkWindow ------------------------------------------------------- */
@@ -590,6 +673,7 @@ kefu_import_dialog_dispose (GObject *object)
   KefuImportDialog *self = (KefuImportDialog *) object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->progress_id, g_source_remove);
   if (self->chooser)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -645,10 +729,15 @@ kefu_import_dialog_class_init (KefuImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KefuImportDialog, spinner);
   gtk_widget_class_bind_template_child (widget_class, KefuImportDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, KefuImportDialog, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, KefuImportDialog, importing_page);
+  gtk_widget_class_bind_template_child (widget_class, KefuImportDialog, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, KefuImportDialog, rate_label);
+  gtk_widget_class_bind_template_child (widget_class, KefuImportDialog, cancel_button);
 
   gtk_widget_class_install_action (widget_class, "import.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "import.check", NULL, check_action);
   gtk_widget_class_install_action (widget_class, "import.run", NULL, run_action);
+  gtk_widget_class_install_action (widget_class, "import.cancel", NULL, cancel_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "import.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -687,4 +776,13 @@ kefu_import_dialog_new (GtkWindow *parent,
                        NULL);
   self->db = g_object_ref (db);
   return GTK_WINDOW (self);
+}
+
+void
+_kefu_import_dialog_open_path (GtkWindow  *dialog,
+                               const char *path)
+{
+  g_return_if_fail (KEFU_IS_IMPORT_DIALOG (dialog));
+
+  read_file (KEFU_IMPORT_DIALOG (dialog), path);
 }

@@ -9,6 +9,7 @@
 #include "kefu-categories.h"
 #include "kefu-customer-page.h"
 #include "kefu-intake-window.h"
+#include "kefu-kb-suggestions.h"
 #include "kefu-text.h"
 #include "kefu-tracking.h"
 
@@ -1375,6 +1376,17 @@ kefu_intake_window_new (GtkWindow *parent,
                        "application", parent ? gtk_window_get_application (parent) : NULL,
                        NULL);
   self->db = g_object_ref (db);
+  {
+    /* Knowledge articles that fit what the agent types. */
+    GtkWidget *suggestions = kefu_kb_suggestions_new (db);
+    GtkWidget *group = gtk_widget_get_ancestor (GTK_WIDGET (self->subject_row), ADW_TYPE_PREFERENCES_GROUP);
+
+    kefu_kb_suggestions_watch (KEFU_KB_SUGGESTIONS (suggestions), GTK_EDITABLE (self->subject_row),
+                               gtk_text_view_get_buffer (self->description_view));
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), suggestions);
+    g_signal_connect_object (self, "case-created", G_CALLBACK (kefu_kb_suggestions_case_saved), suggestions,
+                             G_CONNECT_SWAPPED);
+  }
   fill_categories (self);
   set_form_defaults (self);
   show_no_caller (self);

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "kefu-training.h"
+
+G_BEGIN_DECLS
+
+/* Shared by kefu-training.c and kefu-training-report.c. */
+typedef gpointer (*KefuTrainingRowFunc) (sqlite3_stmt *stmt);
+
+GPtrArray        *_kefu_training_collect    (KefuDb               *db,
+                                             sqlite3_stmt         *stmt,
+                                             KefuTrainingRowFunc   from_row,
+                                             GDestroyNotify        free_func,
+                                             GError              **error);
+gboolean          _kefu_training_step_done  (KefuDb        *db,
+                                             sqlite3_stmt  *stmt,
+                                             GError       **error);
+char             *_kefu_training_actor_role (KefuDb        *db);
+KefuTrainingState _kefu_training_state      (gboolean       done,
+                                             gint64         due_at,
+                                             gint64         now);
+
+G_END_DECLS

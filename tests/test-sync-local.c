@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "kefu-customers.h"
+#include "kefu-segments.h"
+#include "kefu-sync-local.h"
+#include "kefu-test-util.h"
+#include "kefu-uuid.h"
+
+static char *
+create (KefuDb     *db,
+        const char *name,
+        const char *phone)
+{
+  g_autoptr(KefuCustomer) c = kefu_customer_new ();
+  g_autoptr(GError) error = NULL;
+
+  c->name = g_strdup (name);
+  c->kind = g_strdup ("person");
+  if (phone)
+    kefu_customer_add_contact (c, "phone", "mobile", phone);
+  g_assert_true (kefu_customers_create (db, c, &error));
+  g_assert_no_error (error);
+  return g_strdup (c->id);
+}
+
+static guint
+search_count (KefuDb     *db,
+              const char *text)
+{
+  KefuCustomerQuery q = { .text = (char *) text };
+  guint n = 0;
+
+  g_assert_true (kefu_customers_count (db, &q, &n, NULL));
+  return n;
+}
+
+static void
+ack_all (KefuDb *db)
+{
+  g_autoptr(GPtrArray) batch = NULL;
+
+  while ((batch = kefu_sync_local_next_batch (db, NULL, 500, KEFU_SYNC_BATCH_MAX_BYTES, NULL)) && batch->len > 0)
+    {
+      for (guint i = 0; i < batch->len; i++)
+        g_assert_true (kefu_sync_local_ack (db, ((KefuOutboxOp *) batch->pdata[i])->op_id,
+                                            KEFU_OUTBOX_APPLIED, NULL, NULL));
+      g_clear_pointer (&batch, g_ptr_array_unref);
+    }
+}
+
+/* Push numbers stay contiguous although pruned outbox rows free their
+ * rowids for reuse. */
+static void
+test_push_seq_contiguous_after_prune (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 last, max_rowid;
+
+  ack_all (t->db);
+  last = kefu_sync_local_last_push_seq (t->db);
+  g_assert_cmpint (last, >, 0);
+  g_assert_cmpint (kefu_sync_local_pending_count (t->db), ==, 0);
+  /* Prune everything: the outbox is empty, its next rowid starts over. */
+  g_assert_cmpint (kefu_sync_local_prune (t->db, G_MAXINT64, &error), ==, last);
+  g_assert_no_error (error);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM outbox"), ==, 0);
+
+  g_free (create (t->db, "王芳", "13800001111"));
+  max_rowid = kefu_test_count (t->db, "SELECT max(seq) FROM outbox");
+  g_assert_cmpint (max_rowid, <=, last);   /* the rowid was reused */
+  batch = kefu_sync_local_next_batch (t->db, NULL, 500, KEFU_SYNC_BATCH_MAX_BYTES, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (batch->len, ==, 2);     /* customer and contact */
+  g_assert_cmpint (((KefuOutboxOp *) batch->pdata[0])->push_seq, ==, last + 1);
+  g_assert_cmpint (((KefuOutboxOp *) batch->pdata[1])->push_seq, ==, last + 2);
+  g_assert_cmpstr (((KefuOutboxOp *) batch->pdata[0])->entity, ==, "customer");
+
+  /* Asking again without an answer returns the same entries, same numbers. */
+  g_clear_pointer (&batch, g_ptr_array_unref);
+  batch = kefu_sync_local_next_batch (t->db, NULL, 500, KEFU_SYNC_BATCH_MAX_BYTES, NULL);
+  g_assert_cmpuint (batch->len, ==, 2);
+  g_assert_cmpint (((KefuOutboxOp *) batch->pdata[0])->push_seq, ==, last + 1);
+  g_assert_cmpint (kefu_sync_local_pending_count (t->db), ==, 2);
+
+  /* Answered entries leave the batch; a rewind brings them back. */
+  g_assert_true (kefu_sync_local_ack (t->db, ((KefuOutboxOp *) batch->pdata[0])->op_id,
+                                      KEFU_OUTBOX_REJECTED, "no", NULL));
+  g_assert_cmpint (kefu_sync_local_pending_count (t->db), ==, 1);
+  g_assert_true (kefu_sync_local_rewind (t->db, last + 1, NULL));
+  g_assert_cmpint (kefu_sync_local_pending_count (t->db), ==, 2);
+}
+
+static void
+test_batch_limits (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autofree char *big = g_strnfill (3000, 'x');
+
+  ack_all (t->db);
+  for (int i = 0; i < 300; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("客户%d", i);
+      g_autofree char *id = create (t->db, name, NULL);
+
+      if (i % 2)
+        g_assert_true (kefu_customers_add_note (t->db, id, big, NULL));
+    }
+  batch = kefu_sync_local_next_batch (t->db, NULL, 120, G_MAXSIZE, NULL);
+  g_assert_cmpuint (batch->len, ==, 120);
+  g_clear_pointer (&batch, g_ptr_array_unref);
+  /* 450 entries, a third of them notes of 3 kB: 400 kB stop the batch
+   * before 500 entries. */
+  batch = kefu_sync_local_next_batch (t->db, NULL, 500, 400 * 1024, NULL);
+  g_assert_cmpuint (batch->len, >, 150);
+  g_assert_cmpuint (batch->len, <, 400);
+  for (guint i = 1; i < batch->len; i++)
+    g_assert_cmpint (((KefuOutboxOp *) batch->pdata[i])->push_seq, ==,
+                     ((KefuOutboxOp *) batch->pdata[i - 1])->push_seq + 1);
+}
+
+static JsonObject *
+customer_row (const char *number,
+              const char *name,
+              const char *segment)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "number", number);
+  json_object_set_string_member (o, "kind", "person");
+  json_object_set_string_member (o, "name", name);
+  json_object_set_string_member (o, "segment", segment);
+  json_object_set_string_member (o, "preferences", "");
+  json_object_set_string_member (o, "tags", "");
+  json_object_set_int_member (o, "monthly_volume", 0);
+  json_object_set_int_member (o, "monthly_spend_cents", 0);
+  json_object_set_int_member (o, "complaints_12m", 0);
+  json_object_set_int_member (o, "created_at", 1700000000000);
+  json_object_set_string_member (o, "hlc", "1700000000000:00000:other");
+  return o;
+}
+
+static gboolean
+apply1 (KefuDb        *db,
+        KefuPulledRow *row,
+        gint64         cursor,
+        GError       **error)
+{
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_pulled_row_free);
+  const char *scopes[] = { row->scope, NULL };
+
+  g_ptr_array_add (page, row);
+  return kefu_sync_local_apply (db, page, scopes, &cursor, NULL, error);
+}
+
+/* A pulled row lands searchable and counted, without audit or outbox
+ * echo; replays and older versions change nothing. */
+static void
+test_apply_idempotent (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autofree char *id = kefu_uuid7_new ();
+  g_autofree char *contact_id = kefu_uuid7_new ();
+  g_autoptr(JsonObject) fields = customer_row ("CX0001", "欧阳娜娜", "vip");
+  g_autoptr(JsonObject) contact = json_object_new ();
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_pulled_row_free);
+  g_autoptr(GError) error = NULL;
+  const char *scopes[] = { "branch:x", NULL };
+  gint64 cursors[] = { 2 };
+  KefuSyncApplyStats stats = { 0 };
+  int audit0 = kefu_test_count (t->db, "SELECT count(*) FROM audit_log");
+  int outbox0 = kefu_test_count (t->db, "SELECT count(*) FROM outbox");
+  g_autoptr(KefuCustomer) c = NULL;
+
+  json_object_set_string_member (contact, "customer_id", id);
+  json_object_set_string_member (contact, "kind", "phone");
+  json_object_set_string_member (contact, "value", "139 8765 4321");
+  json_object_set_int_member (contact, "position", 0);
+  g_ptr_array_add (page, kefu_pulled_row_new ("branch:x", "customer", id, 3, FALSE, fields));
+  g_ptr_array_add (page, kefu_pulled_row_new ("branch:x", "customer_contact", contact_id, 1, FALSE, contact));
+  g_assert_true (kefu_sync_local_apply (t->db, page, scopes, cursors, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.n_applied, ==, 2);
+  g_assert_cmpint (kefu_sync_local_get_cursor (t->db, "branch:x"), ==, 2);
+
+  c = kefu_customers_get (t->db, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (c->name, ==, "欧阳娜娜");
+  g_assert_cmpuint (c->contacts->len, ==, 1);
+  g_assert_cmpuint (search_count (t->db, "阳娜"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "87654321"), ==, 1);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT n FROM customer_segment_count WHERE segment = 'vip'"), ==, 1);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM customer_contact WHERE normalized = '13987654321'"), ==, 1);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM audit_log"), ==, audit0);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM outbox"), ==, outbox0);
+
+  /* The same page again, and an older version: nothing changes. */
+  memset (&stats, 0, sizeof stats);
+  g_assert_true (kefu_sync_local_apply (t->db, page, scopes, cursors, &stats, &error));
+  g_assert_cmpuint (stats.n_applied, ==, 0);
+  g_assert_cmpuint (stats.n_skipped, ==, 2);
+  {
+    g_autoptr(JsonObject) older = customer_row ("CX0001", "旧名字", "regular");
+
+    g_assert_true (apply1 (t->db, kefu_pulled_row_new ("branch:x", "customer", id, 2, FALSE, older), 3, &error));
+  }
+  g_clear_pointer (&c, kefu_customer_free);
+  c = kefu_customers_get (t->db, id, NULL);
+  g_assert_cmpstr (c->name, ==, "欧阳娜娜");
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT n FROM customer_segment_count WHERE segment = 'vip'"), ==, 1);
+
+  /* A newer version renames and moves the segment: index and counts follow. */
+  {
+    g_autoptr(JsonObject) newer = customer_row ("CX0001", "欧阳修", "key");
+
+    g_assert_true (apply1 (t->db, kefu_pulled_row_new ("branch:x", "customer", id, 4, FALSE, newer), 4, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (search_count (t->db, "阳娜"), ==, 0);
+  g_assert_cmpuint (search_count (t->db, "阳修"), ==, 1);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT n FROM customer_segment_count WHERE segment = 'vip'"), ==, 0);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT n FROM customer_segment_count WHERE segment = 'key'"), ==, 1);
+
+  /* A tombstone. */
+  {
+    g_autoptr(JsonObject) gone = customer_row ("CX0001", "欧阳修", "key");
+
+    g_assert_true (apply1 (t->db, kefu_pulled_row_new ("branch:x", "customer", id, 5, TRUE, gone), 5, &error));
+  }
+  g_assert_null (kefu_customers_get (t->db, id, NULL));
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT n FROM customer_segment_count WHERE segment = 'key'"), ==, 0);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM outbox"), ==, outbox0);
+}
+
+/* A pulled change to a row with unsent local changes keeps the local
+ * values of the fields those changes touch, and takes the rest. */
+static void
+test_apply_keeps_pending_local_fields (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autofree char *id = create (t->db, "张伟", "13811112222");
+  g_autoptr(KefuCustomer) c = kefu_customers_get (t->db, id, NULL);
+  g_autoptr(JsonObject) server = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ack_all (t->db);
+  /* The local edit, not yet pushed. */
+  kefu_set_str (&c->company, "本地公司");
+  g_assert_true (kefu_customers_update (t->db, c, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kefu_sync_local_pending_count (t->db), ==, 1);
+
+  /* The server meanwhile renamed the customer and set its own company. */
+  server = customer_row (c->number, "张伟明", "regular");
+  json_object_set_string_member (server, "company", "服务器公司");
+  g_assert_true (apply1 (t->db, kefu_pulled_row_new ("branch:y", "customer", id, 7, FALSE, server), 1, &error));
+  g_assert_no_error (error);
+
+  g_clear_pointer (&c, kefu_customer_free);
+  c = kefu_customers_get (t->db, id, NULL);
+  g_assert_cmpstr (c->name, ==, "张伟明");
+  g_assert_cmpstr (c->company, ==, "本地公司");
+  g_assert_cmpuint (c->contacts->len, ==, 1);
+  g_assert_cmpint (kefu_sync_local_pending_count (t->db), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "伟明"), ==, 1);
+
+  /* A later local edit is based on the server version now known. */
+  kefu_set_str (&c->tags, "重要");
+  g_assert_true (kefu_customers_update (t->db, c, &error));
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT base_server_version FROM outbox WHERE acked_at IS NULL ORDER BY seq DESC LIMIT 1"), ==, 7);
+}
+
+/* A full resync forgets cursors and server versions but keeps unsent
+ * changes. */
+static void
+test_reset_keeps_outbox (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autofree char *id = kefu_uuid7_new ();
+  g_autoptr(JsonObject) fields = customer_row ("CX0009", "赵六", "new");
+  g_autoptr(GError) error = NULL;
+  gint64 pending;
+  g_autofree char *epoch = NULL;
+
+  g_free (create (t->db, "孙七", NULL));
+  g_clear_pointer (&epoch, g_free);
+  {
+    g_autoptr(GPtrArray) first = kefu_sync_local_next_batch (t->db, NULL, 500, KEFU_SYNC_BATCH_MAX_BYTES, NULL);
+    g_autofree char *device = kefu_sync_local_push_device (t->db);
+
+    g_assert_cmpstr (device, ==, kefu_db_get_device_id (t->db));
+    g_assert_cmpuint (first->len, >, 0);
+  }
+  pending = kefu_sync_local_pending_count (t->db);
+  g_assert_true (apply1 (t->db, kefu_pulled_row_new ("org", "customer", id, 9, FALSE, fields), 40, &error));
+  g_assert_true (kefu_sync_local_reset (t->db, "epoch-2", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kefu_sync_local_get_cursor (t->db, "org"), ==, 0);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM sync_row"), ==, 0);
+  g_assert_cmpint (kefu_sync_local_pending_count (t->db), ==, pending);
+  epoch = kefu_sync_local_get (t->db, "epoch");
+  g_assert_cmpstr (epoch, ==, "epoch-2");
+  /* Unanswered entries go again from 1, under a new push device id. */
+  {
+    g_autoptr(GPtrArray) batch = kefu_sync_local_next_batch (t->db, NULL, 500, KEFU_SYNC_BATCH_MAX_BYTES, NULL);
+    g_autofree char *device = kefu_sync_local_push_device (t->db);
+
+    g_assert_cmpuint (batch->len, ==, pending);
+    g_assert_cmpint (((KefuOutboxOp *) batch->pdata[0])->push_seq, ==, 1);
+    g_assert_cmpstr (device, !=, kefu_db_get_device_id (t->db));
+  }
+  /* The snapshot brings the row again: applied once more, not doubled. */
+  g_assert_true (apply1 (t->db, kefu_pulled_row_new ("org", "customer", id, 9, FALSE, fields), 1, &error));
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM customer WHERE number = 'CX0009'"), ==, 1);
+}
+
+/* Unknown entities (a newer server) and local tables are never written. */
+static void
+test_apply_refuses_local_tables (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autofree char *id = kefu_uuid7_new ();
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_pulled_row_free);
+  KefuSyncApplyStats stats = { 0 };
+  const char *scopes[] = { NULL };
+  int outbox0 = kefu_test_count (t->db, "SELECT count(*) FROM outbox");
+
+  json_object_set_string_member (fields, "value", "x");
+  g_ptr_array_add (page, kefu_pulled_row_new ("org", "outbox", id, 1, FALSE, fields));
+  g_ptr_array_add (page, kefu_pulled_row_new ("org", "meta", id, 1, FALSE, fields));
+  g_ptr_array_add (page, kefu_pulled_row_new ("org", "customer; DROP TABLE kcase", id, 1, FALSE, fields));
+  g_ptr_array_add (page, kefu_pulled_row_new ("org", "future_thing", id, 1, FALSE, fields));
+  g_assert_true (kefu_sync_local_apply (t->db, page, scopes, NULL, &stats, NULL));
+  g_assert_cmpuint (stats.n_unknown, ==, 4);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM outbox"), ==, outbox0);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM kcase"), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/sync/local/push-seq-contiguous-after-prune", test_push_seq_contiguous_after_prune);
+  g_test_add_func ("/sync/local/batch-limits", test_batch_limits);
+  g_test_add_func ("/sync/local/apply-idempotent", test_apply_idempotent);
+  g_test_add_func ("/sync/local/apply-keeps-pending-local-fields", test_apply_keeps_pending_local_fields);
+  g_test_add_func ("/sync/local/reset-keeps-outbox", test_reset_keeps_outbox);
+  g_test_add_func ("/sync/local/apply-refuses-local-tables", test_apply_refuses_local_tables);
+
+  return g_test_run ();
+}
