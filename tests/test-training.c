@@ -5,6 +5,7 @@
 
 #include "kefu-cases.h"
 #include "kefu-org.h"
+#include "kefu-sample-cases.h"
 #include "kefu-sample.h"
 #include "kefu-sample-training.h"
 #include "kefu-test-util.h"
@@ -842,9 +843,25 @@ test_permissions (Fixture       *f,
   list = kefu_training_list_courses (f->t->db, NULL);
   g_assert_cmpuint (list->len, ==, 1);
 
-  /* Supervisors assign and read completion but do not build. */
+  /* Supervisors assign and read completion but do not build; they
+   * assign only within their own branch. */
   sign_in (f, f->sup1);
   g_assert_false (kefu_training_may_build (f->t->db));
+  g_assert_false (kefu_training_assign (f->t->db, c->id, NULL, f->b2, NULL, NOW + DAY_MS * 3, FALSE, NULL, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_false (kefu_training_assign (f->t->db, c->id, f->a4, NULL, NULL, NOW + DAY_MS * 3, FALSE, NULL, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_cmpint (count (f, "SELECT count(*) FROM assignment"), ==, 0);
+  /* A role alone: the agents of the supervisor's branch only. */
+  {
+    guint n = 0;
+
+    g_assert_true (kefu_training_assign (f->t->db, c->id, NULL, NULL, "agent", NOW + DAY_MS * 3, FALSE, &n, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (n, ==, 2);
+  }
   g_assert_true (kefu_training_assign (f->t->db, c->id, NULL, f->b1, "agent", NOW + DAY_MS * 3, FALSE, NULL, &error));
   g_assert_no_error (error);
   g_clear_pointer (&report, g_ptr_array_unref);
@@ -877,7 +894,9 @@ sample_totals (guint32  seed,
 
   opts.seed = seed;
   opts.n_customers = 10;
+  /* In the order of the first-run "sample data" choice: cases first. */
   g_assert_true (kefu_sample_generate (t->db, &opts, NULL, NULL, &error));
+  g_assert_true (kefu_sample_generate_cases (t->db, seed, 200, NULL, NULL, &error));
   g_assert_true (kefu_sample_generate_training (t->db, seed, &error));
   g_assert_no_error (error);
 

@@ -1765,9 +1765,10 @@ kefu_training_assign (KefuDb      *db,
   g_autoptr(KefuCourse) c = NULL;
   g_autoptr(GPtrArray) people = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) managers = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  g_autofree char *scope = NULL;
   gint64 now = kefu_cases_get_now (db);
   sqlite3_stmt *stmt;
-  guint n = 0, n_targets = 0;
+  guint n = 0, n_targets = 0, outside = 0;
   int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
@@ -1790,13 +1791,26 @@ kefu_training_assign (KefuDb      *db,
     return invalid (error, _("Assign a course either to one person or to a role or branch, not both."));
   if (role != NULL && !kefu_role_is_valid (role))
     return invalid (error, _("Unknown role."));
+  /* A supervisor assigns within their own unit and the units below it
+   * (a role alone: that role there); trainers and administrators
+   * anywhere. */
+  {
+    g_autoptr(KefuStaff) me = kefu_org_get_staff (db, kefu_db_get_actor (db), NULL);
+
+    if (me && g_strcmp0 (me->role, "supervisor") == 0)
+      scope = g_strdup (me->org_unit_id);
+  }
 
   stmt = kefu_db_prepare (db,
                           "WITH RECURSIVE units (id) AS ("
                           "  SELECT id FROM org_unit WHERE id = ?1 AND deleted = 0"
-                          "  UNION ALL SELECT o.id FROM org_unit o JOIN units u ON o.parent_id = u.id WHERE o.deleted = 0)"
+                          "  UNION ALL SELECT o.id FROM org_unit o JOIN units u ON o.parent_id = u.id WHERE o.deleted = 0),"
+                          " scope (id) AS ("
+                          "  SELECT id FROM org_unit WHERE id = ?5 AND deleted = 0"
+                          "  UNION ALL SELECT o.id FROM org_unit o JOIN scope u ON o.parent_id = u.id WHERE o.deleted = 0)"
                           " SELECT s.id, s.role IN ('supervisor','admin'),"
-                          "  EXISTS (SELECT 1 FROM assignment a WHERE a.staff_id = s.id AND a.course_id = ?4 AND a.deleted = 0)"
+                          "  EXISTS (SELECT 1 FROM assignment a WHERE a.staff_id = s.id AND a.course_id = ?4 AND a.deleted = 0),"
+                          "  ?5 IS NULL OR s.org_unit_id IN scope"
                           " FROM staff s WHERE s.deleted = 0 AND s.active = 1"
                           "  AND (?3 IS NULL OR s.id = ?3)"
                           "  AND (?1 IS NULL OR s.org_unit_id IN units)"
@@ -1808,10 +1822,16 @@ kefu_training_assign (KefuDb      *db,
   sqlite3_bind_text (stmt, 2, role, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, staff_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, course_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, scope, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gboolean manager = sqlite3_column_int (stmt, 1) != 0;
 
+      if (sqlite3_column_int (stmt, 3) == 0)
+        {
+          outside++;
+          continue;
+        }
       n_targets++;
       if (sqlite3_column_int (stmt, 2) != 0)
         continue;
@@ -1821,6 +1841,10 @@ kefu_training_assign (KefuDb      *db,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return kefu_db_set_error (db, error);
+  /* A role alone means the role within the supervisor's own units. */
+  if (outside > 0 && (staff_id != NULL || unit_id != NULL))
+    return refuse (error, _("A supervisor assigns training only to the people of their own branch, city or province; "
+                            "nobody was assigned."));
   if (n_targets == 0)
     return invalid (error, _("No active staff member matches; nobody was assigned."));
 

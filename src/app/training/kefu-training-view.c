@@ -1403,6 +1403,8 @@ kefu_training_view_new (KefuDb *db)
 void
 kefu_training_view_reload (KefuTrainingView *self)
 {
+  static const char *builder_actions[] = { "training.new-course", "training.new-contest", "training.edit",
+                                           "training.publish", "training.delete", "training.preview" };
   gboolean build, report;
 
   g_return_if_fail (KEFU_IS_TRAINING_VIEW (self));
@@ -1412,8 +1414,9 @@ kefu_training_view_reload (KefuTrainingView *self)
   /* Agents see their own training and the contests, not the builder. */
   gtk_stack_page_set_visible (self->courses_page, build);
   gtk_stack_page_set_visible (self->completion_page, report);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.new-course", build);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.new-contest", build);
+  for (guint i = 0; i < G_N_ELEMENTS (builder_actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), builder_actions[i], build);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.assign", report);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.export", report);
   if (!build && !report)
     gtk_stack_set_visible_child_name (self->sections, "mine");
