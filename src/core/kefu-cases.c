@@ -194,19 +194,6 @@ set_stripped (char       **field,
 }
 
 static gboolean
-step_done (KefuDb        *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
-  return TRUE;
-}
-
-static gboolean
 invalid (GError     **error,
          const char  *message)
 {
@@ -638,7 +625,7 @@ fts_write (KefuDb          *db,
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, rowid);
       sqlite3_bind_text (stmt, 2, tokens, -1, SQLITE_TRANSIENT);
-      if (!step_done (db, stmt, error))
+      if (!kefu_db_step_done (db, stmt, error))
         return FALSE;
     }
   if (c != NULL)
@@ -650,7 +637,7 @@ fts_write (KefuDb          *db,
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, rowid);
       sqlite3_bind_text (stmt, 2, tokens, -1, SQLITE_TRANSIENT);
-      if (!step_done (db, stmt, error))
+      if (!kefu_db_step_done (db, stmt, error))
         return FALSE;
     }
   return TRUE;
@@ -786,7 +773,7 @@ _kefu_cases_write (KefuDb          *db,
   sqlite3_bind_int64 (stmt, idx++, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, idx++, old->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, idx++, old->version);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     return FALSE;
   if (sqlite3_changes (kefu_db_get_handle (db)) != 1)
     {
@@ -993,7 +980,7 @@ _kefu_cases_insert_event (KefuDb      *db,
   sqlite3_bind_text (stmt, 10, old_value, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 11, new_value, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 12, body, -1, SQLITE_STATIC);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     return FALSE;
   return !record || kefu_db_record_change (db, cs, error);
 }
@@ -1147,7 +1134,7 @@ _kefu_cases_customer_activity (KefuDb      *db,
   sqlite3_bind_int64 (stmt, 7, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 8, c->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 9, old->version);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     return FALSE;
   if (sqlite3_changes (kefu_db_get_handle (db)) != 1)
     {

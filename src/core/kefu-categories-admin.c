@@ -16,19 +16,6 @@
 /* --- helpers --------------------------------------------------------- */
 
 static gboolean
-step_done (KefuDb        *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
-  return TRUE;
-}
-
-static gboolean
 check_scope (const char  *scope,
              GError     **error)
 {
@@ -229,7 +216,7 @@ write_position (KefuDb             *db,
   sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, e->id, -1, SQLITE_STATIC);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     return FALSE;
   e->position = position;
   e->version++;
@@ -323,7 +310,7 @@ set_deleted (KefuDb      *db,
   sqlite3_bind_text (stmt, 4, kefu_db_get_actor (db), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 6, id, -1, SQLITE_STATIC);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;
   return kefu_db_commit (db, error);
 
@@ -465,7 +452,7 @@ kefu_categories_add (KefuDb      *db,
   sqlite3_bind_text (stmt, 6, code, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, clean, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 8, position);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;
   if (!kefu_db_commit (db, error))
     return NULL;
@@ -528,7 +515,7 @@ kefu_categories_rename (KefuDb      *db,
   sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, id, -1, SQLITE_STATIC);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;
   return kefu_db_commit (db, error);
 

@@ -14,19 +14,6 @@
 
 /* --- helpers --------------------------------------------------------- */
 
-static gboolean
-step_done (KefuDb        *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
-  return TRUE;
-}
-
 /* @field is a column of @entity, which is a synced table. */
 static gboolean
 is_column (KefuDb     *db,
@@ -133,7 +120,7 @@ write_field (KefuDb      *db,
   sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, row_id, -1, SQLITE_STATIC);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     return FALSE;
   if (!kefu_change_set_is_empty (cs) && !kefu_db_record_change (db, cs, error))
     return FALSE;
@@ -367,7 +354,7 @@ kefu_conflicts_resolve (KefuDb      *db,
   sqlite3_bind_text (stmt, 5, kefu_db_get_actor (db), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 6, now);
   sqlite3_bind_text (stmt, 7, id, -1, SQLITE_STATIC);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;
   return kefu_db_commit (db, error);
 

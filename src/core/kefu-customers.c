@@ -62,19 +62,6 @@ blank_to_null (const char *s)
   return is_blank (s) ? NULL : s;
 }
 
-static gboolean
-step_done (KefuDb        *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
-  return TRUE;
-}
-
 /* Addresses compare without spaces and punctuation, case-folded. */
 static char *
 normalize_address (const char *text)
@@ -151,7 +138,7 @@ fts_write (KefuDb             *db,
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, rowid);
       sqlite3_bind_text (stmt, 2, old_tokens, -1, SQLITE_TRANSIENT);
-      if (!step_done (db, stmt, error))
+      if (!kefu_db_step_done (db, stmt, error))
         return FALSE;
     }
 
@@ -164,7 +151,7 @@ fts_write (KefuDb             *db,
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, rowid);
       sqlite3_bind_text (stmt, 2, tokens, -1, SQLITE_TRANSIENT);
-      if (!step_done (db, stmt, error))
+      if (!kefu_db_step_done (db, stmt, error))
         return FALSE;
     }
   return TRUE;
@@ -356,7 +343,7 @@ insert_contact (KefuDb        *db,
   sqlite3_bind_text (stmt, 8, contact->value, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 9, normalized, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 10, position);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     return FALSE;
   return bulk ? kefu_db_record_outbox (db, cs, error) : kefu_db_record_change (db, cs, error);
 }
@@ -387,7 +374,7 @@ update_contact (KefuDb             *db,
       sqlite3_bind_text (stmt, 2, kefu_db_get_actor (db), -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 3, g_get_real_time () / 1000);
       sqlite3_bind_text (stmt, 4, old->id, -1, SQLITE_STATIC);
-      return step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
+      return kefu_db_step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
     }
 
   cs = kefu_change_set_new ("customer_contact", old->id, KEFU_CHANGE_UPDATE, 0);
@@ -413,7 +400,7 @@ update_contact (KefuDb             *db,
   sqlite3_bind_text (stmt, 7, kefu_db_get_actor (db), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 8, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 9, old->id, -1, SQLITE_STATIC);
-  return step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
+  return kefu_db_step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
 }
 
 static void
@@ -590,7 +577,7 @@ flush_fts (KefuDb     *db,
 
       sqlite3_bind_int64 (stmt, 1, p->rowid);
       sqlite3_bind_text (stmt, 2, p->tokens, -1, SQLITE_STATIC);
-      ok = step_done (db, stmt, error);
+      ok = kefu_db_step_done (db, stmt, error);
     }
   g_array_set_size (run->pending_fts, 0);
   return ok;
@@ -1413,7 +1400,7 @@ update_customer_row (KefuDb              *db,
   sqlite3_bind_int64 (stmt, 19, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 20, old->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 21, old->version);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     return FALSE;
   if (sqlite3_changes (kefu_db_get_handle (db)) != 1)
     {
@@ -1550,7 +1537,7 @@ set_deleted (KefuDb      *db,
   sqlite3_bind_text (stmt, 4, kefu_db_get_actor (db), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 6, id, -1, SQLITE_STATIC);
-  return step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
+  return kefu_db_step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
 }
 
 /* Deleting keeps the row as a tombstone: restore brings it back whole. */
@@ -1621,7 +1608,7 @@ kefu_customers_add_note (KefuDb      *db,
   sqlite3_bind_int64 (stmt, 4, now);
   sqlite3_bind_text (stmt, 5, customer_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, text, -1, SQLITE_STATIC);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;
   return kefu_db_commit (db, error);
 
@@ -1764,7 +1751,7 @@ kefu_customers_reassign (KefuDb      *db,
       sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
       sqlite3_bind_text (stmt, 5, id, -1, SQLITE_STATIC);
-      if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+      if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
         goto fail;
     }
 
@@ -1841,7 +1828,7 @@ move_rows (KefuDb      *db,
       sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
       sqlite3_bind_text (stmt, 5, g_ptr_array_index (ids, i), -1, SQLITE_STATIC);
-      if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+      if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
         return FALSE;
     }
   return TRUE;
@@ -2529,7 +2516,7 @@ _kefu_customers_fix_derived (KefuDb      *db,
         return FALSE;
       sqlite3_bind_blob (stmt, 1, data, (int) len, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, row_id, -1, SQLITE_STATIC);
-      return step_done (db, stmt, error);
+      return kefu_db_step_done (db, stmt, error);
     }
   if (g_strcmp0 (entity, "customer_contact") == 0)
     {
@@ -2555,7 +2542,7 @@ _kefu_customers_fix_derived (KefuDb      *db,
         return FALSE;
       sqlite3_bind_text (stmt, 1, normalized, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, row_id, -1, SQLITE_STATIC);
-      return step_done (db, stmt, error);
+      return kefu_db_step_done (db, stmt, error);
     }
   return TRUE;
 }

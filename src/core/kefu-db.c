@@ -889,6 +889,23 @@ kefu_row_dup_text (sqlite3_stmt *stmt)
   return kefu_stmt_dup (stmt, 0);
 }
 
+gboolean
+kefu_db_step_done (KefuDb         *self,
+                   sqlite3_stmt   *stmt,
+                   GError        **error)
+{
+  int rc;
+
+  g_return_val_if_fail (KEFU_IS_DB (self), FALSE);
+  g_return_val_if_fail (stmt != NULL, FALSE);
+
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return kefu_db_set_error (self, error);
+  return TRUE;
+}
+
 static gboolean
 insert_audit (KefuDb      *self,
               gint64       now,

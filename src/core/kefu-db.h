@@ -131,6 +131,12 @@ GPtrArray   *kefu_db_read_all            (KefuDb        *self,
                                           GError       **error);
 /* A KefuRowReader: the first column as a new string. */
 gpointer     kefu_row_dup_text           (sqlite3_stmt  *stmt);
+/* Writing rows: kefu_db_step_done() steps a prepared and bound statement
+ * that returns no rows once and resets it; it sets @error unless the
+ * step ends with SQLITE_DONE. */
+gboolean     kefu_db_step_done           (KefuDb        *self,
+                                          sqlite3_stmt  *stmt,
+                                          GError       **error);
 
 /* Small helpers for column reads. */
 const char  *kefu_stmt_text              (sqlite3_stmt *stmt,

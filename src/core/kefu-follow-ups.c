@@ -13,19 +13,6 @@
 #define MAX_COMMENT_CHARS 2000
 
 static gboolean
-step_done (KefuDb        *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
-  return TRUE;
-}
-
-static gboolean
 invalid (GError     **error,
          const char  *message)
 {
@@ -99,7 +86,7 @@ _kefu_follow_ups_create (KefuDb      *db,
   sqlite3_bind_text (stmt, 7, kind, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 8, assignee_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 9, due_at);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     return FALSE;
   return _kefu_cases_add_event (db, c, "follow_up", "follow_up", NULL,
                                 g_str_equal (kind, "recovery") ? "recovery" : "created", NULL, error);
@@ -134,7 +121,7 @@ set_follow_up_status (KefuDb      *db,
   sqlite3_bind_int64 (stmt, 6, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 7, id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 8, version);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     return FALSE;
   if (sqlite3_changes (kefu_db_get_handle (db)) != 1)
     {
@@ -344,7 +331,7 @@ insert_answer (KefuDb        *db,
   sqlite3_bind_int (stmt, 8, d->nps);
   sqlite3_bind_text (stmt, 9, d->comment, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 10, now);
-  return step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
+  return kefu_db_step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
 }
 
 static gboolean

@@ -59,19 +59,6 @@ denied (GError     **error,
   return FALSE;
 }
 
-static gboolean
-step_done (KefuDb        *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
-  return TRUE;
-}
-
 static gint64
 now_ms (KefuDb *db)
 {
@@ -619,7 +606,7 @@ _kefu_kb_index (KefuDb               *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, rowid);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     return FALSE;
   stmt = kefu_db_prepare (db, "INSERT INTO kb_article_fts (rowid, title, tags, body) VALUES (?, ?, ?, ?)", error);
   if (stmt == NULL)
@@ -628,7 +615,7 @@ _kefu_kb_index (KefuDb               *db,
   sqlite3_bind_text (stmt, 2, t_title, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, t_tags, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, t_body, -1, SQLITE_STATIC);
-  return step_done (db, stmt, error);
+  return kefu_db_step_done (db, stmt, error);
 }
 
 gboolean
@@ -670,7 +657,7 @@ kefu_kb_reindex_article (KefuDb      *db,
       if (rc)
         {
           sqlite3_bind_int64 (stmt, 1, rowid);
-          rc = step_done (db, stmt, error);
+          rc = kefu_db_step_done (db, stmt, error);
         }
     }
   g_free (a.title);
@@ -726,7 +713,7 @@ insert_version (KefuDb               *db,
   sqlite3_bind_text (stmt, 12, kefu_db_get_actor (db), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 13, note, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 14, at);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     return FALSE;
   return !record || kefu_db_record_change (db, cs, error);
 }
@@ -779,7 +766,7 @@ _kefu_kb_insert (KefuDb         *db,
     sqlite3_bind_int64 (stmt, 13, a->published_at);
   else
     sqlite3_bind_null (stmt, 13);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     return FALSE;
   a->rowid = sqlite3_last_insert_rowid (kefu_db_get_handle (db));
   a->version = 1;
@@ -880,7 +867,7 @@ write_article (KefuDb               *db,
   sqlite3_bind_int64 (stmt, idx++, at);
   sqlite3_bind_text (stmt, idx++, old->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, idx++, old->version);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     return FALSE;
   if (sqlite3_changes (kefu_db_get_handle (db)) != 1)
     {
@@ -1974,7 +1961,7 @@ kefu_kb_link_case (KefuDb      *db,
   sqlite3_bind_text (stmt, 6, case_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, kefu_db_get_actor (db), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 8, at);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;
   return kefu_db_commit (db, error);
 
@@ -2391,7 +2378,7 @@ kefu_kb_add_image (KefuDb      *db,
   sqlite3_bind_int64 (stmt, 8, file->size);
   sqlite3_bind_text (stmt, 9, article_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 10, at);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;
   if (!kefu_db_commit (db, error))
     return NULL;

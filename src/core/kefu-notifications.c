@@ -7,19 +7,6 @@
 #include "kefu-notifications.h"
 #include "kefu-uuid.h"
 
-static gboolean
-step_done (KefuDb        *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
-  return TRUE;
-}
-
 gboolean
 _kefu_notify (KefuDb      *db,
               const char  *staff_id,
@@ -54,7 +41,7 @@ _kefu_notify (KefuDb      *db,
   sqlite3_bind_text (stmt, 7, kind, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 8, text, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 9, at);
-  return step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
+  return kefu_db_step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
 }
 
 void
@@ -164,7 +151,7 @@ mark_one (KefuDb      *db,
   sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, id, -1, SQLITE_STATIC);
-  return step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
+  return kefu_db_step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
 }
 
 /* Marking what is already read is not an error: two windows may do it. */

@@ -13,19 +13,6 @@
 /* --- helpers --------------------------------------------------------- */
 
 static gboolean
-step_done (KefuDb        *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
-  return TRUE;
-}
-
-static gboolean
 is_blank (const char *s)
 {
   if (s == NULL)
@@ -519,7 +506,7 @@ kefu_org_create_unit (KefuDb       *db,
   sqlite3_bind_text (stmt, 8, unit->parent_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 9, phone, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 10, address, -1, SQLITE_STATIC);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;
   if (!kefu_db_commit (db, error))
     return FALSE;
@@ -778,7 +765,7 @@ kefu_org_update_unit (KefuDb       *db,
   sqlite3_bind_text (stmt, 3, phone, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, address, -1, SQLITE_STATIC);
   bind_update_tail (stmt, 5, db, cs, unit->id);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;
   if (!kefu_db_commit (db, error))
     return FALSE;
@@ -816,7 +803,7 @@ kefu_org_move_unit (KefuDb      *db,
     goto fail;
   sqlite3_bind_text (stmt, 1, parent_id, -1, SQLITE_STATIC);
   bind_update_tail (stmt, 2, db, cs, id);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;
   return kefu_db_commit (db, error);
 
@@ -865,7 +852,7 @@ write_active (KefuDb      *db,
     return FALSE;
   sqlite3_bind_int (stmt, 1, active ? 1 : 0);
   bind_update_tail (stmt, 2, db, cs, id);
-  return step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
+  return kefu_db_step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
 }
 
 gboolean
@@ -1047,7 +1034,7 @@ kefu_org_create_department (KefuDb          *db,
   sqlite3_bind_text (stmt, 6, name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, dept->kind, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 8, phone, -1, SQLITE_STATIC);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;
   if (!kefu_db_commit (db, error))
     return FALSE;
@@ -1093,7 +1080,7 @@ kefu_org_update_department (KefuDb          *db,
   sqlite3_bind_text (stmt, 2, dept->kind, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, phone, -1, SQLITE_STATIC);
   bind_update_tail (stmt, 4, db, cs, dept->id);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;
   if (!kefu_db_commit (db, error))
     return FALSE;

@@ -430,19 +430,6 @@ kefu_calendar_load_file (KefuCalendar  *cal,
 /* --- the calendar in the database ------------------------------------ */
 
 static gboolean
-step_done (KefuDb        *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
-  return TRUE;
-}
-
-static gboolean
 is_blank (const char *s)
 {
   if (s == NULL)
@@ -591,7 +578,7 @@ upsert_file_day (KefuDb         *db,
       sqlite3_bind_text (stmt, 3, d->day, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 4, kind, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 5, d->name, -1, SQLITE_STATIC);
-      return step_done (db, stmt, error);
+      return kefu_db_step_done (db, stmt, error);
     }
 
   if (old_id != NULL && !old_deleted && g_strcmp0 (old_kind, kind) == 0 && g_strcmp0 (old_name, d->name) == 0)
@@ -654,7 +641,7 @@ seed_shipped_files (KefuDb  *db,
             goto fail;
           sqlite3_bind_text (stmt, 1, KEFU_DEFAULT_CALENDAR_ID, -1, SQLITE_STATIC);
           sqlite3_bind_text (stmt, 2, year_like, -1, SQLITE_STATIC);
-          if (!step_done (db, stmt, error))
+          if (!kefu_db_step_done (db, stmt, error))
             goto fail;
         }
       for (guint j = 0; j < days->len; j++)
@@ -673,7 +660,7 @@ seed_shipped_files (KefuDb  *db,
         sqlite3_bind_text (stmt, 2, KEFU_DEFAULT_CALENDAR_ID, -1, SQLITE_STATIC);
         sqlite3_bind_text (stmt, 3, "{}", -1, SQLITE_STATIC);
         sqlite3_bind_text (stmt, 4, note, -1, SQLITE_STATIC);
-        if (!step_done (db, stmt, error))
+        if (!kefu_db_step_done (db, stmt, error))
           goto fail;
       }
       if (!kefu_db_set_meta (db, key, sum, error))
@@ -927,7 +914,7 @@ kefu_calendar_save_day (KefuDb      *db,
       sqlite3_bind_int64 (stmt, 6, now);
       sqlite3_bind_text (stmt, 7, id, -1, SQLITE_STATIC);
     }
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;
   if (!kefu_db_commit (db, error))
     return FALSE;
@@ -1009,7 +996,7 @@ kefu_calendar_save_hours (KefuDb      *db,
   sqlite3_bind_text (stmt, 5, kefu_db_get_actor (db), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 6, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 7, KEFU_DEFAULT_CALENDAR_ID, -1, SQLITE_STATIC);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;
   if (!kefu_db_commit (db, error))
     return FALSE;
@@ -1403,7 +1390,7 @@ kefu_sla_policy_delete (KefuDb      *db,
   sqlite3_bind_text (stmt, 2, kefu_db_get_actor (db), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 4, id, -1, SQLITE_STATIC);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;
   return kefu_db_commit (db, error);
 

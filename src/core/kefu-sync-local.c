@@ -12,19 +12,6 @@
 
 /* --- helpers --------------------------------------------------------- */
 
-static gboolean
-step_done (KefuDb        *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
-  return TRUE;
-}
-
 static gint64
 query_int (KefuDb     *db,
            const char *sql,
@@ -257,7 +244,7 @@ write_row (KefuDb         *db,
       for (guint i = 0; i < names->len; i++)
         bind_json (stmt, idx++, json_object_get_member (change->fields, names->pdata[i]));
     }
-  return step_done (db, stmt, error);
+  return kefu_db_step_done (db, stmt, error);
 }
 
 
@@ -369,7 +356,7 @@ move_aside (KefuDb         *db,
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_text (stmt, 1, ids->pdata[i], -1, SQLITE_STATIC);
-      if (!step_done (db, stmt, error))
+      if (!kefu_db_step_done (db, stmt, error))
         return FALSE;
     }
   return TRUE;
@@ -491,7 +478,7 @@ apply_one (KefuDb              *db,
   sqlite3_bind_int64 (stmt, 3, change->server_version);
   sqlite3_bind_text (stmt, 4, change->scope, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 5, change->deleted ? 1 : 0);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     return FALSE;
 
   /* Derived columns and search indexes, with the modules' own writers. */
@@ -633,7 +620,7 @@ kefu_sync_local_set (KefuDb      *db,
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   if (value)
     sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
-  return step_done (db, stmt, error);
+  return kefu_db_step_done (db, stmt, error);
 }
 
 gint64
@@ -716,7 +703,7 @@ settle_local_entries (KefuDb                *db,
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, g_get_real_time () / 1000);
       sqlite3_bind_int64 (stmt, 2, g_array_index (local, gint64, i));
-      if (!step_done (db, stmt, error))
+      if (!kefu_db_step_done (db, stmt, error))
         return FALSE;
     }
   return TRUE;
@@ -752,7 +739,7 @@ kefu_sync_local_next_batch (KefuDb                *db,
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, last);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     goto fail;
   {
     int n = sqlite3_changes (kefu_db_get_handle (db));
@@ -834,7 +821,7 @@ kefu_sync_local_ack (KefuDb          *db,
   sqlite3_bind_text (stmt, 2, names[result], -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, message, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, op_id, -1, SQLITE_STATIC);
-  return step_done (db, stmt, error);
+  return kefu_db_step_done (db, stmt, error);
 }
 
 /**
@@ -877,13 +864,13 @@ kefu_sync_local_drop (KefuDb      *db,
   sqlite3_bind_int64 (stmt, 1, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 2, message, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, op_id, -1, SQLITE_STATIC);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     goto fail;
   stmt = kefu_db_prepare (db, "UPDATE outbox SET push_seq = NULL WHERE push_seq > ?", error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, seq);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     goto fail;
   g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, seq - 1);
   if (!kefu_sync_local_set (db, "push_seq", buf, error))
@@ -911,7 +898,7 @@ kefu_sync_local_rewind (KefuDb   *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, push_seq);
-  return step_done (db, stmt, error);
+  return kefu_db_step_done (db, stmt, error);
 }
 
 gint64
@@ -927,7 +914,7 @@ kefu_sync_local_prune (KefuDb   *db,
   if (stmt == NULL)
     return -1;
   sqlite3_bind_int64 (stmt, 1, before_ms);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     return -1;
   return sqlite3_changes (kefu_db_get_handle (db));
 }
@@ -949,7 +936,7 @@ store_cursor (KefuDb      *db,
   sqlite3_bind_text (stmt, 1, scope, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, cursor);
   sqlite3_bind_int64 (stmt, 3, g_get_real_time () / 1000);
-  return step_done (db, stmt, error);
+  return kefu_db_step_done (db, stmt, error);
 }
 
 gboolean
@@ -1170,7 +1157,7 @@ kefu_sync_local_adopt_office (KefuDb      *db,
         goto fail;
       sqlite3_bind_text (stmt, 1, org_unit_id, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, old, -1, SQLITE_STATIC);
-      if (!step_done (db, stmt, error))
+      if (!kefu_db_step_done (db, stmt, error))
         goto fail;
     }
 
@@ -1268,7 +1255,7 @@ kefu_sync_local_register_device (KefuDb      *db,
   sqlite3_bind_text (stmt, 5, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, kefu_db_get_actor (db), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 7, now);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error) ||
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error) ||
       !kefu_sync_local_set (db, "device_row", id, error))
     goto fail;
   return kefu_db_commit (db, error);

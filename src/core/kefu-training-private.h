@@ -13,9 +13,6 @@ GPtrArray        *_kefu_training_collect    (KefuDb               *db,
                                              KefuTrainingRowFunc   from_row,
                                              GDestroyNotify        free_func,
                                              GError              **error);
-gboolean          _kefu_training_step_done  (KefuDb        *db,
-                                             sqlite3_stmt  *stmt,
-                                             GError       **error);
 char             *_kefu_training_actor_role (KefuDb        *db);
 KefuTrainingState _kefu_training_state      (gboolean       done,
                                              gint64         due_at,

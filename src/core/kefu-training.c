@@ -43,20 +43,6 @@ _kefu_training_collect (KefuDb               *db,
   return g_steal_pointer (&list);
 }
 
-gboolean
-_kefu_training_step_done (KefuDb        *db,
-                          sqlite3_stmt  *stmt,
-                          GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
-  return TRUE;
-}
-#define step_done _kefu_training_step_done
-
 static gboolean
 invalid (GError     **error,
          const char  *message)
@@ -572,7 +558,7 @@ insert_course (KefuDb      *db,
       sqlite3_bind_int64 (stmt, 12, c->opens_at);
       sqlite3_bind_int64 (stmt, 13, c->closes_at);
     }
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     return FALSE;
   kefu_set_str (&c->id, id);
   kefu_set_str (&c->status, "draft");
@@ -652,7 +638,7 @@ write_lesson (KefuDb      *db,
     sqlite3_bind_text (stmt, 9, l->course_id, -1, SQLITE_STATIC);
   else
     sqlite3_bind_int64 (stmt, 9, l->version);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     return FALSE;
   if (!insert && sqlite3_changes (kefu_db_get_handle (db)) != 1)
     {
@@ -716,7 +702,7 @@ write_question (KefuDb        *db,
     sqlite3_bind_text (stmt, 11, q->course_id, -1, SQLITE_STATIC);
   else
     sqlite3_bind_int64 (stmt, 11, q->version);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     return FALSE;
   if (!insert && sqlite3_changes (kefu_db_get_handle (db)) != 1)
     {
@@ -865,7 +851,7 @@ kefu_training_update_course (KefuDb      *db,
   sqlite3_bind_int64 (stmt, 11, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 12, c->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 13, c->version);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error) || !kefu_db_commit (db, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error) || !kefu_db_commit (db, error))
     goto fail;
   c->version++;
   return TRUE;
@@ -891,7 +877,7 @@ set_course_field (KefuDb      *db,
   sqlite3_bind_int64 (stmt, 3, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 4, c->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, c->version);
-  if (!step_done (db, stmt, error))
+  if (!kefu_db_step_done (db, stmt, error))
     return FALSE;
   if (sqlite3_changes (kefu_db_get_handle (db)) != 1)
     {
@@ -970,7 +956,7 @@ tombstone (KefuDb      *db,
   sqlite3_bind_int64 (stmt, 3, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 4, id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, version);
-  return step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
+  return kefu_db_step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
 }
 
 /* The ids of the live rows of @table whose @column is @value. */
@@ -1649,7 +1635,7 @@ kefu_training_submit (KefuDb      *db,
   sqlite3_bind_int (stmt, 11, at->score);
   sqlite3_bind_int (stmt, 12, at->passed);
   sqlite3_bind_text (stmt, 13, json, -1, SQLITE_STATIC);
-  if (!step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error) || !kefu_db_commit (db, error))
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error) || !kefu_db_commit (db, error))
     goto fail;
   return g_steal_pointer (&at);
 
@@ -1739,7 +1725,7 @@ insert_assignment (KefuDb      *db,
   sqlite3_bind_text (stmt, 10, kefu_db_get_actor (db), -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 11, managers_first);
   sqlite3_bind_int64 (stmt, 12, now);
-  return step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
+  return kefu_db_step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
 }
 
 /**
