@@ -93,16 +93,9 @@ collect_rows (KefuDb          *db,
               GError         **error)
 {
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func (free_func);
-  int rc;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ret, from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
 }
 
