@@ -30,16 +30,9 @@ _kefu_training_collect (KefuDb               *db,
                         GError              **error)
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (free_func);
-  int rc;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list, from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, from_row, list, error))
+    return NULL;
   return g_steal_pointer (&list);
 }
 
@@ -968,22 +961,8 @@ ids_where (KefuDb      *db,
            GError     **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT id FROM %s WHERE %s = ? AND deleted = 0", table, column);
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = kefu_db_prepare (db, sql, error);
-  int rc;
 
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, value, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ids, kefu_stmt_dup (stmt, 0));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
-  return g_steal_pointer (&ids);
+  return kefu_db_read_all (db, sql, value, kefu_row_dup_text, g_free, error);
 }
 
 /* A course goes with its lessons, questions and open assignments;
