@@ -1198,7 +1198,6 @@ kefu_kb_list_versions (KefuDb      *db,
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_kb_version_free);
   g_autoptr(KefuKbArticle) a = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
@@ -1211,14 +1210,8 @@ kefu_kb_list_versions (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, article_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ret, version_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, (KefuRowReader) version_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
 }
 
@@ -1975,26 +1968,10 @@ kefu_kb_case_links (KefuDb      *db,
                     const char  *case_id,
                     GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt;
-  int rc;
-
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
-  stmt = kefu_db_prepare (db, "SELECT article_id FROM kb_case_link WHERE case_id = ? AND deleted = 0"
-                              " ORDER BY linked_at", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, case_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ret, kefu_stmt_dup (stmt, 0));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
-  return g_steal_pointer (&ret);
+  return kefu_db_read_all (db, "SELECT article_id FROM kb_case_link WHERE case_id = ? AND deleted = 0"
+                               " ORDER BY linked_at", case_id, kefu_row_dup_text, g_free, error);
 }
 
 gboolean
@@ -2242,14 +2219,8 @@ kefu_kb_unanswered (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, since);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (subjects, kefu_stmt_dup (stmt, 0));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, kefu_row_dup_text, subjects, error))
+    return NULL;
   wc.counts = bigrams;
   for (guint i = 0; i < subjects->len; i++)
     {
