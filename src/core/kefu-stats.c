@@ -339,31 +339,15 @@ kefu_stats_scope_branches (KefuDb      *db,
                            const char  *unit_id,
                            GError     **error)
 {
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt;
-  int rc;
-
   if (unit_id == NULL)
-    stmt = kefu_db_prepare (db, "SELECT id FROM org_unit WHERE deleted = 0 AND level = 'branch' ORDER BY code", error);
-  else
-    stmt = kefu_db_prepare (db,
-                            "WITH RECURSIVE t (id, level, code) AS ("
-                            "  SELECT id, level, code FROM org_unit WHERE id = ?1 AND deleted = 0"
-                            "  UNION SELECT o.id, o.level, o.code FROM org_unit o JOIN t ON o.parent_id = t.id WHERE o.deleted = 0)"
-                            " SELECT id FROM t WHERE level = 'branch' ORDER BY code", error);
-  if (stmt == NULL)
-    return NULL;
-  if (unit_id)
-    sqlite3_bind_text (stmt, 1, unit_id, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ids, kefu_stmt_dup (stmt, 0));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
-  return g_steal_pointer (&ids);
+    return kefu_db_read_all (db, "SELECT id FROM org_unit WHERE deleted = 0 AND level = 'branch' ORDER BY code",
+                             NULL, kefu_row_dup_text, g_free, error);
+  return kefu_db_read_all (db,
+                           "WITH RECURSIVE t (id, level, code) AS ("
+                           "  SELECT id, level, code FROM org_unit WHERE id = ?1 AND deleted = 0"
+                           "  UNION SELECT o.id, o.level, o.code FROM org_unit o JOIN t ON o.parent_id = t.id WHERE o.deleted = 0)"
+                           " SELECT id FROM t WHERE level = 'branch' ORDER BY code",
+                           unit_id, kefu_row_dup_text, g_free, error);
 }
 
 GPtrArray *
