@@ -261,7 +261,6 @@ reindex_cases_of (KefuDb      *db,
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   if (g_strcmp0 (old_name, new_name) == 0)
     return TRUE;
@@ -269,11 +268,8 @@ reindex_cases_of (KefuDb      *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ids, kefu_stmt_dup (stmt, 0));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
+  if (!kefu_db_read_rows (db, stmt, kefu_row_dup_text, ids, error))
+    return FALSE;
   for (guint i = 0; i < ids->len; i++)
     {
       g_autoptr(KefuCase) fresh = _kefu_cases_load_any (db, ids->pdata[i]);
@@ -308,7 +304,6 @@ move_aside (KefuDb         *db,
   const char *last = NULL;
   sqlite3_stmt *stmt;
   guint n = 0;
-  int rc;
 
   if (list == NULL || change->fields == NULL)
     return FALSE;
@@ -340,11 +335,8 @@ move_aside (KefuDb         *db,
       bind_json (stmt, (int) n++, json_object_get_member (change->fields, dot ? dot + 1 : cols[i]));
     }
   sqlite3_bind_text (stmt, (int) n, change->row_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ids, kefu_stmt_dup (stmt, 0));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE || ids->len == 0)
-    return rc == SQLITE_DONE ? FALSE : kefu_db_set_error (db, error);
+  if (!kefu_db_read_rows (db, stmt, kefu_row_dup_text, ids, error) || ids->len == 0)
+    return FALSE;
 
   update = g_strdup_printf ("UPDATE %s SET %s = %s || '~' || substr (id, -6) WHERE id = ?",
                             change->entity, last, last);
@@ -1068,11 +1060,8 @@ kefu_sync_local_verify (KefuDb                *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, scope, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (entities, kefu_stmt_dup (stmt, 0));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
+  if (!kefu_db_read_rows (db, stmt, kefu_row_dup_text, entities, error))
+    return FALSE;
 
   for (guint i = 0; i < entities->len; i++)
     {
