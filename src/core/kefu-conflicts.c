@@ -233,6 +233,22 @@ kefu_conflict_value_label (KefuDb     *db,
   return g_steal_pointer (&text);
 }
 
+static gpointer
+conflict_from_row (sqlite3_stmt *stmt)
+{
+  KefuConflict *c = g_new0 (KefuConflict, 1);
+
+  c->id = kefu_stmt_dup (stmt, 0);
+  c->entity = kefu_stmt_dup (stmt, 1);
+  c->row_id = kefu_stmt_dup (stmt, 2);
+  c->label = kefu_stmt_dup (stmt, 3);
+  c->field = kefu_stmt_dup (stmt, 4);
+  c->server_value = kefu_stmt_dup (stmt, 5);
+  c->client_value = kefu_stmt_dup (stmt, 6);
+  c->created_at = sqlite3_column_int64 (stmt, 7);
+  return c;
+}
+
 GPtrArray *
 kefu_conflicts_list_open (KefuDb  *db,
                           guint    limit,
@@ -240,7 +256,6 @@ kefu_conflicts_list_open (KefuDb  *db,
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_conflict_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
@@ -255,26 +270,8 @@ kefu_conflicts_list_open (KefuDb  *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, (int) MIN (limit, G_MAXINT));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuConflict *c = g_new0 (KefuConflict, 1);
-
-      c->id = kefu_stmt_dup (stmt, 0);
-      c->entity = kefu_stmt_dup (stmt, 1);
-      c->row_id = kefu_stmt_dup (stmt, 2);
-      c->label = kefu_stmt_dup (stmt, 3);
-      c->field = kefu_stmt_dup (stmt, 4);
-      c->server_value = kefu_stmt_dup (stmt, 5);
-      c->client_value = kefu_stmt_dup (stmt, 6);
-      c->created_at = sqlite3_column_int64 (stmt, 7);
-      g_ptr_array_add (list, c);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, conflict_from_row, list, error))
+    return NULL;
   return g_steal_pointer (&list);
 }
 
