@@ -614,6 +614,19 @@ fill_breaches (KefuDb        *db,
   return TRUE;
 }
 
+static gpointer
+claim_from_row (sqlite3_stmt *stmt)
+{
+  KefuReportClaim *c = g_new0 (KefuReportClaim, 1);
+
+  c->rowid = sqlite3_column_int64 (stmt, 0);
+  c->number = kefu_stmt_dup (stmt, 1);
+  c->subject = kefu_stmt_dup (stmt, 2);
+  c->payment_date = kefu_stmt_dup (stmt, 3);
+  c->amount_cents = sqlite3_column_int64 (stmt, 4);
+  return c;
+}
+
 /* Claims paid in the month: claims received in the half year before its
  * end (the kind is in the branch index), paid in the month. */
 static gboolean
@@ -631,7 +644,6 @@ fill_claims (KefuDb      *db,
                                         " AND k.payment_date >= ?2 AND k.payment_date < ?3 AND k.approval_status = 'approved'"
                                         " AND k.branch_id IN (SELECT value FROM json_each (?1))"
                                         " ORDER BY k.payment_date, k.number", error);
-  int rc;
 
   report->claims_paid = g_ptr_array_new_with_free_func (claim_free);
   if (stmt == NULL)
@@ -641,21 +653,7 @@ fill_claims (KefuDb      *db,
   sqlite3_bind_text (stmt, 3, after, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, report->stats->to - G_GINT64_CONSTANT (183) * 86400000);
   sqlite3_bind_int64 (stmt, 5, report->stats->to);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuReportClaim *c = g_new0 (KefuReportClaim, 1);
-
-      c->rowid = sqlite3_column_int64 (stmt, 0);
-      c->number = kefu_stmt_dup (stmt, 1);
-      c->subject = kefu_stmt_dup (stmt, 2);
-      c->payment_date = kefu_stmt_dup (stmt, 3);
-      c->amount_cents = sqlite3_column_int64 (stmt, 4);
-      g_ptr_array_add (report->claims_paid, c);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
-  return TRUE;
+  return kefu_db_read_rows (db, stmt, claim_from_row, report->claims_paid, error);
 }
 
 KefuReport *
