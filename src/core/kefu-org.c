@@ -1289,6 +1289,24 @@ kefu_org_list_unit_staff (KefuDb      *db,
 
 /* --- the directory ---------------------------------------------------- */
 
+static gpointer
+directory_entry_from_row (sqlite3_stmt *stmt)
+{
+  KefuDirectoryEntry *e = g_new0 (KefuDirectoryEntry, 1);
+
+  e->kind = sqlite3_column_int (stmt, 0);
+  e->id = kefu_stmt_dup (stmt, 1);
+  e->name = kefu_stmt_dup (stmt, 2);
+  e->phone = kefu_stmt_dup (stmt, 3);
+  e->unit_name = kefu_stmt_dup (stmt, 4);
+  e->department_name = kefu_stmt_dup (stmt, 5);
+  e->delivery_area = kefu_stmt_dup (stmt, 6);
+  e->role = kefu_stmt_dup (stmt, 7);
+  e->is_courier = sqlite3_column_int (stmt, 8);
+  e->unit_id = kefu_stmt_dup (stmt, 9);
+  return e;
+}
+
 /**
  * kefu_org_directory_search:
  *
@@ -1309,7 +1327,6 @@ kefu_org_directory_search (KefuDb      *db,
   g_autofree char *lower = term ? g_utf8_strdown (term, -1) : NULL;
   g_autofree char *digits = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   if (term != NULL && kefu_text_looks_like_phone (term))
     digits = kefu_phone_normalize (term);
@@ -1338,28 +1355,8 @@ kefu_org_directory_search (KefuDb      *db,
   sqlite3_bind_text (stmt, 1, lower, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, digits, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, limit > 0 ? limit : G_MAXINT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuDirectoryEntry *e = g_new0 (KefuDirectoryEntry, 1);
-
-      e->kind = sqlite3_column_int (stmt, 0);
-      e->id = kefu_stmt_dup (stmt, 1);
-      e->name = kefu_stmt_dup (stmt, 2);
-      e->phone = kefu_stmt_dup (stmt, 3);
-      e->unit_name = kefu_stmt_dup (stmt, 4);
-      e->department_name = kefu_stmt_dup (stmt, 5);
-      e->delivery_area = kefu_stmt_dup (stmt, 6);
-      e->role = kefu_stmt_dup (stmt, 7);
-      e->is_courier = sqlite3_column_int (stmt, 8);
-      e->unit_id = kefu_stmt_dup (stmt, 9);
-      g_ptr_array_add (ret, e);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, directory_entry_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
 }
 
