@@ -1826,6 +1826,22 @@ _kefu_kb_suggest_match (KefuDb     *db,
   return g_string_free (g_steal_pointer (&match), FALSE);
 }
 
+static gpointer
+suggestion_from_row (sqlite3_stmt *stmt)
+{
+  KefuKbHit *h = g_new0 (KefuKbHit, 1);
+
+  /* Suggestions show titles only: no snippet work per keystroke. */
+  h->id = kefu_stmt_dup (stmt, 0);
+  h->title = kefu_stmt_dup (stmt, 1);
+  h->category_name = category_label_at (stmt, 3);
+  h->tags = kefu_stmt_dup (stmt, 6);
+  h->status = kefu_stmt_dup (stmt, 7);
+  h->updated_at = sqlite3_column_int64 (stmt, 8);
+  h->rank = sqlite3_column_double (stmt, 9);
+  return h;
+}
+
 GPtrArray *
 kefu_kb_suggest (KefuDb      *db,
                  const char  *text,
@@ -1836,7 +1852,6 @@ kefu_kb_suggest (KefuDb      *db,
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_kb_hit_free);
   g_autofree char *match = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
@@ -1860,26 +1875,8 @@ kefu_kb_suggest (KefuDb      *db,
   bind_named (stmt, ":match", match);
   bind_named (stmt, ":kind", case_kind);
   sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":limit"), (int) limit);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuKbHit *h = g_new0 (KefuKbHit, 1);
-
-      /* Suggestions show titles only: no snippet work per keystroke. */
-      h->id = kefu_stmt_dup (stmt, 0);
-      h->title = kefu_stmt_dup (stmt, 1);
-      h->category_name = category_label_at (stmt, 3);
-      h->tags = kefu_stmt_dup (stmt, 6);
-      h->status = kefu_stmt_dup (stmt, 7);
-      h->updated_at = sqlite3_column_int64 (stmt, 8);
-      h->rank = sqlite3_column_double (stmt, 9);
-      g_ptr_array_add (ret, h);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, suggestion_from_row, ret, error))
+    return NULL;
   return g_steal_pointer (&ret);
 }
 
@@ -2154,6 +2151,22 @@ count_phrases_cb (const gunichar *run,
     }
 }
 
+static gpointer
+category_gap_from_row (sqlite3_stmt *stmt)
+{
+  KefuKbGap *g = g_new0 (KefuKbGap, 1);
+  KefuCategory cat = { 0 };
+
+  cat.name = (char *) kefu_stmt_text (stmt, 1);
+  cat.code = (char *) kefu_stmt_text (stmt, 2);
+  cat.scope = (char *) kefu_stmt_text (stmt, 3);
+  g->kind = g_strdup ("category");
+  g->key = kefu_stmt_dup (stmt, 0);
+  g->label = g_strdup (kefu_category_label (&cat));
+  g->n_cases = (guint) sqlite3_column_int (stmt, 4);
+  return g;
+}
+
 GPtrArray *
 kefu_kb_unanswered (KefuDb      *db,
                     guint        days,
@@ -2171,7 +2184,6 @@ kefu_kb_unanswered (KefuDb      *db,
   gint64 since = now_ms (db) - (gint64) days * 24 * 3600 * 1000;
   sqlite3_stmt *stmt;
   guint n_words = 0;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
@@ -2188,26 +2200,8 @@ kefu_kb_unanswered (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, since);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuKbGap *g = g_new0 (KefuKbGap, 1);
-      KefuCategory cat = { 0 };
-
-      cat.name = (char *) kefu_stmt_text (stmt, 1);
-      cat.code = (char *) kefu_stmt_text (stmt, 2);
-      cat.scope = (char *) kefu_stmt_text (stmt, 3);
-      g->kind = g_strdup ("category");
-      g->key = kefu_stmt_dup (stmt, 0);
-      g->label = g_strdup (kefu_category_label (&cat));
-      g->n_cases = (guint) sqlite3_column_int (stmt, 4);
-      g_ptr_array_add (ret, g);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, category_gap_from_row, ret, error))
+    return NULL;
 
   /* Frequent words of the subjects of recent cases that no article
    * answered, counted once per case: the newest 5,000. Bigrams first,
