@@ -350,6 +350,19 @@ kefu_stats_scope_branches (KefuDb      *db,
                            unit_id, kefu_row_dup_text, g_free, error);
 }
 
+static gpointer
+scope_unit_from_row (sqlite3_stmt *stmt)
+{
+  KefuOrgUnit *u = g_new0 (KefuOrgUnit, 1);
+
+  u->id = kefu_stmt_dup (stmt, 0);
+  u->code = kefu_stmt_dup (stmt, 1);
+  u->name = kefu_stmt_dup (stmt, 2);
+  u->level = kefu_stmt_dup (stmt, 3);
+  u->parent_id = kefu_stmt_dup (stmt, 4);
+  return u;
+}
+
 GPtrArray *
 kefu_stats_list_scopes (KefuDb      *db,
                         const char  *staff_id,
@@ -359,7 +372,6 @@ kefu_stats_list_scopes (KefuDb      *db,
   g_autoptr(KefuStaff) staff = kefu_org_get_staff (db, staff_id, error);
   gboolean all;
   sqlite3_stmt *stmt;
-  int rc;
 
   if (staff == NULL)
     return NULL;
@@ -376,23 +388,8 @@ kefu_stats_list_scopes (KefuDb      *db,
     return NULL;
   sqlite3_bind_text (stmt, 1, staff->org_unit_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 2, all);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KefuOrgUnit *u = g_new0 (KefuOrgUnit, 1);
-
-      u->id = kefu_stmt_dup (stmt, 0);
-      u->code = kefu_stmt_dup (stmt, 1);
-      u->name = kefu_stmt_dup (stmt, 2);
-      u->level = kefu_stmt_dup (stmt, 3);
-      u->parent_id = kefu_stmt_dup (stmt, 4);
-      g_ptr_array_add (units, u);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      return NULL;
-    }
+  if (!kefu_db_read_rows (db, stmt, scope_unit_from_row, units, error))
+    return NULL;
   return g_steal_pointer (&units);
 }
 
