@@ -8,9 +8,9 @@
  *
  * A new database gets the sample organisation (60 branches in 8
  * provinces, kefu_sample_generate()), N-CUSTOMERS customers and N-CASES
- * sample cases (kefu_sample_generate_cases(), two years up to now). Not
- * part of the test suites: timings are measured here, never asserted in
- * tests. See docs/benchmarks.md. */
+ * sample cases spread over all branches (kefu_sample_generate_cases_spread(),
+ * two years up to now). Not part of the test suites: timings are measured
+ * here, never asserted in tests. See docs/benchmarks.md. */
 #include "config.h"
 
 #include <cairo-pdf.h>
@@ -256,7 +256,7 @@ main (int    argc,
         g_error ("%s", error->message);
       fprintf (stderr, "\ncases:\n");
       start = now_ms ();
-      if (!kefu_sample_generate_cases (db, 20260101, n_cases, progress_cb, &start, &error))
+      if (!kefu_sample_generate_cases_spread (db, 20260101, n_cases, progress_cb, &start, &error))
         g_error ("%s", error->message);
       fprintf (stderr, "\n");
       kefu_db_exec (db, "ANALYZE", NULL);

@@ -5,6 +5,7 @@
 
 #include "kefu-case-list.h"
 #include "kefu-cases.h"
+#include "kefu-sample.h"
 #include "kefu-sample-cases.h"
 #include "kefu-sla.h"
 #include "kefu-test-util.h"
@@ -187,6 +188,33 @@ test_needs_customers (void)
   g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM kcase"), ==, 0);
 }
 
+/* An office database holds its own branch's cases; the spread mode (the
+ * dashboard benchmark's regional database) gives each case its
+ * customer's branch. */
+static void
+test_spread (void)
+{
+  g_autoptr(KefuTestDb) office = kefu_test_db_new (FALSE);
+  g_autoptr(KefuTestDb) region = kefu_test_db_new (FALSE);
+  KefuSampleOptions opts = { .seed = 5, .n_customers = 300, .n_branches = 6 };
+  g_autoptr(GError) error = NULL;
+  const char *branches = "SELECT count(DISTINCT branch_id) FROM kcase";
+
+  g_assert_true (kefu_sample_generate (office->db, &opts, NULL, NULL, &error));
+  g_assert_true (kefu_sample_generate (region->db, &opts, NULL, NULL, &error));
+  g_assert_true (kefu_sample_generate_cases (office->db, 2, 300, NULL, NULL, &error));
+  g_assert_true (kefu_sample_generate_cases_spread (region->db, 2, 300, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (kefu_test_count (office->db, branches), ==, 1);
+  g_assert_cmpint (kefu_test_count (office->db, "SELECT count(*) FROM kcase WHERE branch_id = (SELECT value FROM meta WHERE key = 'office_id')"), ==, 300);
+  g_assert_cmpint (kefu_test_count (region->db, "SELECT count(*) FROM kcase"), ==, 300);
+  g_assert_cmpint (kefu_test_count (region->db, branches), >, 1);
+  /* Each case is its customer's branch's. */
+  g_assert_cmpint (kefu_test_count (region->db, "SELECT count(*) FROM kcase k JOIN customer c ON c.id = k.customer_id"
+                                                " WHERE c.branch_id IS NOT NULL AND c.branch_id != k.branch_id"), ==, 0);
+}
+
 static void
 items_changed_cb (GListModel *model,
                   guint       position,
@@ -250,6 +278,7 @@ main (int   argc,
   g_test_add_func ("/sample-cases/realistic", test_realistic);
   g_test_add_func ("/sample-cases/deterministic", test_deterministic);
   g_test_add_func ("/sample-cases/needs-customers", test_needs_customers);
+  g_test_add_func ("/sample-cases/spread", test_spread);
   g_test_add_func ("/case-list/pages-on-demand", test_case_list_pages);
 
   return g_test_run ();

@@ -134,6 +134,7 @@ typedef struct
   GArray       *customers;   /* Customer */
   GPtrArray    *branches;    /* Branch* */
   Branch       *office;      /* this database's branch: it takes every case */
+  gboolean      spread;      /* …unless the cases go to their customers' branches */
   GHashTable   *categories;  /* code → id */
   gint64        start_ms;
   gint64        end_ms;
@@ -580,7 +581,7 @@ generate_one (Gen      *g,
   g_autoptr(KefuCase) c = kefu_case_new ();
   const Template *tpl = pick_template (g);
   Customer *cust = &g_array_index (g->customers, Customer, pick (g, g->customers->len));
-  Branch *br = g->office ? g->office : g->branches->pdata[cust->branch];
+  Branch *br = g->office && !g->spread ? g->office : g->branches->pdata[cust->branch];
   const KefuSlaPolicy *policy;
   const char *item = items[pick (g, G_N_ELEMENTS (items))];
   const char *owner, *assignee, *status;
@@ -917,19 +918,14 @@ update_customers (Gen                      *g,
   return TRUE;
 }
 
-/**
- * kefu_sample_generate_cases:
- * @seed: the same seed gives the same cases
- * @n_cases: how many, e.g. 1,000,000 for the benchmark set
- * @progress: (nullable): called after each chunk
- */
-gboolean
-kefu_sample_generate_cases (KefuDb                   *db,
-                            guint32                   seed,
-                            guint                     n_cases,
-                            KefuSampleCasesProgress   progress,
-                            gpointer                  user_data,
-                            GError                  **error)
+static gboolean
+generate_cases (KefuDb                   *db,
+                guint32                   seed,
+                guint                     n_cases,
+                gboolean                  spread,
+                KefuSampleCasesProgress   progress,
+                gpointer                  user_data,
+                GError                  **error)
 {
   Gen g = { 0 };
   gboolean ok = FALSE;
@@ -937,6 +933,7 @@ kefu_sample_generate_cases (KefuDb                   *db,
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
 
   g.db = db;
+  g.spread = spread;
   g.rand = g_rand_new_with_seed (seed);
   g.customers = g_array_new (FALSE, TRUE, sizeof (Customer));
   g_array_set_clear_func (g.customers, customer_clear);
@@ -985,4 +982,41 @@ out:
   g_hash_table_unref (g.categories);
   g_clear_pointer (&g.policies, g_ptr_array_unref);
   return ok;
+}
+
+/**
+ * kefu_sample_generate_cases:
+ * @seed: the same seed gives the same cases
+ * @n_cases: how many, e.g. 1,000,000 for the benchmark set
+ * @progress: (nullable): called after each chunk
+ *
+ * Every case belongs to the database's own office (when it has one).
+ */
+gboolean
+kefu_sample_generate_cases (KefuDb                   *db,
+                            guint32                   seed,
+                            guint                     n_cases,
+                            KefuSampleCasesProgress   progress,
+                            gpointer                  user_data,
+                            GError                  **error)
+{
+  return generate_cases (db, seed, n_cases, FALSE, progress, user_data, error);
+}
+
+/**
+ * kefu_sample_generate_cases_spread:
+ *
+ * As kefu_sample_generate_cases(), but each case belongs to its
+ * customer's branch, so the cases are spread over every branch with staff
+ * (a regional database, as the dashboard benchmark needs).
+ */
+gboolean
+kefu_sample_generate_cases_spread (KefuDb                   *db,
+                                   guint32                   seed,
+                                   guint                     n_cases,
+                                   KefuSampleCasesProgress   progress,
+                                   gpointer                  user_data,
+                                   GError                  **error)
+{
+  return generate_cases (db, seed, n_cases, TRUE, progress, user_data, error);
 }

@@ -35,4 +35,14 @@ gboolean kefu_sample_generate_cases (KefuDb                   *db,
                                      gpointer                  user_data,
                                      GError                  **error);
 
+/* The same, but each case goes to its customer's branch instead of the
+ * database's own office: cases spread over all sample branches, as a
+ * regional database would hold them (the dashboard benchmark). */
+gboolean kefu_sample_generate_cases_spread (KefuDb                   *db,
+                                            guint32                   seed,
+                                            guint                     n_cases,
+                                            KefuSampleCasesProgress   progress,
+                                            gpointer                  user_data,
+                                            GError                  **error);
+
 G_END_DECLS
