@@ -77,3 +77,41 @@ kefu_test_db_free (KefuTestDb *t)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KefuTestDb, kefu_test_db_free)
+
+/* An org unit named by its code, under @parent; returns its id (free it). */
+static inline char *
+kefu_test_add_unit (KefuDb     *db,
+                    const char *code,
+                    const char *level,
+                    const char *parent)
+{
+  KefuOrgUnit u = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  u.code = (char *) code;
+  u.name = (char *) code;
+  u.level = (char *) level;
+  u.parent_id = (char *) parent;
+  g_assert_true (kefu_org_create_unit (db, &u, &error));
+  g_assert_no_error (error);
+  return u.id;
+}
+
+/* A staff member of @unit named by the user name; returns its id (free it). */
+static inline char *
+kefu_test_add_staff (KefuDb     *db,
+                     const char *unit,
+                     const char *username,
+                     const char *role)
+{
+  KefuStaff s = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  s.org_unit_id = (char *) unit;
+  s.username = (char *) username;
+  s.name = (char *) username;
+  s.role = (char *) role;
+  g_assert_true (kefu_org_create_staff (db, &s, &error));
+  g_assert_no_error (error);
+  return s.id;
+}

@@ -20,41 +20,6 @@ typedef struct
   char       *round;
 } Fixture;
 
-static char *
-add_unit (KefuDb     *db,
-          const char *code,
-          const char *level,
-          const char *parent)
-{
-  KefuOrgUnit u = { 0 };
-  g_autoptr(GError) error = NULL;
-
-  u.code = (char *) code;
-  u.name = (char *) code;
-  u.level = (char *) level;
-  u.parent_id = (char *) parent;
-  g_assert_true (kefu_org_create_unit (db, &u, &error));
-  return u.id;
-}
-
-static char *
-add_staff (KefuDb     *db,
-           const char *unit,
-           const char *username,
-           const char *role)
-{
-  KefuStaff s = { 0 };
-  g_autoptr(GError) error = NULL;
-
-  s.org_unit_id = (char *) unit;
-  s.username = (char *) username;
-  s.name = (char *) username;
-  s.role = (char *) role;
-  g_assert_true (kefu_org_create_staff (db, &s, &error));
-  g_assert_no_error (error);
-  return s.id;
-}
-
 static void
 sign_in (Fixture    *f,
          const char *staff_id)
@@ -122,19 +87,19 @@ fixture_set_up (Fixture       *f,
   f->admin = g_strdup (admin->id);
   kefu_db_set_actor (db, f->admin);
   f->b1 = g_strdup (office->id);
-  hq = add_unit (db, "HQ", "hq", NULL);
-  gd = add_unit (db, "GD", "province", hq);
-  f->sz = add_unit (db, "SZ", "city", gd);
-  f->b2 = add_unit (db, "B2", "branch", f->sz);
+  hq = kefu_test_add_unit (db, "HQ", "hq", NULL);
+  gd = kefu_test_add_unit (db, "GD", "province", hq);
+  f->sz = kefu_test_add_unit (db, "SZ", "city", gd);
+  f->b2 = kefu_test_add_unit (db, "B2", "branch", f->sz);
   sql = g_strdup_printf ("UPDATE org_unit SET parent_id = '%s' WHERE id = '%s'", f->sz, f->b1);
   exec (db, sql);
   g_free (gd);
-  f->sup_city = add_staff (db, f->sz, "sup_city", "supervisor");
-  f->sup_b1 = add_staff (db, f->b1, "sup_b1", "supervisor");
-  f->sup_b2 = add_staff (db, f->b2, "sup_b2", "supervisor");
-  f->a1 = add_staff (db, f->b1, "a1", "agent");
-  f->a2 = add_staff (db, f->b1, "a2", "agent");
-  f->a3 = add_staff (db, f->b1, "a3", "agent");
+  f->sup_city = kefu_test_add_staff (db, f->sz, "sup_city", "supervisor");
+  f->sup_b1 = kefu_test_add_staff (db, f->b1, "sup_b1", "supervisor");
+  f->sup_b2 = kefu_test_add_staff (db, f->b2, "sup_b2", "supervisor");
+  f->a1 = kefu_test_add_staff (db, f->b1, "a1", "agent");
+  f->a2 = kefu_test_add_staff (db, f->b1, "a2", "agent");
+  f->a3 = kefu_test_add_staff (db, f->b1, "a3", "agent");
   f->customer = kefu_uuid7_new ();
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("INSERT INTO customer (id, number, kind, name, created_at) VALUES ('%s', 'C1', 'person', '张三', 0)",

@@ -25,41 +25,6 @@ typedef struct
   guint         seq;
 } Fixture;
 
-static char *
-add_unit (KefuDb     *db,
-          const char *code,
-          const char *level,
-          const char *parent)
-{
-  KefuOrgUnit u = { 0 };
-  g_autoptr(GError) error = NULL;
-
-  u.code = (char *) code;
-  u.name = (char *) code;
-  u.level = (char *) level;
-  u.parent_id = (char *) parent;
-  g_assert_true (kefu_org_create_unit (db, &u, &error));
-  g_assert_no_error (error);
-  return u.id;
-}
-
-static char *
-add_staff (KefuDb     *db,
-           const char *unit,
-           const char *username,
-           const char *role)
-{
-  KefuStaff s = { 0 };
-  g_autoptr(GError) error = NULL;
-
-  s.org_unit_id = (char *) unit;
-  s.username = (char *) username;
-  s.name = (char *) username;
-  s.role = (char *) role;
-  g_assert_true (kefu_org_create_staff (db, &s, &error));
-  return s.id;
-}
-
 static void
 exec (KefuDb     *db,
       const char *sql)
@@ -84,19 +49,19 @@ fixture_set_up (Fixture       *f,
   db = f->t->db;
   office = kefu_org_get_office (db);
   f->sz01 = g_strdup (office->id);
-  hq = add_unit (db, "HQ", "hq", NULL);
-  f->gd = add_unit (db, "GD", "province", hq);
-  f->sz = add_unit (db, "SZ", "city", f->gd);
-  f->sz02 = add_unit (db, "SZ02", "branch", f->sz);
-  f->zj = add_unit (db, "ZJ", "province", hq);
-  hz = add_unit (db, "HZ", "city", f->zj);
-  f->hz01 = add_unit (db, "HZ01", "branch", hz);
+  hq = kefu_test_add_unit (db, "HQ", "hq", NULL);
+  f->gd = kefu_test_add_unit (db, "GD", "province", hq);
+  f->sz = kefu_test_add_unit (db, "SZ", "city", f->gd);
+  f->sz02 = kefu_test_add_unit (db, "SZ02", "branch", f->sz);
+  f->zj = kefu_test_add_unit (db, "ZJ", "province", hq);
+  hz = kefu_test_add_unit (db, "HZ", "city", f->zj);
+  f->hz01 = kefu_test_add_unit (db, "HZ01", "branch", hz);
   sql = g_strdup_printf ("UPDATE org_unit SET parent_id = '%s' WHERE id = '%s'", f->sz, f->sz01);
   exec (db, sql);
-  f->agent1 = add_staff (db, f->sz01, "agent1", "agent");
-  f->agent2 = add_staff (db, f->sz01, "agent2", "agent");
-  f->sup_sz = add_staff (db, f->sz, "sup_sz", "supervisor");
-  f->sup_hz = add_staff (db, f->hz01, "sup_hz", "supervisor");
+  f->agent1 = kefu_test_add_staff (db, f->sz01, "agent1", "agent");
+  f->agent2 = kefu_test_add_staff (db, f->sz01, "agent2", "agent");
+  f->sup_sz = kefu_test_add_staff (db, f->sz, "sup_sz", "supervisor");
+  f->sup_hz = kefu_test_add_staff (db, f->hz01, "sup_hz", "supervisor");
 
   f->customer = kefu_uuid7_new ();
   g_clear_pointer (&sql, g_free);

@@ -823,6 +823,25 @@ count_active (KefuDb     *db,
   return n;
 }
 
+/* Reactivating something under a deactivated unit is refused. */
+static gboolean
+check_unit_active (KefuDb      *db,
+                   const char  *unit_id,
+                   GError     **error)
+{
+  g_autoptr(KefuOrgUnit) unit = kefu_org_get_unit (db, unit_id, error);
+
+  if (unit == NULL)
+    return FALSE;
+  if (!unit->active)
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                   _("“%s” is deactivated; activate it first."), unit->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Sets the active flag of one row of @table, audited. */
 static gboolean
 write_active (KefuDb      *db,
@@ -885,19 +904,8 @@ kefu_org_set_unit_active (KefuDb      *db,
                    n, unit->name);
       goto fail;
     }
-  if (active && unit->parent_id != NULL)
-    {
-      g_autoptr(KefuOrgUnit) parent = kefu_org_get_unit (db, unit->parent_id, error);
-
-      if (parent == NULL)
-        goto fail;
-      if (!parent->active)
-        {
-          g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
-                       _("“%s” is deactivated; activate it first."), parent->name);
-          goto fail;
-        }
-    }
+  if (active && unit->parent_id != NULL && !check_unit_active (db, unit->parent_id, error))
+    goto fail;
   if (!write_active (db, "org_unit", id, unit->version, unit->active, active, error))
     goto fail;
   return kefu_db_commit (db, error);
@@ -1240,19 +1248,8 @@ kefu_org_set_staff_active (KefuDb      *db,
                    _("You cannot deactivate yourself while you are signed in."));
       goto fail;
     }
-  if (active)
-    {
-      g_autoptr(KefuOrgUnit) unit = kefu_org_get_unit (db, staff->org_unit_id, error);
-
-      if (unit == NULL)
-        goto fail;
-      if (!unit->active)
-        {
-          g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
-                       _("“%s” is deactivated; activate it first."), unit->name);
-          goto fail;
-        }
-    }
+  if (active && !check_unit_active (db, staff->org_unit_id, error))
+    goto fail;
   if (!write_active (db, "staff", id, staff->version, staff->active, active, error))
     goto fail;
   return kefu_db_commit (db, error);
