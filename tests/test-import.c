@@ -993,6 +993,107 @@ test_import_progress_and_cancel (void)
   }
 }
 
+static char *
+query_text (KefuDb     *db,
+            const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (kefu_db_get_handle (db), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return text;
+}
+
+/* Every index and trigger of the database, as its SQL. */
+static char *
+schema_of (KefuDb *db)
+{
+  return query_text (db, "SELECT group_concat (type || ' ' || name || ' ' || coalesce (sql, ''), '\n')"
+                         " FROM (SELECT * FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name)");
+}
+
+/* An import larger than the table builds the secondary indexes once at
+ * the end (kefu-customers.c, defer_indexes()): a failure halfway leaves
+ * the schema and the rows as they were; a success leaves the same
+ * indexes and triggers, the right counts, an outbox entry for every row
+ * (each customer's before its contacts') and searchable rows. */
+static void
+test_large_import_builds_indexes_once (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autoptr(GString) csv = g_string_new ("Name,Phone,Address,Customer number\n");
+  g_autoptr(KefuImport) import = NULL;
+  g_autoptr(KefuCustomer) clash = kefu_customer_new ();
+  g_autoptr(KefuCustomer) found = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *schema = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *check = NULL;
+  const guint n = 24000;
+  int outbox_before;
+  guint imported = 0;
+
+  clash->name = g_strdup ("Clash");
+  clash->number = g_strdup ("L23500");
+  kefu_customer_add_contact (clash, "phone", "mobile", "13800000000");
+  g_assert_true (kefu_customers_create (t->db, clash, &error));
+  g_assert_no_error (error);
+  schema = schema_of (t->db);
+  g_assert_nonnull (strstr (schema, "index customer_by_name "));
+  g_assert_nonnull (strstr (schema, "trigger customer_count_insert "));
+  outbox_before = kefu_test_count (t->db, "SELECT count(*) FROM outbox");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (csv, "大客户%05u,137%08u,上海市浦东新区%u号,L%05u\n", i, i, i, i);
+  import = parse_len (csv->str, csv->len, &error);
+  g_assert_no_error (error);
+
+  /* Row 23,500 holds a number already in use: nothing goes in. */
+  g_assert_false (kefu_import_run (import, t->db, &imported, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "Row 23502: "));
+  g_clear_error (&error);
+  g_assert_false (kefu_db_in_transaction (t->db));
+  g_assert_cmpint (n_customers (t->db), ==, 1);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM outbox"), ==, outbox_before);
+  after = schema_of (t->db);
+  g_assert_cmpstr (after, ==, schema);
+  g_clear_pointer (&after, g_free);
+
+  /* Without the numbers, all of it. */
+  kefu_import_set_mapping (import, 3, KEFU_IMPORT_FIELD_IGNORE);
+  g_assert_cmpuint (run_ok (t->db, import), ==, n);
+  g_assert_cmpint (n_customers (t->db), ==, n + 1);
+  after = schema_of (t->db);
+  g_assert_cmpstr (after, ==, schema);
+  check = query_text (t->db, "PRAGMA integrity_check");
+  g_assert_cmpstr (check, ==, "ok");
+  g_assert_cmpint (kefu_test_count (t->db,
+                                    "SELECT count(*) FROM customer_segment_count s WHERE n <>"
+                                    " (SELECT count(*) FROM customer c WHERE c.deleted = 0 AND c.segment = s.segment)"), ==, 0);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT sum (n) FROM customer_segment_count"), ==, n + 1);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM outbox") - outbox_before, ==, 3 * n);
+  g_assert_cmpint (kefu_test_count (t->db,
+                                    "SELECT count(*) FROM customer_contact k"
+                                    " JOIN outbox oc ON oc.entity = 'customer_contact' AND oc.row_id = k.id"
+                                    " JOIN outbox op ON op.entity = 'customer' AND op.row_id = k.customer_id"
+                                    " WHERE op.seq > oc.seq"), ==, 0);
+  /* The rebuilt indexes serve the reads that need them. */
+  found = by_phone (t->db, "137 0002 3999");
+  g_assert_cmpstr (found->name, ==, "大客户23999");
+  {
+    KefuCustomerQuery q = { .text = (char *) "大客户1234" };
+    guint hits = 0;
+
+    g_assert_true (kefu_customers_count (t->db, &q, &hits, NULL));
+    g_assert_cmpuint (hits, ==, 10);   /* 大客户12340 … 大客户12349 */
+  }
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM audit_log WHERE op = 'import'"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1021,6 +1122,7 @@ main (int   argc,
   g_test_add_func ("/import/customer-numbers", test_customer_numbers);
   g_test_add_func ("/import/all-or-nothing", test_all_or_nothing);
   g_test_add_func ("/import/progress-and-cancel", test_import_progress_and_cancel);
+  g_test_add_func ("/import/large-builds-indexes-once", test_large_import_builds_indexes_once);
   g_test_add_func ("/export/csv-round-trip", test_export_csv_round_trip);
   g_test_add_func ("/export/csv-query", test_export_csv_query);
   g_test_add_func ("/export/failure-leaves-nothing", test_export_failure_leaves_nothing);

@@ -311,7 +311,6 @@ insert_contact (KefuDb        *db,
                 const char    *customer_id,
                 KefuContact   *contact,
                 guint          position,
-                gboolean       bulk,
                 GError       **error)
 {
   g_autoptr(KefuChangeSet) cs = NULL;
@@ -345,7 +344,7 @@ insert_contact (KefuDb        *db,
   sqlite3_bind_int (stmt, 10, position);
   if (!kefu_db_step_done (db, stmt, error))
     return FALSE;
-  return bulk ? kefu_db_record_outbox (db, cs, error) : kefu_db_record_change (db, cs, error);
+  return kefu_db_record_change (db, cs, error);
 }
 
 /* Writes one change of a contact row: a field update or a tombstone. */
@@ -548,7 +547,6 @@ typedef struct
   NumberCounter  counter;
   char          *office_id;
   gboolean       office_loaded;
-  gboolean       bulk;
   GArray        *pending_fts;   /* PendingTokens, bulk runs only */
 } InsertRun;
 
@@ -685,27 +683,19 @@ insert_customer_row (KefuDb         *db,
   return TRUE;
 }
 
-/* After the customer's row: its audit and outbox entries (outbox only in
- * a bulk run), its contacts, its search row. */
+/* After the customer's row: its audit and outbox entries, its contacts,
+ * its search row. (A bulk write does the same in insert_batch().) */
 static gboolean
 write_dependents (KefuDb         *db,
                   KefuCustomer   *c,
                   KefuChangeSet  *cs,
-                  InsertRun      *run,
                   GError        **error)
 {
-  if (!(run->bulk ? kefu_db_record_outbox (db, cs, error) : kefu_db_record_change (db, cs, error)))
+  if (!kefu_db_record_change (db, cs, error))
     return FALSE;
   for (guint i = 0; i < c->contacts->len; i++)
-    if (!insert_contact (db, c->id, g_ptr_array_index (c->contacts, i), i, run->bulk, error))
+    if (!insert_contact (db, c->id, g_ptr_array_index (c->contacts, i), i, error))
       return FALSE;
-  if (run->pending_fts != NULL)
-    {
-      PendingTokens p = { c->rowid, customer_tokens (c) };
-
-      g_array_append_val (run->pending_fts, p);
-      return run->pending_fts->len < FTS_BATCH || flush_fts (db, run, error);
-    }
   return fts_write (db, c->rowid, NULL, c, error);
 }
 
@@ -725,7 +715,7 @@ insert_customer (KefuDb         *db,
   record_customer_fields (cs, NULL, c);
   sort_key = kefu_sort_key_for (c->name);
   return insert_customer_row (db, c, cs, sort_key, now, error) &&
-         write_dependents (db, c, cs, run, error);
+         write_dependents (db, c, cs, error);
 }
 
 /* --- boxed type and plain data --------------------------------------- */
@@ -1084,7 +1074,7 @@ kefu_customers_create_many (KefuDb     *db,
 
   if (!kefu_db_begin (db, error))
     return FALSE;
-  if ((writer = kefu_customer_writer_new (db, error)) == NULL)
+  if ((writer = kefu_customer_writer_new (db, customers->len, error)) == NULL)
     {
       kefu_db_rollback (db);
       return FALSE;
@@ -1106,7 +1096,10 @@ struct _KefuCustomerWriter
   InsertRun  run;
   gint64     next_rowid;
   gint64     cache_size;      /* the connection's own, restored at the end */
+  GPtrArray *deferred;        /* CREATE statements run again by finish */
+  gint64     first_rowid;
   char      *batch_sql[51];   /* by number of rows */
+  char      *contact_sql[101];
   guint      n_customers;
   guint      n_contacts;
   char      *first_id;
@@ -1114,6 +1107,77 @@ struct _KefuCustomerWriter
   char      *first_number;
   char      *last_number;
 };
+
+/* A write of at least this many new customers, and at least as many as
+ * there are already, builds the secondary indexes of customer and
+ * customer_contact once at the end instead of row by row. */
+#define DEFER_MIN_ROWS 20000
+
+/* The per-row work a large write does once at the end instead: the
+ * secondary (non-unique) indexes of customer and customer_contact, whose
+ * pages are touched at random (names, segments, managers, phones) and no
+ * longer fit in memory at a million rows, and the live count per segment
+ * (migration 4's trigger). The unique indexes stay: they are the checks.
+ * All of it is DDL inside the caller's transaction, so a rollback (an
+ * error, a cancel) restores them as they were; other connections keep
+ * reading the old indexes until the commit. */
+static gboolean
+defer_indexes (KefuCustomerWriter  *self,
+               GError             **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+
+  stmt = kefu_db_prepare (self->db,
+                          "SELECT type, name, sql FROM sqlite_master"
+                          " WHERE ((type = 'index' AND tbl_name IN ('customer', 'customer_contact')"
+                          "         AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%')"
+                          "     OR (type = 'trigger' AND name = 'customer_count_insert'))",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  self->deferred = g_ptr_array_new_with_free_func (g_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      char *drop = sqlite3_mprintf ("DROP %s \"%w\"", kefu_stmt_text (stmt, 0), kefu_stmt_text (stmt, 1));
+
+      g_ptr_array_add (names, g_strdup (drop));
+      sqlite3_free (drop);
+      g_ptr_array_add (self->deferred, kefu_stmt_dup (stmt, 2));
+    }
+  sqlite3_reset (stmt);
+  for (guint i = 0; i < names->len; i++)
+    if (!kefu_db_exec (self->db, g_ptr_array_index (names, i), error))
+      return FALSE;
+  return TRUE;
+}
+
+/* Builds the deferred indexes (a sort each), puts the trigger back and
+ * adds the new customers to the counts it keeps. */
+static gboolean
+restore_indexes (KefuCustomerWriter  *self,
+                 GError             **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (self->deferred == NULL)
+    return TRUE;
+  stmt = kefu_db_prepare (self->db,
+                          "INSERT INTO customer_segment_count (segment, n)"
+                          " SELECT segment, count(*) FROM customer WHERE rowid >= ? AND deleted = 0 GROUP BY segment"
+                          " ON CONFLICT (segment) DO UPDATE SET n = n + excluded.n",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->first_rowid);
+  if (!kefu_db_step_done (self->db, stmt, error))
+    return FALSE;
+  for (guint i = 0; i < self->deferred->len; i++)
+    if (!kefu_db_exec (self->db, g_ptr_array_index (self->deferred, i), error))
+      return FALSE;
+  g_clear_pointer (&self->deferred, g_ptr_array_unref);
+  return TRUE;
+}
 
 /**
  * kefu_customer_writer_new:
@@ -1127,6 +1191,7 @@ struct _KefuCustomerWriter
  */
 KefuCustomerWriter *
 kefu_customer_writer_new (KefuDb  *db,
+                          guint    n_expected,
                           GError **error)
 {
   KefuCustomerWriter *self;
@@ -1162,8 +1227,15 @@ kefu_customer_writer_new (KefuDb  *db,
   if (stmt != NULL)
     sqlite3_reset (stmt);
   kefu_db_exec (db, "PRAGMA cache_size = -262144", NULL);
+  self->first_rowid = next_rowid;
+  if (n_expected >= DEFER_MIN_ROWS && n_expected >= (guint64) next_rowid - 1 &&
+      !defer_indexes (self, error))
+    {
+      g_ptr_array_unref (rules);
+      kefu_customer_writer_free (self);
+      return NULL;
+    }
   self->run.rules = rules;
-  self->run.bulk = TRUE;
   self->run.pending_fts = g_array_new (FALSE, FALSE, sizeof (PendingTokens));
   g_array_set_clear_func (self->run.pending_fts, (GDestroyNotify) pending_tokens_clear);
   return self;
@@ -1180,20 +1252,111 @@ batch_insert_sql (KefuCustomerWriter *self,
                   guint               n)
 {
   if (self->batch_sql[n] == NULL)
-    {
-      GString *sql = g_string_new ("INSERT INTO customer (" CUSTOMER_INSERT_COLUMNS ", rowid) VALUES ");
-
-      for (guint i = 0; i < n; i++)
-        g_string_append (sql, i ? ", (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-                                : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-      self->batch_sql[n] = g_string_free (sql, FALSE);
-    }
+    self->batch_sql[n] = kefu_sql_insert_rows ("INSERT INTO customer (" CUSTOMER_INSERT_COLUMNS ", rowid)",
+                                               CUSTOMER_INSERT_N + 1, n);
   return self->batch_sql[n];
 }
 
-/* Up to ROWS_PER_INSERT customers: their rows in one statement, then
- * each one's outbox entries, contacts and search row. When the statement
- * fails, the rows are tried one by one to name the bad one. */
+/* Contacts per INSERT statement in a bulk write. */
+#define CONTACTS_PER_INSERT 100
+#define CONTACT_INSERT_N 10
+
+static const char *
+contact_batch_sql (KefuCustomerWriter *self,
+                   guint               n)
+{
+  if (self->contact_sql[n] == NULL)
+    self->contact_sql[n] = kefu_sql_insert_rows ("INSERT INTO customer_contact (id, hlc, updated_by, updated_at,"
+                                                 " customer_id, kind, label, value, normalized, position)",
+                                                 CONTACT_INSERT_N, n);
+  return self->contact_sql[n];
+}
+
+/* The contacts of a batch of new customers, a hundred rows to a
+ * statement; each gets its change set appended to @sets (after its
+ * customer's, as a write one by one would order them). */
+static gboolean
+insert_contacts_bulk (KefuCustomerWriter  *self,
+                      KefuCustomer       **customers,
+                      guint                n,
+                      KefuChangeSet      **customer_sets,
+                      GPtrArray           *sets,
+                      gint64               now,
+                      GError             **error)
+{
+  const char *actor = kefu_db_get_actor (self->db);
+  KefuContact *pending[CONTACTS_PER_INSERT];
+  const char *owner[CONTACTS_PER_INSERT];
+  char *normalized[CONTACTS_PER_INSERT];
+  guint position[CONTACTS_PER_INSERT];
+  KefuChangeSet *pending_cs[CONTACTS_PER_INSERT];
+  guint n_pending = 0;
+  gboolean ok = TRUE;
+
+  for (guint i = 0; ok && i <= n; i++)
+    {
+      guint n_contacts = i < n ? customers[i]->contacts->len : 0;
+
+      if (i < n)
+        g_ptr_array_add (sets, g_steal_pointer (&customer_sets[i]));
+      for (guint k = 0; ok && k <= n_contacts; k++)
+        {
+          gboolean last = (i == n && k == n_contacts);
+
+          if (n_pending == CONTACTS_PER_INSERT || (last && n_pending > 0))
+            {
+              sqlite3_stmt *stmt = kefu_db_prepare (self->db, contact_batch_sql (self, n_pending), error);
+
+              for (guint j = 0; stmt != NULL && j < n_pending; j++)
+                {
+                  int b = (int) j * CONTACT_INSERT_N;
+
+                  sqlite3_bind_text (stmt, b + 1, pending[j]->id, -1, SQLITE_STATIC);
+                  sqlite3_bind_text (stmt, b + 2, kefu_change_set_stamp (pending_cs[j], self->db), -1, SQLITE_STATIC);
+                  sqlite3_bind_text (stmt, b + 3, actor, -1, SQLITE_STATIC);
+                  sqlite3_bind_int64 (stmt, b + 4, now);
+                  sqlite3_bind_text (stmt, b + 5, owner[j], -1, SQLITE_STATIC);
+                  sqlite3_bind_text (stmt, b + 6, pending[j]->kind, -1, SQLITE_STATIC);
+                  bind_text_or_null (stmt, b + 7, pending[j]->label);
+                  sqlite3_bind_text (stmt, b + 8, pending[j]->value, -1, SQLITE_STATIC);
+                  sqlite3_bind_text (stmt, b + 9, normalized[j], -1, SQLITE_STATIC);
+                  sqlite3_bind_int (stmt, b + 10, (int) position[j]);
+                }
+              ok = stmt != NULL && kefu_db_step_done (self->db, stmt, error);
+              for (guint j = 0; j < n_pending; j++)
+                g_free (normalized[j]);
+              n_pending = 0;
+            }
+          if (ok && k < n_contacts)
+            {
+              KefuContact *contact = g_ptr_array_index (customers[i]->contacts, k);
+              KefuChangeSet *cs;
+
+              if (contact->id == NULL)
+                contact->id = kefu_uuid7_new ();
+              cs = kefu_change_set_new_bulk ("customer_contact", contact->id);
+              kefu_change_set_text (cs, "customer_id", NULL, customers[i]->id);
+              kefu_change_set_text (cs, "kind", NULL, contact->kind);
+              kefu_change_set_text (cs, "label", NULL, contact->label);
+              kefu_change_set_text (cs, "value", NULL, contact->value);
+              kefu_change_set_int (cs, "position", FALSE, 0, k);
+              g_ptr_array_add (sets, cs);
+              pending[n_pending] = contact;
+              owner[n_pending] = customers[i]->id;
+              normalized[n_pending] = normalize_contact (contact->kind, contact->value);
+              position[n_pending] = k;
+              pending_cs[n_pending] = cs;
+              n_pending++;
+            }
+        }
+    }
+  return ok;
+}
+
+/* Up to ROWS_PER_INSERT customers: their rows in one statement, their
+ * contacts a hundred to a statement, then the outbox entries of all of
+ * them and the search rows. When the customer statement fails, the rows
+ * are tried one by one to name the bad one. */
 static gboolean
 insert_batch (KefuCustomerWriter  *self,
               KefuCustomer       **customers,
@@ -1203,6 +1366,7 @@ insert_batch (KefuCustomerWriter  *self,
 {
   KefuChangeSet *cs[ROWS_PER_INSERT] = { NULL };
   GBytes *keys[ROWS_PER_INSERT] = { NULL };
+  GPtrArray *sets = NULL;
   const char *actor = kefu_db_get_actor (self->db);
   gint64 now = g_get_real_time () / 1000;
   sqlite3_stmt *stmt;
@@ -1218,7 +1382,7 @@ insert_batch (KefuCustomerWriter  *self,
       if (!prepare_new_customer (self->db, c, &self->run, now, error))
         goto out;
       c->rowid = self->next_rowid++;
-      cs[i] = kefu_change_set_new ("customer", c->id, KEFU_CHANGE_INSERT, 0);
+      cs[i] = kefu_change_set_new_bulk ("customer", c->id);
       record_customer_fields (cs[i], NULL, c);
       keys[i] = kefu_sort_key_for (c->name);
     }
@@ -1248,10 +1412,21 @@ insert_batch (KefuCustomerWriter  *self,
     }
   sqlite3_reset (stmt);
 
-  for (i = 0; i < n; i++)
-    if (!write_dependents (self->db, customers[i], cs[i], &self->run, error))
-      goto out;
-  ok = TRUE;
+  /* The change sets, customers' and contacts', in the order a write one
+   * by one would give them; @sets owns them from here on. */
+  sets = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_change_set_free);
+  ok = insert_contacts_bulk (self, customers, n, cs, sets, now, error);
+  ok = ok && kefu_db_record_outbox_many (self->db, (KefuChangeSet **) sets->pdata, sets->len, error);
+  for (i = 0; ok && i < n; i++)
+    {
+      PendingTokens p = { customers[i]->rowid, customer_tokens (customers[i]) };
+
+      g_array_append_val (self->run.pending_fts, p);
+    }
+  if (ok && self->run.pending_fts->len >= FTS_BATCH)
+    ok = flush_fts (self->db, &self->run, error);
+  /* A contact or outbox row refused is a database fault, not the row's. */
+  i = 0;
 
 out:
   if (!ok && failed)
@@ -1261,6 +1436,7 @@ out:
       g_clear_pointer (&cs[k], kefu_change_set_free);
       g_clear_pointer (&keys[k], g_bytes_unref);
     }
+  g_clear_pointer (&sets, g_ptr_array_unref);
   return ok;
 }
 
@@ -1329,7 +1505,8 @@ kefu_customer_writer_finish (KefuCustomerWriter  *self,
   g_return_val_if_fail (self != NULL, FALSE);
 
   if (!flush_fts (self->db, &self->run, error) ||
-      !number_counter_store (self->db, &self->run.counter, error))
+      !number_counter_store (self->db, &self->run.counter, error) ||
+      !restore_indexes (self, error))
     return FALSE;
   if (self->n_customers == 0)
     return TRUE;
@@ -1353,6 +1530,7 @@ kefu_customer_writer_free (KefuCustomerWriter *self)
     return;
   g_clear_pointer (&self->run.rules, g_ptr_array_unref);
   g_clear_pointer (&self->run.pending_fts, g_array_unref);
+  g_clear_pointer (&self->deferred, g_ptr_array_unref);
   if (self->db != NULL && self->cache_size != 0)
     {
       g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT "; PRAGMA shrink_memory;",
@@ -1367,6 +1545,8 @@ kefu_customer_writer_free (KefuCustomerWriter *self)
   g_free (self->run.office_id);
   for (guint i = 0; i < G_N_ELEMENTS (self->batch_sql); i++)
     g_free (self->batch_sql[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (self->contact_sql); i++)
+    g_free (self->contact_sql[i]);
   g_free (self->first_id);
   g_free (self->last_id);
   g_free (self->first_number);
@@ -1442,7 +1622,7 @@ update_contacts (KefuDb             *db,
     {
       KefuContact *n = g_ptr_array_index (c->contacts, j);
 
-      if (n->id == NULL && !insert_contact (db, c->id, n, j, FALSE, error))
+      if (n->id == NULL && !insert_contact (db, c->id, n, j, error))
         return FALSE;
     }
   return TRUE;

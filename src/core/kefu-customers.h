@@ -151,6 +151,7 @@ gboolean       kefu_customers_create_many   (KefuDb        *db,
 typedef struct _KefuCustomerWriter KefuCustomerWriter;
 
 KefuCustomerWriter *kefu_customer_writer_new    (KefuDb              *db,
+                                                 guint                n_expected,
                                                  GError             **error);
 gboolean       kefu_customer_writer_add     (KefuCustomerWriter  *self,
                                              GPtrArray           *customers,

@@ -14,6 +14,9 @@
 #include "kefu-text.h"
 #include "kefu-uuid.h"
 
+/* Outbox entries per INSERT statement in kefu_db_record_outbox_many(). */
+#define OUTBOX_ROWS_PER_INSERT 100
+
 struct _KefuDb
 {
   GObject      parent_instance;
@@ -27,6 +30,7 @@ struct _KefuDb
   char        *device_id;
   gint64       hlc_ms;
   guint        hlc_counter;
+  char        *outbox_sql[OUTBOX_ROWS_PER_INSERT + 1];   /* by number of rows */
 };
 
 struct _KefuChangeSet
@@ -390,6 +394,8 @@ kefu_db_finalize (GObject *object)
   g_free (self->last_backup);
   g_free (self->actor);
   g_free (self->device_id);
+  for (guint i = 0; i < G_N_ELEMENTS (self->outbox_sql); i++)
+    g_free (self->outbox_sql[i]);
 
   G_OBJECT_CLASS (kefu_db_parent_class)->finalize (object);
 }
@@ -741,6 +747,27 @@ kefu_change_set_new (const char   *entity,
   return cs;
 }
 
+/**
+ * kefu_change_set_new_bulk:
+ *
+ * The change set of a new row in a bulk write (an import): it builds only
+ * the outbox fields, since the audit log gets one summarised entry for the
+ * whole write (kefu_db_record_audit()). Record it with
+ * kefu_db_record_outbox_many().
+ */
+KefuChangeSet *
+kefu_change_set_new_bulk (const char *entity,
+                          const char *row_id)
+{
+  KefuChangeSet *cs = g_new0 (KefuChangeSet, 1);
+
+  cs->entity = g_strdup (entity);
+  cs->row_id = g_strdup (row_id);
+  cs->op = KEFU_CHANGE_INSERT;
+  cs->fields = g_string_new ("{");
+  return cs;
+}
+
 void
 kefu_change_set_free (KefuChangeSet *cs)
 {
@@ -750,7 +777,8 @@ kefu_change_set_free (KefuChangeSet *cs)
   g_free (cs->row_id);
   g_free (cs->note);
   g_free (cs->hlc);
-  g_string_free (cs->changes, TRUE);
+  if (cs->changes != NULL)
+    g_string_free (cs->changes, TRUE);
   g_string_free (cs->fields, TRUE);
   g_free (cs);
 }
@@ -760,14 +788,15 @@ change_set_open_field (KefuChangeSet *cs,
                        const char    *field)
 {
   if (cs->n_fields++ > 0)
-    {
-      g_string_append_c (cs->changes, ',');
-      g_string_append_c (cs->fields, ',');
-    }
-  kefu_json_escape_append (cs->changes, field);
-  g_string_append (cs->changes, ":{\"old\":");
+    g_string_append_c (cs->fields, ',');
   kefu_json_escape_append (cs->fields, field);
   g_string_append_c (cs->fields, ':');
+  if (cs->changes == NULL)
+    return;
+  if (cs->n_fields > 1)
+    g_string_append_c (cs->changes, ',');
+  kefu_json_escape_append (cs->changes, field);
+  g_string_append (cs->changes, ":{\"old\":");
 }
 
 /* Records @field unless old and new are equal (NULL means SQL NULL). */
@@ -781,11 +810,13 @@ kefu_change_set_text (KefuChangeSet *cs,
     return;
 
   change_set_open_field (cs, field);
+  kefu_json_escape_append (cs->fields, new_value);
+  if (cs->changes == NULL)
+    return;
   kefu_json_escape_append (cs->changes, old_value);
   g_string_append (cs->changes, ",\"new\":");
   kefu_json_escape_append (cs->changes, new_value);
   g_string_append_c (cs->changes, '}');
-  kefu_json_escape_append (cs->fields, new_value);
 }
 
 void
@@ -799,6 +830,9 @@ kefu_change_set_int (KefuChangeSet *cs,
     return;
 
   change_set_open_field (cs, field);
+  append_int64 (cs->fields, new_value);
+  if (cs->changes == NULL)
+    return;
   if (had_old)
     append_int64 (cs->changes, old_value);
   else
@@ -806,7 +840,6 @@ kefu_change_set_int (KefuChangeSet *cs,
   g_string_append (cs->changes, ",\"new\":");
   append_int64 (cs->changes, new_value);
   g_string_append_c (cs->changes, '}');
-  append_int64 (cs->fields, new_value);
 }
 
 void
@@ -986,6 +1019,7 @@ kefu_db_record_change (KefuDb         *self,
 
   g_return_val_if_fail (KEFU_IS_DB (self), FALSE);
   g_return_val_if_fail (self->depth > 0, FALSE);
+  g_return_val_if_fail (cs->changes != NULL, FALSE);
 
   g_string_append_c (cs->changes, '}');
   g_string_append_c (cs->fields, '}');
@@ -995,22 +1029,89 @@ kefu_db_record_change (KefuDb         *self,
 }
 
 /**
- * kefu_db_record_outbox:
+ * kefu_sql_insert_rows:
+ * @head: "INSERT INTO table (columns)"
  *
- * Appends only the outbox entry for @cs: for bulk writes (an import),
- * whose audit is one summarised entry (kefu_db_record_audit()) in the
- * same transaction instead of one per row.
+ * Returns: (transfer full): @head followed by VALUES and @rows groups of
+ *   @columns parameters: one statement for many rows of a bulk write.
+ */
+char *
+kefu_sql_insert_rows (const char *head,
+                      guint       columns,
+                      guint       rows)
+{
+  GString *sql = g_string_new (head);
+  g_autoptr(GString) group = g_string_new ("(");
+
+  for (guint i = 0; i < columns; i++)
+    g_string_append (group, i ? ",?" : "?");
+  g_string_append_c (group, ')');
+  g_string_append (sql, " VALUES ");
+  for (guint i = 0; i < rows; i++)
+    {
+      if (i > 0)
+        g_string_append_c (sql, ',');
+      g_string_append_len (sql, group->str, group->len);
+    }
+  return g_string_free (sql, FALSE);
+}
+
+static const char *
+outbox_insert_sql (KefuDb *self,
+                   guint   n)
+{
+  if (self->outbox_sql[n] == NULL)
+    self->outbox_sql[n] = kefu_sql_insert_rows ("INSERT INTO outbox (op_id, entity, row_id, op, fields, base_version, hlc, created_at)", 8, n);
+  return self->outbox_sql[n];
+}
+
+/**
+ * kefu_db_record_outbox_many:
+ * @sets: (array length=n): change sets of a bulk write
+ *
+ * Appends the outbox entries of @n change sets, in order, a hundred rows to
+ * a statement: an import writes an outbox entry for each of its rows.
  */
 gboolean
-kefu_db_record_outbox (KefuDb         *self,
-                       KefuChangeSet  *cs,
-                       GError        **error)
+kefu_db_record_outbox_many (KefuDb          *self,
+                            KefuChangeSet  **sets,
+                            guint            n,
+                            GError         **error)
 {
+  gint64 now = g_get_real_time () / 1000;
+  char op_ids[OUTBOX_ROWS_PER_INSERT][40];
+
   g_return_val_if_fail (KEFU_IS_DB (self), FALSE);
   g_return_val_if_fail (self->depth > 0, FALSE);
 
-  g_string_append_c (cs->fields, '}');
-  return insert_outbox (self, g_get_real_time () / 1000, cs, error);
+  for (guint start = 0; start < n; start += OUTBOX_ROWS_PER_INSERT)
+    {
+      guint k = MIN (OUTBOX_ROWS_PER_INSERT, n - start);
+      sqlite3_stmt *stmt = kefu_db_prepare (self, outbox_insert_sql (self, k), error);
+
+      if (stmt == NULL)
+        return FALSE;
+      for (guint i = 0; i < k; i++)
+        {
+          KefuChangeSet *cs = sets[start + i];
+          g_autofree char *op_id = kefu_uuid7_new_at (now);
+          int b = (int) i * 8;
+
+          g_strlcpy (op_ids[i], op_id, sizeof op_ids[i]);
+          g_string_append_c (cs->fields, '}');
+          sqlite3_bind_text (stmt, b + 1, op_ids[i], -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, b + 2, cs->entity, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, b + 3, cs->row_id, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, b + 4, op_name (cs->op), -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, b + 5, cs->fields->str, cs->fields->len, SQLITE_STATIC);
+          sqlite3_bind_int64 (stmt, b + 6, cs->base_version);
+          sqlite3_bind_text (stmt, b + 7, kefu_change_set_stamp (cs, self), -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (stmt, b + 8, now);
+        }
+      if (!kefu_db_step_done (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /**

@@ -98,9 +98,15 @@ gboolean     kefu_db_record_change       (KefuDb        *self,
 
 /* Bulk writes: the outbox entry of each row, and one summarised audit
  * entry for the whole write. */
-gboolean     kefu_db_record_outbox       (KefuDb        *self,
-                                          KefuChangeSet *cs,
-                                          GError       **error);
+KefuChangeSet *kefu_change_set_new_bulk  (const char    *entity,
+                                          const char    *row_id);
+char        *kefu_sql_insert_rows        (const char     *head,
+                                          guint           columns,
+                                          guint           rows);
+gboolean     kefu_db_record_outbox_many  (KefuDb         *self,
+                                          KefuChangeSet **sets,
+                                          guint           n,
+                                          GError        **error);
 gboolean     kefu_db_record_audit        (KefuDb        *self,
                                           const char    *entity,
                                           const char    *row_id,

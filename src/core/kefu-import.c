@@ -1590,7 +1590,7 @@ kefu_import_run_full (KefuImport          *self,
 
   if (!kefu_db_begin (db, error))
     return FALSE;
-  if ((writer = kefu_customer_writer_new (db, error)) == NULL)
+  if ((writer = kefu_customer_writer_new (db, n_rows, error)) == NULL)
     {
       kefu_db_rollback (db);
       return FALSE;
