@@ -175,6 +175,18 @@ query_int (sqlite3    *db,
   return v;
 }
 
+/* Removes a database with its -wal and -shm files. */
+static void
+unlink_db (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+}
+
 static gint64
 rss_kb (void)
 {
@@ -219,14 +231,7 @@ raw_open (Raw        *raw,
           gboolean    fresh)
 {
   if (fresh)
-    {
-      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-      g_unlink (path);
-      g_unlink (wal);
-      g_unlink (shm);
-    }
+    unlink_db (path);
   if (sqlite3_open (path, &raw->db) != SQLITE_OK)
     {
       g_printerr ("kefu-bench: cannot open %s\n", path);
@@ -585,11 +590,7 @@ measure_floor (const char *src_path,
   f->total_s = now_s () - t0;
   exec_or_die (h, "DETACH src");
   g_clear_object (&db);
-  {
-    g_autofree char *wal = g_strconcat (path, "-wal", NULL), *shm = g_strconcat (path, "-shm", NULL);
-
-    g_unlink (path); g_unlink (wal); g_unlink (shm);
-  }
+  unlink_db (path);
   g_rmdir (dir);
 }
 
@@ -658,11 +659,7 @@ measure_file_import (const char *src_path,
   g_clear_pointer (&sample, kefu_sample_free);
   g_clear_object (&db);
   g_unlink (csv);
-  {
-    g_autofree char *wal = g_strconcat (path, "-wal", NULL), *shm = g_strconcat (path, "-shm", NULL);
-
-    g_unlink (path); g_unlink (wal); g_unlink (shm);
-  }
+  unlink_db (path);
   g_rmdir (dir);
 }
 
@@ -1053,13 +1050,8 @@ main (int   argc,
       import_into (path, rpath, n, &import);
       sqlite3_close (import.raw.db);
       import.raw.db = NULL;
-      g_unlink (path); g_unlink (rpath);
-      {
-        g_autofree char *a = g_strconcat (path, "-wal", NULL), *b = g_strconcat (path, "-shm", NULL);
-        g_autofree char *c = g_strconcat (rpath, "-wal", NULL), *d = g_strconcat (rpath, "-shm", NULL);
-
-        g_unlink (a); g_unlink (b); g_unlink (c); g_unlink (d);
-      }
+      unlink_db (path);
+      unlink_db (rpath);
       g_rmdir (dir);
     }
 
