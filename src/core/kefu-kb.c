@@ -141,6 +141,9 @@ kefu_kb_article_copy (const KefuKbArticle *s)
   a->category_name = g_strdup (s->category_name);
   a->author_name = g_strdup (s->author_name);
   a->reviewer_name = g_strdup (s->reviewer_name);
+  a->revision_status = g_strdup (s->revision_status);
+  a->revision_author_id = g_strdup (s->revision_author_id);
+  a->revision_author_name = g_strdup (s->revision_author_name);
   return a;
 }
 
@@ -163,6 +166,9 @@ kefu_kb_article_free (KefuKbArticle *a)
   g_free (a->category_name);
   g_free (a->author_name);
   g_free (a->reviewer_name);
+  g_free (a->revision_status);
+  g_free (a->revision_author_id);
+  g_free (a->revision_author_name);
   g_free (a);
 }
 
@@ -195,6 +201,7 @@ kefu_kb_hit_free (KefuKbHit *h)
   g_free (h->category_name);
   g_free (h->tags);
   g_free (h->status);
+  g_free (h->revision_status);
   g_free (h);
 }
 
@@ -386,16 +393,20 @@ _kefu_kb_validate (KefuDb         *db,
 
 /* --- reading --------------------------------------------------------- */
 
+/* The category's name, code and scope side by side: category_label_at()
+ * reads the three. */
 #define ARTICLE_COLUMNS \
   "a.rowid, a.id, a.version, a.title, a.body, a.category_id, a.tags, a.case_kinds, a.status," \
   " a.author_id, a.reviewer_id, a.submitted_by, a.review_note, a.published_at, a.updated_at," \
   " (SELECT max (version_no) FROM kb_article_version v WHERE v.article_id = a.id)," \
-  " c.name, sa.name, sr.name, c.code, c.scope, c.position"
+  " c.name, c.code, c.scope, sa.name, sr.name," \
+  " a.published_version, a.revision_status, a.revision_version, a.revision_author_id, sv.name"
 
 #define ARTICLE_JOINS \
   " LEFT JOIN category c ON c.id = a.category_id" \
   " LEFT JOIN staff sa ON sa.id = a.author_id" \
-  " LEFT JOIN staff sr ON sr.id = a.reviewer_id"
+  " LEFT JOIN staff sr ON sr.id = a.reviewer_id" \
+  " LEFT JOIN staff sv ON sv.id = a.revision_author_id"
 
 static char *
 category_label_at (sqlite3_stmt *stmt,
@@ -433,9 +444,35 @@ article_from_row (sqlite3_stmt *stmt)
   a->updated_at = sqlite3_column_int64 (stmt, 14);
   a->latest_version = sqlite3_column_int64 (stmt, 15);
   a->category_name = category_label_at (stmt, 16);
-  a->author_name = kefu_stmt_dup (stmt, 17);
-  a->reviewer_name = kefu_stmt_dup (stmt, 18);
+  a->author_name = kefu_stmt_dup (stmt, 19);
+  a->reviewer_name = kefu_stmt_dup (stmt, 20);
+  a->published_version = sqlite3_column_int64 (stmt, 21);
+  a->revision_status = kefu_stmt_dup (stmt, 22);
+  a->revision_version = sqlite3_column_int64 (stmt, 23);
+  a->revision_author_id = kefu_stmt_dup (stmt, 24);
+  a->revision_author_name = kefu_stmt_dup (stmt, 25);
   return a;
+}
+
+static KefuKbVersion *fetch_version (KefuDb      *db,
+                                     const char  *article_id,
+                                     gint64       version_no,
+                                     GError     **error);
+
+static char *
+category_label_of (KefuDb     *db,
+                   const char *id)
+{
+  sqlite3_stmt *stmt;
+  char *label = NULL;
+
+  if (id == NULL || (stmt = kefu_db_prepare (db, "SELECT name, code, scope FROM category WHERE id = ?", NULL)) == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    label = category_label_at (stmt, 0);
+  sqlite3_reset (stmt);
+  return label;
 }
 
 static KefuKbArticle *
@@ -497,6 +534,72 @@ kefu_kb_get (KefuDb      *db,
                            _("This article is not published."));
       return NULL;
     }
+  return g_steal_pointer (&a);
+}
+
+/* @a with the text of its pending revision in place of the published
+ * text. */
+static KefuKbArticle *
+revision_of (KefuDb               *db,
+             const KefuKbArticle  *a,
+             GError              **error)
+{
+  g_autoptr(KefuKbVersion) v = NULL;
+  KefuKbArticle *r;
+
+  if (a->revision_status == NULL || a->revision_version == 0)
+    {
+      g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND, _("This article has no pending revision."));
+      return NULL;
+    }
+  if ((v = fetch_version (db, a->id, a->revision_version, error)) == NULL)
+    return NULL;
+  r = kefu_kb_article_copy (a);
+  kefu_set_str (&r->title, v->title);
+  kefu_set_str (&r->body, v->body);
+  kefu_set_str (&r->tags, v->tags);
+  kefu_set_str (&r->case_kinds, v->case_kinds);
+  kefu_set_str (&r->category_id, v->category_id);
+  g_free (r->category_name);
+  r->category_name = category_label_of (db, v->category_id);
+  r->is_revision = TRUE;
+  return r;
+}
+
+KefuKbArticle *
+kefu_kb_get_revision (KefuDb      *db,
+                      const char  *id,
+                      GError     **error)
+{
+  g_autoptr(KefuKbArticle) a = NULL;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if (!sees_unpublished (db))
+    {
+      g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND, _("This article has no pending revision."));
+      return NULL;
+    }
+  if ((a = load_article (db, id, error)) == NULL)
+    return NULL;
+  return revision_of (db, a, error);
+}
+
+KefuKbArticle *
+kefu_kb_get_for_writing (KefuDb      *db,
+                         const char  *id,
+                         GError     **error)
+{
+  g_autoptr(KefuKbArticle) a = NULL;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if ((a = kefu_kb_get (db, id, error)) == NULL)
+    return NULL;
+  if (a->revision_status != NULL && sees_unpublished (db))
+    return revision_of (db, a, error);
   return g_steal_pointer (&a);
 }
 
@@ -743,11 +846,13 @@ _kefu_kb_insert (KefuDb         *db,
       kefu_change_set_text (cs, "author_id", NULL, a->author_id);
       if (a->published_at != 0)
         kefu_change_set_int (cs, "published_at", FALSE, 0, a->published_at);
+      if (a->published_at != 0)
+        kefu_change_set_int (cs, "published_version", FALSE, 0, 1);
     }
   stmt = kefu_db_prepare (db,
                           "INSERT INTO kb_article (id, hlc, updated_by, updated_at, category_id, title, body, tags,"
-                          " case_kinds, status, author_id, reviewer_id, published_at)"
-                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                          " case_kinds, status, author_id, reviewer_id, published_at, published_version)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, a->id, -1, SQLITE_STATIC);
@@ -766,9 +871,16 @@ _kefu_kb_insert (KefuDb         *db,
     sqlite3_bind_int64 (stmt, 13, a->published_at);
   else
     sqlite3_bind_null (stmt, 13);
+  /* Published as it is written (sample data): the first version is the
+   * published one. */
+  if (a->published_at != 0)
+    sqlite3_bind_int64 (stmt, 14, 1);
+  else
+    sqlite3_bind_null (stmt, 14);
   if (!kefu_db_step_done (db, stmt, error))
     return FALSE;
   a->rowid = sqlite3_last_insert_rowid (kefu_db_get_handle (db));
+  a->published_version = a->published_at != 0 ? 1 : 0;
   a->version = 1;
   a->updated_at = at;
   a->latest_version = 1;
@@ -799,6 +911,10 @@ static const ArticleField article_fields[] = {
   FIELD (submitted_by, FALSE),
   FIELD (review_note, FALSE),
   FIELD (published_at, TRUE),
+  FIELD (published_version, TRUE),
+  FIELD (revision_status, FALSE),
+  FIELD (revision_version, TRUE),
+  FIELD (revision_author_id, FALSE),
 };
 
 #define TEXT_AT(a, f) (*(char **) G_STRUCT_MEMBER_P ((a), (f)->offset))
@@ -890,6 +1006,8 @@ kefu_kb_check_action (KefuDb              *db,
                       GError             **error)
 {
   g_autoptr(KefuStaff) me = NULL;
+  gboolean revision;
+  const char *status, *author;
 
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
   g_return_val_if_fail (action != NULL, FALSE);
@@ -898,7 +1016,8 @@ kefu_kb_check_action (KefuDb              *db,
   if (me == NULL)
     return denied (error, _("Sign in to work on the knowledge base."));
 
-  if (g_str_equal (action, "save") || g_str_equal (action, "submit") || g_str_equal (action, "archive"))
+  if (g_str_equal (action, "save") || g_str_equal (action, "submit") || g_str_equal (action, "archive") ||
+      g_str_equal (action, "discard"))
     {
       if (!kefu_kb_role_can_write (me->role))
         return denied (error, _("Only trainers and administrators write knowledge articles."));
@@ -918,15 +1037,22 @@ kefu_kb_check_action (KefuDb              *db,
       return invalid (error, _("Save the article first."));
     }
 
+  /* A pending revision goes through the workflow in place of the
+   * published article: its status and its author count. */
+  revision = a->revision_status != NULL;
+  status = revision ? a->revision_status : a->status;
+  author = revision ? a->revision_author_id : a->author_id;
+
   if (g_str_equal (action, "save"))
     {
-      if (g_strcmp0 (a->status, "review") == 0)
-        return invalid (error, _("The article is in review. Wait for the reviewer, or ask them to return it."));
+      if (g_strcmp0 (status, "review") == 0)
+        return invalid (error, revision ? _("The revision is in review. Wait for the reviewer, or ask them to return it.")
+                                        : _("The article is in review. Wait for the reviewer, or ask them to return it."));
       return TRUE;
     }
   if (g_str_equal (action, "submit"))
     {
-      if (g_strcmp0 (a->status, "draft") != 0)
+      if (g_strcmp0 (status, "draft") != 0)
         return invalid (error, _("Only a draft can be sent for review."));
       return TRUE;
     }
@@ -934,14 +1060,72 @@ kefu_kb_check_action (KefuDb              *db,
     {
       if (g_strcmp0 (a->status, "published") != 0)
         return invalid (error, _("Only a published article can be archived."));
+      if (revision)
+        return invalid (error, _("The article has a pending revision. Publish or discard the revision first."));
+      return TRUE;
+    }
+  if (g_str_equal (action, "discard"))
+    {
+      if (!revision)
+        return invalid (error, _("This article has no pending revision."));
       return TRUE;
     }
   /* approve, return */
-  if (g_strcmp0 (a->status, "review") != 0)
-    return invalid (error, _("The article is not in review."));
-  if (g_strcmp0 (a->author_id, me->id) == 0 || g_strcmp0 (a->submitted_by, me->id) == 0)
-    return denied (error, _("You wrote or submitted this article: another trainer or an administrator reviews it."));
+  if (g_strcmp0 (status, "review") != 0)
+    return invalid (error, revision ? _("The revision is not in review.") : _("The article is not in review."));
+  if (g_strcmp0 (author, me->id) == 0 || g_strcmp0 (a->submitted_by, me->id) == 0)
+    return denied (error, revision ? _("You wrote or submitted this revision: another trainer or an administrator reviews it.")
+                                   : _("You wrote or submitted this article: another trainer or an administrator reviews it."));
   return TRUE;
+}
+
+static gboolean
+same_content (const KefuKbArticle *x,
+              const KefuKbArticle *y)
+{
+  return g_strcmp0 (x->title, y->title) == 0 && g_strcmp0 (x->body, y->body) == 0 &&
+         g_strcmp0 (x->tags, y->tags) == 0 && g_strcmp0 (x->category_id, y->category_id) == 0 &&
+         g_strcmp0 (x->case_kinds, y->case_kinds) == 0;
+}
+
+/* Writes @work's content as the pending revision of the published
+ * article @old (starting one when there is none): a new version, and the
+ * article row pointing at it. The published text is not touched, and
+ * nothing is written (*@changed FALSE) when @work holds the text the
+ * revision, or else the article, has already. */
+static gboolean
+write_revision (KefuDb               *db,
+                const KefuKbArticle  *old,
+                const KefuKbArticle  *work,
+                const char           *note,
+                gboolean             *changed,
+                GError              **error)
+{
+  g_autoptr(KefuKbArticle) a = kefu_kb_article_copy (old);
+  g_autoptr(KefuKbArticle) current = old->revision_status ? revision_of (db, old, error) : kefu_kb_article_copy (old);
+  gint64 version_no = old->latest_version + 1;
+
+  *changed = FALSE;
+  if (current == NULL)
+    return FALSE;
+  if (same_content (current, work))
+    return TRUE;
+  *changed = TRUE;
+
+  /* The version first: a computer that pulls the article row pointing at
+   * it has the version already (pulls follow the write order). */
+  if (!insert_version (db, work, version_no, note, TRUE, now_ms (db), error))
+    return FALSE;
+  a->revision_version = version_no;
+  if (old->revision_status == NULL)
+    {
+      kefu_set_str (&a->revision_status, "draft");
+      kefu_set_str (&a->revision_author_id, kefu_db_get_actor (db));
+      /* The published version's review is done with. */
+      kefu_set_str (&a->submitted_by, NULL);
+      kefu_set_str (&a->review_note, NULL);
+    }
+  return write_article (db, old, a, error);
 }
 
 gboolean
@@ -951,6 +1135,7 @@ kefu_kb_save (KefuDb         *db,
 {
   g_autoptr(KefuKbArticle) old = NULL;
   g_autoptr(KefuKbArticle) work = NULL;
+  gboolean changed;
   gint64 at;
 
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
@@ -988,6 +1173,16 @@ kefu_kb_save (KefuDb         *db,
                        old->title);
           goto fail;
         }
+      if (g_strcmp0 (old->status, "published") == 0)
+        {
+          /* Agents keep the published text: the edit is a revision. */
+          if (!write_revision (db, old, work, NULL, &changed, error))
+            goto fail;
+          if (changed)
+            goto commit;
+          kefu_db_rollback (db);
+          goto done;
+        }
       /* Only the content comes from the caller. */
       kefu_set_str (&work->status, "draft");
       kefu_set_str (&work->author_id, old->author_id);
@@ -995,14 +1190,14 @@ kefu_kb_save (KefuDb         *db,
       kefu_set_str (&work->submitted_by, old->submitted_by);
       kefu_set_str (&work->review_note, old->review_note);
       work->published_at = old->published_at;
-      if (g_strcmp0 (old->title, work->title) == 0 && g_strcmp0 (old->body, work->body) == 0 &&
-          g_strcmp0 (old->tags, work->tags) == 0 && g_strcmp0 (old->category_id, work->category_id) == 0 &&
-          g_strcmp0 (old->case_kinds, work->case_kinds) == 0)
+      work->published_version = old->published_version;
+      kefu_set_str (&work->revision_status, old->revision_status);
+      work->revision_version = old->revision_version;
+      kefu_set_str (&work->revision_author_id, old->revision_author_id);
+      if (same_content (old, work))
         {
           /* Nothing changed: no version, no status change. */
           kefu_db_rollback (db);
-          kefu_kb_article_free (work);
-          work = kefu_kb_article_copy (old);
           goto done;
         }
       if (!write_article (db, old, work, error))
@@ -1011,12 +1206,13 @@ kefu_kb_save (KefuDb         *db,
         goto fail;
       work->latest_version = old->latest_version + 1;
     }
+commit:
   if (!kefu_db_commit (db, error))
     return FALSE;
 
 done:
   {
-    g_autoptr(KefuKbArticle) stored = load_article (db, work->id, error);
+    g_autoptr(KefuKbArticle) stored = kefu_kb_get_for_writing (db, work->id, error);
 
     if (stored == NULL)
       return FALSE;
@@ -1080,7 +1276,7 @@ submit_cb (KefuDb         *db,
            gpointer        data,
            GError        **error)
 {
-  kefu_set_str (&a->status, "review");
+  kefu_set_str (a->revision_status ? &a->revision_status : &a->status, "review");
   kefu_set_str (&a->submitted_by, me);
   return TRUE;
 }
@@ -1100,6 +1296,27 @@ approve_cb (KefuDb         *db,
             gpointer        data,
             GError        **error)
 {
+  if (a->revision_status != NULL)
+    {
+      /* The revision's text becomes the published text (write_article
+       * re-indexes it), in this one transaction. */
+      g_autoptr(KefuKbArticle) r = revision_of (db, a, error);
+
+      if (r == NULL)
+        return FALSE;
+      kefu_set_str (&a->title, r->title);
+      kefu_set_str (&a->body, r->body);
+      kefu_set_str (&a->tags, r->tags);
+      kefu_set_str (&a->case_kinds, r->case_kinds);
+      kefu_set_str (&a->category_id, r->category_id);
+      a->published_version = a->revision_version;
+      kefu_set_str (&a->revision_status, NULL);
+      a->revision_version = 0;
+      kefu_set_str (&a->revision_author_id, NULL);
+      kefu_set_str (&a->submitted_by, NULL);
+    }
+  else
+    a->published_version = a->latest_version;
   kefu_set_str (&a->status, "published");
   kefu_set_str (&a->reviewer_id, me);
   kefu_set_str (&a->review_note, NULL);
@@ -1124,7 +1341,7 @@ return_cb (KefuDb         *db,
 {
   const char *comment = data;
 
-  kefu_set_str (&a->status, "draft");
+  kefu_set_str (a->revision_status ? &a->revision_status : &a->status, "draft");
   kefu_set_str (&a->reviewer_id, me);
   kefu_set_str (&a->review_note, comment);
   return TRUE;
@@ -1165,6 +1382,29 @@ kefu_kb_archive (KefuDb      *db,
   return run_transition (db, id, "archive", archive_cb, NULL, error);
 }
 
+static gboolean
+discard_cb (KefuDb         *db,
+            KefuKbArticle  *a,
+            const char     *me,
+            gpointer        data,
+            GError        **error)
+{
+  kefu_set_str (&a->revision_status, NULL);
+  a->revision_version = 0;
+  kefu_set_str (&a->revision_author_id, NULL);
+  kefu_set_str (&a->submitted_by, NULL);
+  kefu_set_str (&a->review_note, NULL);
+  return TRUE;
+}
+
+gboolean
+kefu_kb_discard_revision (KefuDb      *db,
+                          const char  *id,
+                          GError     **error)
+{
+  return run_transition (db, id, "discard", discard_cb, NULL, error);
+}
+
 /* --- versions -------------------------------------------------------- */
 
 #define VERSION_COLUMNS \
@@ -1201,31 +1441,32 @@ kefu_kb_list_versions (KefuDb      *db,
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
-  /* Whoever may not read the article may not read its history either. */
+  /* Whoever may not read the article may not read its history either,
+   * nor a pending revision's versions. */
   if ((a = kefu_kb_get (db, article_id, error)) == NULL)
     return NULL;
   stmt = kefu_db_prepare (db,
                           "SELECT " VERSION_COLUMNS " FROM kb_article_version v LEFT JOIN staff s ON s.id = v.author_id"
-                          " WHERE v.article_id = ? AND v.deleted = 0 ORDER BY v.version_no DESC", error);
+                          " WHERE v.article_id = ? AND v.deleted = 0 AND v.version_no <= ?"
+                          " ORDER BY v.version_no DESC", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, article_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, sees_unpublished (db) ? G_MAXINT64 : a->published_version);
   if (!kefu_db_read_rows (db, stmt, (KefuRowReader) version_from_row, ret, error))
     return NULL;
   return g_steal_pointer (&ret);
 }
 
-KefuKbVersion *
-kefu_kb_get_version (KefuDb      *db,
-                     const char  *article_id,
-                     gint64       version_no,
-                     GError     **error)
+static KefuKbVersion *
+fetch_version (KefuDb      *db,
+               const char  *article_id,
+               gint64       version_no,
+               GError     **error)
 {
   sqlite3_stmt *stmt;
   KefuKbVersion *v = NULL;
   int rc;
-
-  g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
   stmt = kefu_db_prepare (db,
                           "SELECT " VERSION_COLUMNS " FROM kb_article_version v LEFT JOIN staff s ON s.id = v.author_id"
@@ -1249,6 +1490,31 @@ kefu_kb_get_version (KefuDb      *db,
   return v;
 }
 
+KefuKbVersion *
+kefu_kb_get_version (KefuDb      *db,
+                     const char  *article_id,
+                     gint64       version_no,
+                     GError     **error)
+{
+  g_return_val_if_fail (KEFU_IS_DB (db), NULL);
+  g_return_val_if_fail (article_id != NULL, NULL);
+
+  if (!sees_unpublished (db))
+    {
+      g_autoptr(KefuKbArticle) a = kefu_kb_get (db, article_id, error);
+
+      if (a == NULL)
+        return NULL;
+      if (version_no > a->published_version)
+        {
+          g_set_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND,
+                       _("Version %u of this article does not exist."), (guint) version_no);
+          return NULL;
+        }
+    }
+  return fetch_version (db, article_id, version_no, error);
+}
+
 gboolean
 kefu_kb_restore_version (KefuDb      *db,
                          const char  *article_id,
@@ -1259,6 +1525,7 @@ kefu_kb_restore_version (KefuDb      *db,
   g_autoptr(KefuKbArticle) a = NULL;
   g_autoptr(KefuKbVersion) v = NULL;
   g_autofree char *note = NULL;
+  gboolean changed;
 
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
 
@@ -1268,7 +1535,7 @@ kefu_kb_restore_version (KefuDb      *db,
     goto fail;
   if (!kefu_kb_check_action (db, old, "save", error))
     goto fail;
-  if ((v = kefu_kb_get_version (db, article_id, version_no, error)) == NULL)
+  if ((v = fetch_version (db, article_id, version_no, error)) == NULL)
     goto fail;
   a = kefu_kb_article_copy (old);
   kefu_set_str (&a->title, v->title);
@@ -1284,9 +1551,19 @@ kefu_kb_restore_version (KefuDb      *db,
     if (_kefu_kb_validate (db, probe, NULL))
       kefu_set_str (&a->category_id, v->category_id);
   }
+  note = g_strdup_printf ("restored %" G_GINT64_FORMAT, version_no);
+  if (g_strcmp0 (old->status, "published") == 0)
+    {
+      /* Agents keep the published text: the restored one is a revision. */
+      if (!write_revision (db, old, a, note, &changed, error))
+        goto fail;
+      if (changed)
+        return kefu_db_commit (db, error);
+      kefu_db_rollback (db);
+      return TRUE;
+    }
   if (!write_article (db, old, a, error))
     goto fail;
-  note = g_strdup_printf ("restored %" G_GINT64_FORMAT, version_no);
   if (!insert_version (db, a, old->latest_version + 1, note, TRUE, now_ms (db), error))
     goto fail;
   return kefu_db_commit (db, error);
@@ -1632,7 +1909,7 @@ kefu_kb_highlight (const char *text,
 /* --- search ---------------------------------------------------------- */
 
 #define HIT_COLUMNS \
-  "a.id, a.title, a.body, c.name, c.code, c.scope, a.tags, a.status, a.updated_at"
+  "a.id, a.title, a.body, c.name, c.code, c.scope, a.tags, a.status, a.updated_at, a.revision_status"
 
 static KefuKbHit *
 hit_from_row (sqlite3_stmt *stmt,
@@ -1650,6 +1927,7 @@ hit_from_row (sqlite3_stmt *stmt,
   h->tags = kefu_stmt_dup (stmt, 6);
   h->status = kefu_stmt_dup (stmt, 7);
   h->updated_at = sqlite3_column_int64 (stmt, 8);
+  h->revision_status = kefu_stmt_dup (stmt, 9);
   h->rank = rank;
   return h;
 }
@@ -1661,6 +1939,10 @@ append_filters (GString           *sql,
 {
   if (published_only)
     g_string_append (sql, " AND a.status = 'published'");
+  else if (g_strcmp0 (q->status, "draft") == 0 || g_strcmp0 (q->status, "review") == 0)
+    /* A published article's pending revision waits for its writers and
+     * reviewers too. */
+    g_string_append (sql, " AND (a.status = :status OR a.revision_status = :status)");
   else if (q->status != NULL && *q->status)
     g_string_append (sql, " AND a.status = :status");
   if (q->category_id != NULL && *q->category_id)
@@ -1732,7 +2014,7 @@ kefu_kb_search (KefuDb             *db,
   bind_named (stmt, ":tag", q->tag);
   sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":limit"), (int) limit);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ret, hit_from_row (stmt, match ? q->text : NULL, sqlite3_column_double (stmt, 9)));
+    g_ptr_array_add (ret, hit_from_row (stmt, match ? q->text : NULL, sqlite3_column_double (stmt, 10)));
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
@@ -1838,7 +2120,7 @@ suggestion_from_row (sqlite3_stmt *stmt)
   h->tags = kefu_stmt_dup (stmt, 6);
   h->status = kefu_stmt_dup (stmt, 7);
   h->updated_at = sqlite3_column_int64 (stmt, 8);
-  h->rank = sqlite3_column_double (stmt, 9);
+  h->rank = sqlite3_column_double (stmt, 10);
   return h;
 }
 

@@ -13,8 +13,13 @@ G_BEGIN_DECLS
  * Status keys: draft → review → published → archived. Trainers and
  * administrators write; submitting sends a draft to review; another
  * trainer or administrator (never the author or whoever submitted it)
- * approves it (published) or returns it to draft with a comment. Saving a
- * published or archived article takes it back to draft. Agents and
+ * approves it (published) or returns it to draft with a comment. Saving an
+ * archived article takes it back to draft. Saving a published article
+ * starts (or continues) a pending revision beside the published text: the
+ * revision goes through the same review (draft → review, then approved or
+ * returned, or discarded), and while it is pending everyone else — search,
+ * suggestions, links, agents opening the article — keeps the published
+ * text. Approving the revision makes it the published text. Agents and
  * supervisors see published articles only.
  *
  * Every save writes a version (kb_article_version, numbered from 1).
@@ -49,11 +54,23 @@ typedef struct
   gint64  published_at;
   gint64  updated_at;
   gint64  latest_version;   /* number of the newest kb_article_version */
+  gint64  published_version;  /* the version whose text is published, or 0 */
+
+  /* A pending revision of a published article (revision_status NULL
+   * when there is none): its text is version revision_version. */
+  char   *revision_status;  /* "draft" or "review" */
+  gint64  revision_version;
+  char   *revision_author_id;
+  /* TRUE when title, body, category, tags and case kinds hold the
+   * pending revision rather than the published text
+   * (kefu_kb_get_revision()). */
+  gboolean is_revision;
 
   /* Read-only, joined when read. */
   char   *category_name;
   char   *author_name;
   char   *reviewer_name;
+  char   *revision_author_name;
 } KefuKbArticle;
 
 typedef struct
@@ -80,6 +97,7 @@ typedef struct
   char   *category_name;
   char   *tags;
   char   *status;
+  char   *revision_status;  /* a pending revision: "draft", "review" or NULL */
   double  rank;             /* bm25: lower is better */
   gint64  updated_at;
 } KefuKbHit;
@@ -141,8 +159,10 @@ gboolean       kefu_kb_role_can_review    (const char *role);
 /* Creates (a->id NULL) or saves the article as the signed-in user, with
  * a->version as the base (KEFU_ERROR_CONFLICT when someone saved it in
  * the meantime). Validates and normalises title, body, tags, case kinds
- * and category; writes a new version. On success @a holds the stored
- * state (id, version, status). */
+ * and category; writes a new version. Saving a published article writes
+ * its pending revision (started by this save when there is none), never
+ * the published text. On success @a holds the stored state (id, version,
+ * status) as its writers work on it: the revision when one is pending. */
 gboolean       kefu_kb_save               (KefuDb         *db,
                                            KefuKbArticle  *a,
                                            GError        **error);
@@ -152,6 +172,21 @@ KefuKbArticle *kefu_kb_get                (KefuDb         *db,
                                            const char     *id,
                                            GError        **error);
 
+/* Returns: (transfer full): the article with the text of its pending
+ * revision (is_revision TRUE), for trainers and administrators;
+ * KEFU_ERROR_NOT_FOUND when there is none. */
+KefuKbArticle *kefu_kb_get_revision       (KefuDb         *db,
+                                           const char     *id,
+                                           GError        **error);
+/* The article as its writers work on it: its pending revision when it
+ * has one, else the article itself. Returns: (transfer full) */
+KefuKbArticle *kefu_kb_get_for_writing    (KefuDb         *db,
+                                           const char     *id,
+                                           GError        **error);
+
+/* Submit, approve and return act on the pending revision when the
+ * article has one: approving it replaces the published text (and the
+ * search index) in one transaction. */
 gboolean       kefu_kb_submit             (KefuDb         *db,
                                            const char     *id,
                                            GError        **error);
@@ -166,8 +201,13 @@ gboolean       kefu_kb_return             (KefuDb         *db,
 gboolean       kefu_kb_archive            (KefuDb         *db,
                                            const char     *id,
                                            GError        **error);
+/* Drops the pending revision: the published text stays as it is; the
+ * revision's versions stay in the history. */
+gboolean       kefu_kb_discard_revision   (KefuDb         *db,
+                                           const char     *id,
+                                           GError        **error);
 /* What the signed-in user may do with @a now ("save", "submit",
- * "approve", "return", "archive"); @error says why not. */
+ * "approve", "return", "archive", "discard"); @error says why not. */
 gboolean       kefu_kb_check_action       (KefuDb              *db,
                                            const KefuKbArticle *a,
                                            const char          *action,
@@ -181,7 +221,8 @@ KefuKbVersion *kefu_kb_get_version        (KefuDb         *db,
                                            const char     *article_id,
                                            gint64          version_no,
                                            GError        **error);
-/* Saves the content of @version_no as a new version (status as a save). */
+/* Saves the content of @version_no as a new version (as a save: of a
+ * published article, as its pending revision). */
 gboolean       kefu_kb_restore_version    (KefuDb         *db,
                                            const char     *article_id,
                                            gint64          version_no,
