@@ -20,8 +20,9 @@
 
 /* The knowledge base in the real window under Xvfb: a trainer writes an
  * article in the editor and submits it, a second trainer approves it,
- * the history compares versions, and at intake the article is suggested
- * as the agent types. PNGs go to <builddir>/screenshots. */
+ * the history compares versions, a revision of the published article is
+ * reviewed beside the published text, and at intake the article is
+ * suggested as the agent types. PNGs go to <builddir>/screenshots. */
 
 typedef struct
 {
@@ -227,6 +228,50 @@ test_write_publish_and_suggest (Fixture       *f,
   save_png (GTK_WIDGET (f->window), "knowledge-history", f->lang);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.gaps", NULL));
   save_png (GTK_WIDGET (f->window), "knowledge-gaps", f->lang);
+
+  /* The trainer revises the published article: agents keep the published
+   * text while the reviewer sees the pending revision, compares it with
+   * the published text and approves it. */
+  {
+    const char *revised = "## 适用情形 / When\n\n国际快件被**海关**扣留，缺少收件人身份证明或税号。\n\n"
+                          "1. 请客户补充材料\n2. 一般 *两个工作日* 内放行\n3. 关税由收件人支付\n"
+                          "4. 超过五个工作日未放行，请联系口岸营业部\n\n"
+                          "| 材料 | 说明 |\n|---|---|\n| 身份证 | 收件人 |\n";
+    g_autoptr(KefuKbArticle) pub = NULL;
+    g_autoptr(KefuKbArticle) rev = NULL;
+    g_autofree char *revised_id = NULL;
+
+    g_assert_true (kefu_org_set_current_user (f->t->db, f->trainer, &error));
+    kefu_knowledge_view_reload (view);
+    kefu_knowledge_view_show_article (view, id);
+    revised_id = kefu_knowledge_view_revise (view, revised);
+    g_assert_cmpstr (revised_id, ==, id);
+    pub = kefu_kb_get (f->t->db, id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (pub->status, ==, "published");
+    g_assert_cmpstr (pub->body, ==, a->body);
+    g_assert_cmpstr (pub->revision_status, ==, "draft");
+    rev = kefu_kb_get_revision (f->t->db, id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (rev->body, ==, revised);
+    save_png (GTK_WIDGET (f->window), "knowledge-revision", f->lang);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.submit", NULL));
+
+    g_assert_true (kefu_org_set_current_user (f->t->db, f->reviewer, &error));
+    kefu_knowledge_view_reload (view);
+    gtk_editable_set_text (kefu_knowledge_view_get_search (view), "海关");
+    run_for (400);
+    kefu_knowledge_view_show_article (view, id);
+    save_png (GTK_WIDGET (f->window), "knowledge-revision-pending", f->lang);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.compare-revision", NULL));
+    save_png (GTK_WIDGET (f->window), "knowledge-revision-compare", f->lang);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.open-revision", NULL));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.approve", NULL));
+    g_clear_pointer (&pub, kefu_kb_article_free);
+    pub = kefu_kb_get (f->t->db, id, &error);
+    g_assert_cmpstr (pub->body, ==, revised);
+    g_assert_null (pub->revision_status);
+  }
 
   /* At intake, the article comes up as the agent types. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.intake", NULL));

@@ -36,10 +36,14 @@ struct _KefuKnowledgeView
   GtkLabel          *title_label;
   GtkLabel          *meta_label;
   GtkLabel          *note_label;
+  GtkWidget         *revision_bar;
+  GtkLabel          *revision_label;
+  GtkWidget         *revision_open;   /* "Open Revision" or "Show Published" */
   GtkWidget         *actions_box;
   GtkTextView       *article_view;
 
   /* editor */
+  GtkLabel          *edit_hint;
   GtkEntry          *edit_title;
   GtkDropDown       *edit_category;
   GtkEntry          *edit_tags;
@@ -71,6 +75,7 @@ static const char *status_keys[] = { NULL, "draft", "review", "published", "arch
 
 static void run_search (KefuKnowledgeView *self);
 static void show_article (KefuKnowledgeView *self, const char *id);
+static void show (KefuKnowledgeView *self, const char *id, gboolean revision);
 
 /* --- helpers --------------------------------------------------------- */
 
@@ -113,6 +118,15 @@ clear_list (GtkListBox *list)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
     gtk_list_box_remove (list, child);
+}
+
+/* Translated; transfer none. */
+static const char *
+revision_label (const char *revision_status)
+{
+  if (g_strcmp0 (revision_status, "review") == 0)
+    return _("revision in review");
+  return _("revision being written");
 }
 
 static char *
@@ -206,6 +220,14 @@ run_search (KefuKnowledgeView *self)
       /* Translators: category · status of a knowledge article */
       meta_text = g_strdup_printf (_("%s · %s"), h->category_name ? h->category_name : _("No category"),
                                    kefu_kb_status_label (h->status));
+      if (h->revision_status != NULL && is_writer (self))
+        {
+          char *with = g_strdup_printf (_("%s · %s"), meta_text, revision_label (h->revision_status));
+
+          g_free (meta_text);
+          meta_text = with;
+          gtk_widget_add_css_class (meta, "accent");
+        }
       gtk_label_set_text (GTK_LABEL (meta), meta_text);
       gtk_label_set_xalign (GTK_LABEL (meta), 0);
       gtk_widget_add_css_class (meta, "caption");
@@ -275,6 +297,10 @@ update_actions (KefuKnowledgeView *self)
   gtk_widget_action_set_enabled (w, "kb.archive", a && kefu_kb_check_action (self->db, a, "archive", NULL));
   gtk_widget_action_set_enabled (w, "kb.history", a != NULL && a->id != NULL);
   gtk_widget_action_set_enabled (w, "kb.restore", a && kefu_kb_check_action (self->db, a, "save", NULL));
+  gtk_widget_action_set_enabled (w, "kb.discard", a && kefu_kb_check_action (self->db, a, "discard", NULL));
+  gtk_widget_action_set_enabled (w, "kb.open-revision", a && a->revision_status && is_writer (self));
+  gtk_widget_action_set_enabled (w, "kb.open-published", a && a->is_revision);
+  gtk_widget_action_set_enabled (w, "kb.compare-revision", a && a->revision_status && is_writer (self));
 }
 
 static void
@@ -286,6 +312,15 @@ fill_actions (KefuKnowledgeView *self)
   while ((child = gtk_widget_get_first_child (self->actions_box)) != NULL)
     gtk_box_remove (GTK_BOX (self->actions_box), child);
   update_actions (self);
+  if (a != NULL && a->revision_status != NULL && !a->is_revision)
+    {
+      /* The published text of an article with a pending revision: the
+       * review buttons are on the revision's page. */
+      if (kefu_kb_check_action (self->db, a, "save", NULL))
+        add_action_button (self, _("_Edit Revision"), "kb.edit", NULL);
+      add_action_button (self, _("_History"), "kb.history", NULL);
+      return;
+    }
   /* Only what this user may do with this article now. */
   if (kefu_kb_check_action (self->db, a, "save", NULL))
     add_action_button (self, _("_Edit"), "kb.edit", NULL);
@@ -297,13 +332,48 @@ fill_actions (KefuKnowledgeView *self)
     add_action_button (self, _("_Return…"), "kb.return", NULL);
   if (kefu_kb_check_action (self->db, a, "archive", NULL))
     add_action_button (self, _("Ar_chive"), "kb.archive", NULL);
+  if (kefu_kb_check_action (self->db, a, "discard", NULL))
+    add_action_button (self, _("_Discard Revision…"), "kb.discard", "destructive-action");
   if (is_writer (self))
     add_action_button (self, _("_History"), "kb.history", NULL);
 }
 
+/* The bar above an article that has a pending revision: whose, in which
+ * state, and what agents see meanwhile. */
 static void
-show_article (KefuKnowledgeView *self,
-              const char        *id)
+update_revision_bar (KefuKnowledgeView   *self,
+                     const KefuKbArticle *a)
+{
+  g_autofree char *text = NULL;
+  const char *who = a->revision_author_name ? a->revision_author_name : "—";
+
+  gtk_widget_set_visible (self->revision_bar, a->revision_status != NULL && is_writer (self));
+  if (a->revision_status == NULL || !is_writer (self))
+    return;
+  if (a->is_revision)
+    text = g_strdup_printf (g_strcmp0 (a->revision_status, "review") == 0
+                              /* Translators: %s is who started the revision, %u the published version */
+                              ? _("This is the revision by %s, in review. Agents see the published version %u until it is approved.")
+                              : _("This is the revision by %s, not yet sent for review. Agents see the published version %u until it is approved."),
+                            who, (guint) a->published_version);
+  else
+    text = g_strdup_printf (g_strcmp0 (a->revision_status, "review") == 0
+                              /* Translators: %s is who started the revision */
+                              ? _("A revision by %s is in review. Agents see this published text until it is approved.")
+                              : _("A revision by %s is being written. Agents see this published text until it is approved."),
+                            who);
+  gtk_label_set_text (self->revision_label, text);
+  gtk_button_set_label (GTK_BUTTON (self->revision_open), a->is_revision ? _("Show _Published") : _("_Open Revision"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->revision_open),
+                                  a->is_revision ? "kb.open-published" : "kb.open-revision");
+}
+
+/* Shows the article @id: its pending revision when @revision is TRUE and
+ * it has one, else the text agents read. */
+static void
+show (KefuKnowledgeView *self,
+      const char        *id,
+      gboolean           revision)
 {
   g_autoptr(KefuKbArticle) a = NULL;
   g_autoptr(GError) error = NULL;
@@ -311,16 +381,23 @@ show_article (KefuKnowledgeView *self,
   g_autofree char *when = NULL;
   g_autofree char *usage = NULL;
   guint n_cases = 0, n_first = 0;
+  gboolean published;
 
   if (id == NULL)
     return;
-  if ((a = kefu_kb_get (self->db, id, &error)) == NULL)
+  if (revision && is_writer (self))
+    a = kefu_kb_get_for_writing (self->db, id, &error);
+  else
+    a = kefu_kb_get (self->db, id, &error);
+  if (a == NULL)
     {
       kefu_toast_error (GTK_WIDGET (self), error);
       return;
     }
+  /* What agents read is the published version, as of its publication. */
+  published = g_strcmp0 (a->status, "published") == 0 && !a->is_revision && a->published_version > 0;
   kefu_kb_get_usage (self->db, id, &n_cases, &n_first, NULL);
-  when = format_day (a->updated_at);
+  when = format_day (published && a->published_at > 0 ? a->published_at : a->updated_at);
   if (n_cases > 0)
     /* Translators: how often a knowledge article answered a case */
     usage = g_strdup_printf (ngettext ("answered %u case, %u%% at first contact",
@@ -328,13 +405,21 @@ show_article (KefuKnowledgeView *self,
                              n_cases, n_first * 100 / n_cases);
   else
     usage = g_strdup (_("not linked to a case yet"));
-  /* Translators: category · status · version number · when updated · usage */
-  meta = g_strdup_printf (_("%s · %s · version %u · updated %s · %s"),
-                          a->category_name ? a->category_name : _("No category"), kefu_kb_status_label (a->status),
-                          (guint) a->latest_version, when, usage);
+  if (a->is_revision)
+    /* Translators: category · the revision's status · its version number · when saved */
+    meta = g_strdup_printf (_("%s · %s · version %u · saved %s"),
+                            a->category_name ? a->category_name : _("No category"),
+                            revision_label (a->revision_status), (guint) a->revision_version, when);
+  else
+    /* Translators: category · status · version number · when updated · usage */
+    meta = g_strdup_printf (_("%s · %s · version %u · updated %s · %s"),
+                            a->category_name ? a->category_name : _("No category"), kefu_kb_status_label (a->status),
+                            (guint) (published ? a->published_version : a->latest_version), when, usage);
   gtk_label_set_text (self->title_label, a->title);
   gtk_label_set_text (self->meta_label, meta);
-  if (a->review_note != NULL && g_strcmp0 (a->status, "draft") == 0 && is_writer (self))
+  if (a->review_note != NULL && is_writer (self) &&
+      (a->is_revision ? g_strcmp0 (a->revision_status, "draft") == 0
+                      : g_strcmp0 (a->status, "draft") == 0 && a->revision_status == NULL))
     {
       g_autofree char *note = g_strdup_printf (_("Returned by %s: %s"), a->reviewer_name ? a->reviewer_name : "—",
                                                a->review_note);
@@ -344,11 +429,30 @@ show_article (KefuKnowledgeView *self,
     }
   else
     gtk_widget_set_visible (GTK_WIDGET (self->note_label), FALSE);
+  update_revision_bar (self, a);
   kefu_kb_render_markdown (gtk_text_view_get_buffer (self->article_view), a->body, self->db);
   g_clear_pointer (&self->article, kefu_kb_article_free);
   self->article = g_steal_pointer (&a);
   fill_actions (self);
   gtk_stack_set_visible_child_name (self->stack, "article");
+}
+
+static void
+show_article (KefuKnowledgeView *self,
+              const char        *id)
+{
+  show (self, id, FALSE);
+}
+
+static void
+open_revision_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
+
+  if (self->article != NULL)
+    show (self, self->article->id, g_str_equal (action_name, "kb.open-revision"));
 }
 
 /* --- editor ---------------------------------------------------------- */
@@ -380,6 +484,8 @@ open_editor (KefuKnowledgeView   *self,
 {
   const char **kinds = kefu_case_kind_keys ();
 
+  /* Saving a published article makes (or continues) its revision. */
+  gtk_widget_set_visible (GTK_WIDGET (self->edit_hint), a != NULL && g_strcmp0 (a->status, "published") == 0);
   gtk_editable_set_text (GTK_EDITABLE (self->edit_title), a ? a->title : "");
   gtk_editable_set_text (GTK_EDITABLE (self->edit_tags), a ? a->tags : "");
   fill_category_model (self, self->edit_category, _("No category"));
@@ -417,8 +523,23 @@ edit_action (GtkWidget  *widget,
 {
   KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
 
-  if (self->article != NULL)
-    open_editor (self, self->article);
+  if (self->article == NULL)
+    return;
+  if (self->article->revision_status != NULL && !self->article->is_revision)
+    {
+      /* The published text is shown: the revision is what gets edited. */
+      g_autoptr(GError) error = NULL;
+      KefuKbArticle *r = kefu_kb_get_revision (self->db, self->article->id, &error);
+
+      if (r == NULL)
+        {
+          kefu_toast_error (widget, error);
+          return;
+        }
+      kefu_kb_article_free (self->article);
+      self->article = r;
+    }
+  open_editor (self, self->article);
 }
 
 static char *
@@ -445,9 +566,10 @@ save_editor (KefuKnowledgeView *self)
       kefu_toast_error (GTK_WIDGET (self), error);
       return NULL;
     }
-  kefu_toast (GTK_WIDGET (self), _("Article saved"));
+  kefu_toast (GTK_WIDGET (self), a->is_revision ? _("Revision saved: agents keep seeing the published text")
+                                               : _("Article saved"));
   run_search (self);
-  show_article (self, a->id);
+  show (self, a->id, a->is_revision);
   return g_strdup (a->id);
 }
 
@@ -459,6 +581,8 @@ save_action (GtkWidget  *widget,
   g_free (save_editor (KEFU_KNOWLEDGE_VIEW (widget)));
 }
 
+/* Cancel in the editor, Back in the history: the article again (as it is
+ * stored now), or the empty page. */
 static void
 cancel_action (GtkWidget  *widget,
                const char *action_name,
@@ -466,7 +590,10 @@ cancel_action (GtkWidget  *widget,
 {
   KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
 
-  gtk_stack_set_visible_child_name (self->stack, self->article ? "article" : "empty");
+  if (self->article != NULL && self->article->id != NULL)
+    show (self, self->article->id, self->article->is_revision);
+  else
+    gtk_stack_set_visible_child_name (self->stack, "empty");
 }
 
 static void
@@ -538,7 +665,8 @@ after_transition (KefuKnowledgeView *self,
     }
   kefu_toast (GTK_WIDGET (self), done);
   run_search (self);
-  show_article (self, id);
+  /* A pending revision is what its writers work on next. */
+  show (self, id, TRUE);
 }
 
 static void
@@ -564,7 +692,8 @@ approve_action (GtkWidget  *widget,
 
   if (self->article)
     after_transition (self, kefu_kb_approve (self->db, self->article->id, &error), error,
-                      _("Published: agents see the article now"));
+                      self->article->revision_status ? _("Published: agents see the revised text now")
+                                                     : _("Published: agents see the article now"));
 }
 
 static void
@@ -577,6 +706,39 @@ archive_action (GtkWidget  *widget,
 
   if (self->article)
     after_transition (self, kefu_kb_archive (self->db, self->article->id, &error), error, _("Archived"));
+}
+
+static void
+discard_response_cb (AdwMessageDialog  *dialog,
+                     const char        *response,
+                     KefuKnowledgeView *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "discard") == 0 && self->article != NULL)
+    after_transition (self, kefu_kb_discard_revision (self->db, self->article->id, &error), error,
+                      _("Revision discarded: the published text stays"));
+  g_object_unref (self);
+}
+
+static void
+discard_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
+  GtkWidget *dialog;
+
+  if (self->article == NULL)
+    return;
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Discard the Revision?"),
+                                   _("The published text stays as it is. The revision’s text stays in the history."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "discard", _("_Discard"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (discard_response_cb), g_object_ref (self));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -667,24 +829,39 @@ restore_action (GtkWidget  *widget,
     }
   v = self->versions->pdata[gtk_list_box_row_get_index (row)];
   after_transition (self, kefu_kb_restore_version (self->db, self->article->id, v->version_no, &error), error,
-                    _("Restored as a new version"));
+                    g_strcmp0 (self->article->status, "published") == 0
+                      ? _("Restored as the revision: agents keep seeing the published text")
+                      : _("Restored as a new version"));
 }
 
-static void
-history_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+static guint
+version_position (KefuKnowledgeView *self,
+                  gint64             version_no,
+                  guint              fallback)
 {
-  KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
+  for (guint i = 0; self->versions && i < self->versions->len; i++)
+    if (((KefuKbVersion *) self->versions->pdata[i])->version_no == version_no)
+      return i;
+  return fallback;
+}
+
+/* The history of the article shown, comparing version @from_no with
+ * @to_no (0: the newest with the one before). */
+static void
+open_history (KefuKnowledgeView *self,
+              gint64             from_no,
+              gint64             to_no)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  KefuKbArticle *a = self->article;
 
-  if (self->article == NULL)
+  if (a == NULL)
     return;
   g_clear_pointer (&self->versions, g_ptr_array_unref);
-  if ((self->versions = kefu_kb_list_versions (self->db, self->article->id, &error)) == NULL)
+  if ((self->versions = kefu_kb_list_versions (self->db, a->id, &error)) == NULL)
     {
-      kefu_toast_error (widget, error);
+      kefu_toast_error (GTK_WIDGET (self), error);
       return;
     }
   clear_list (self->versions_list);
@@ -695,6 +872,7 @@ history_action (GtkWidget  *widget,
       g_autofree char *title = g_strdup_printf (_("Version %u"), (guint) v->version_no);
       g_autofree char *when = format_day (v->created_at);
       g_autofree char *sub = NULL;
+      const char *badge = NULL;
 
       if (v->note && g_str_has_prefix (v->note, "restored "))
         /* Translators: who saved a version, when, and which version it restored */
@@ -704,25 +882,49 @@ history_action (GtkWidget  *widget,
         sub = g_strdup_printf (_("%s · %s"), v->author_name ? v->author_name : "—", when);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
+      /* Which version agents read, and which one waits for review. */
+      if (g_strcmp0 (a->status, "published") == 0 && v->version_no == a->published_version)
+        badge = C_("kb version", "Published");
+      else if (a->revision_status != NULL && v->version_no == a->revision_version)
+        badge = C_("kb version", "Revision");
+      if (badge != NULL)
+        {
+          GtkWidget *label = gtk_label_new (badge);
+
+          gtk_widget_add_css_class (label, "caption-heading");
+          gtk_widget_add_css_class (label, v->version_no == a->published_version ? "success" : "accent");
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+        }
       gtk_list_box_append (self->versions_list, row);
       gtk_string_list_append (names, title);
     }
   gtk_drop_down_set_model (self->compare_from, G_LIST_MODEL (names));
   gtk_drop_down_set_model (self->compare_to, G_LIST_MODEL (names));
-  gtk_drop_down_set_selected (self->compare_to, 0);
-  gtk_drop_down_set_selected (self->compare_from, self->versions->len > 1 ? 1 : 0);
-  compare_action (widget, NULL, NULL);
+  gtk_drop_down_set_selected (self->compare_to, version_position (self, to_no, 0));
+  gtk_drop_down_set_selected (self->compare_from,
+                              version_position (self, from_no, self->versions->len > 1 ? 1 : 0));
+  compare_action (GTK_WIDGET (self), NULL, NULL);
   gtk_stack_set_visible_child_name (self->stack, "history");
 }
 
 static void
-back_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+history_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  open_history (KEFU_KNOWLEDGE_VIEW (widget), 0, 0);
+}
+
+/* The pending revision against the published text. */
+static void
+compare_revision_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
 {
   KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
 
-  gtk_stack_set_visible_child_name (self->stack, self->article ? "article" : "empty");
+  if (self->article != NULL && self->article->revision_status != NULL)
+    open_history (self, self->article->published_version, self->article->revision_version);
 }
 
 /* --- questions without an answer ------------------------------------- */
@@ -1020,6 +1222,28 @@ build_article_page (KefuKnowledgeView *self)
   gtk_label_set_wrap (self->note_label, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->note_label), "warning");
   self->actions_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  {
+    GtkWidget *b;
+
+    self->revision_bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+    gtk_widget_add_css_class (self->revision_bar, "kb-revision-bar");
+    gtk_box_append (GTK_BOX (self->revision_bar), gtk_image_new_from_icon_name ("document-edit-symbolic"));
+    self->revision_label = GTK_LABEL (gtk_label_new (NULL));
+    gtk_label_set_xalign (self->revision_label, 0);
+    gtk_label_set_wrap (self->revision_label, TRUE);
+    gtk_label_set_max_width_chars (self->revision_label, 50);
+    gtk_widget_set_hexpand (GTK_WIDGET (self->revision_label), TRUE);
+    gtk_box_append (GTK_BOX (self->revision_bar), GTK_WIDGET (self->revision_label));
+    self->revision_open = gtk_button_new_with_mnemonic ("");
+    gtk_widget_set_valign (self->revision_open, GTK_ALIGN_CENTER);
+    gtk_box_append (GTK_BOX (self->revision_bar), self->revision_open);
+    b = gtk_button_new_with_mnemonic (_("_Compare with Published"));
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (b), "kb.compare-revision");
+    gtk_widget_set_valign (b, GTK_ALIGN_CENTER);
+    gtk_box_append (GTK_BOX (self->revision_bar), b);
+    gtk_widget_set_visible (self->revision_bar, FALSE);
+  }
+  gtk_box_append (GTK_BOX (header), self->revision_bar);
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->title_label));
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->meta_label));
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->note_label));
@@ -1048,6 +1272,12 @@ build_editor (KefuKnowledgeView *self)
   gtk_widget_set_margin_end (box, 12);
   gtk_widget_set_margin_top (box, 12);
   gtk_widget_set_margin_bottom (box, 12);
+
+  self->edit_hint = GTK_LABEL (gtk_label_new (_("This article is published: saving makes a revision, and agents keep seeing the published text until the revision is approved.")));
+  gtk_label_set_xalign (self->edit_hint, 0);
+  gtk_label_set_wrap (self->edit_hint, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->edit_hint), "dim-label");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->edit_hint));
 
   self->edit_title = GTK_ENTRY (gtk_entry_new ());
   gtk_entry_set_placeholder_text (self->edit_title, _("Title: the question as customers ask it"));
@@ -1218,8 +1448,12 @@ kefu_knowledge_view_class_init (KefuKnowledgeViewClass *klass)
   gtk_widget_class_install_action (widget_class, "kb.return", NULL, return_action);
   gtk_widget_class_install_action (widget_class, "kb.archive", NULL, archive_action);
   gtk_widget_class_install_action (widget_class, "kb.history", NULL, history_action);
+  gtk_widget_class_install_action (widget_class, "kb.discard", NULL, discard_action);
+  gtk_widget_class_install_action (widget_class, "kb.open-revision", NULL, open_revision_action);
+  gtk_widget_class_install_action (widget_class, "kb.open-published", NULL, open_revision_action);
+  gtk_widget_class_install_action (widget_class, "kb.compare-revision", NULL, compare_revision_action);
   gtk_widget_class_install_action (widget_class, "kb.restore", NULL, restore_action);
-  gtk_widget_class_install_action (widget_class, "kb.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "kb.back", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "kb.gaps", NULL, gaps_action);
   gtk_widget_class_install_action (widget_class, "kb.import-csv", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "kb.import-folder", NULL, import_action);
@@ -1306,6 +1540,19 @@ kefu_knowledge_view_get_n_results (KefuKnowledgeView *self)
 {
   g_return_val_if_fail (KEFU_IS_KNOWLEDGE_VIEW (self), 0);
   return self->n_results;
+}
+
+char *
+kefu_knowledge_view_revise (KefuKnowledgeView *self,
+                            const char        *body)
+{
+  g_return_val_if_fail (KEFU_IS_KNOWLEDGE_VIEW (self), NULL);
+
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "kb.edit", NULL) ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "editor") != 0)
+    return NULL;
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->source_buffer), body, -1);
+  return save_editor (self);
 }
 
 char *

@@ -28,5 +28,9 @@ guint              kefu_knowledge_view_get_n_results (KefuKnowledgeView *self);
 char              *kefu_knowledge_view_write        (KefuKnowledgeView *self,
                                                      const char        *title,
                                                      const char        *body);
+/* For tests: edits the article shown (Edit, or Edit Revision) with this
+ * body and saves it. Returns: the id, or NULL. */
+char              *kefu_knowledge_view_revise       (KefuKnowledgeView *self,
+                                                     const char        *body);
 
 G_END_DECLS
