@@ -69,6 +69,26 @@ find_type (GtkWidget *widget,
   return NULL;
 }
 
+/* The mapped button or label showing @text (as written, mnemonic and all). */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+  if ((GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), text) == 0) ||
+      (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label (c, text);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 static char *
 add_staff (KefuDb     *db,
            const char *username,
@@ -271,6 +291,42 @@ test_write_publish_and_suggest (Fixture       *f,
     pub = kefu_kb_get (f->t->db, id, &error);
     g_assert_cmpstr (pub->body, ==, revised);
     g_assert_null (pub->revision_status);
+  }
+
+  /* A draft started by mistake is deleted (after a question); the
+   * published article has no such button. */
+  {
+    g_autofree char *mistake = kefu_knowledge_view_write (view, "写错的草稿", "不要了");
+    AdwMessageDialog *dialog = NULL;
+    g_autoptr(KefuKbArticle) gone = NULL;
+
+    g_assert_nonnull (mistake);
+    wait_for_draw (GTK_WIDGET (f->window));
+    g_assert_nonnull (find_label (GTK_WIDGET (view), _("_Delete Draft…")));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.delete", NULL));
+    for (guint i = 0; i < 20 && dialog == NULL; i++)
+      {
+        GListModel *tops = gtk_window_get_toplevels ();   /* transfer none */
+
+        run_for (25);
+        for (guint k = 0; k < g_list_model_get_n_items (tops) && dialog == NULL; k++)
+          {
+            g_autoptr(GObject) w = g_list_model_get_item (tops, k);
+
+            if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+              dialog = ADW_MESSAGE_DIALOG (w);
+          }
+      }
+    g_assert_nonnull (dialog);
+    adw_message_dialog_response (dialog, "delete");
+    gone = kefu_kb_get (f->t->db, mistake, &error);
+    g_assert_null (gone);
+    g_assert_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    kefu_knowledge_view_show_article (view, id);
+    wait_for_draw (GTK_WIDGET (f->window));
+    g_assert_null (find_label (GTK_WIDGET (view), _("_Delete Draft…")));
+    g_assert_nonnull (find_label (GTK_WIDGET (view), _("_History")));
   }
 
   /* At intake, the article comes up as the agent types. */

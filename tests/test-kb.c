@@ -932,6 +932,67 @@ test_revision_discard (Fixture       *f,
   g_assert_cmpint (got->latest_version, ==, 3);
 }
 
+/* --- deleting drafts ------------------------------------------------- */
+
+static void
+test_delete_draft (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(KefuKbArticle) draft = write_article (f, "写错了的草稿", "海关扣件的说明，写错了。", NULL, "");
+  g_autoptr(KefuKbArticle) pub = publish_article (f, "海关扣件怎么办", "补充材料后放行。", NULL, "");
+  g_autoptr(KefuKbArticle) got = NULL;
+  g_autoptr(GError) error = NULL;
+  guint versions = count_rows (f, "SELECT count(*) FROM kb_article_version");
+
+  g_assert_true (finds (f, "写错", draft->id));
+  /* Not someone else's draft, unless an administrator; never what was
+   * published (it is archived instead); never by an agent. */
+  sign_in (f, f->trainer2);
+  g_assert_false (kefu_kb_delete_draft (f->db, draft->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_PERMISSION);
+  g_clear_error (&error);
+  sign_in (f, f->agent);
+  g_assert_false (kefu_kb_delete_draft (f->db, draft->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_PERMISSION);
+  g_clear_error (&error);
+  sign_in (f, f->trainer);
+  g_assert_false (kefu_kb_delete_draft (f->db, pub->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (kefu_kb_archive (f->db, pub->id, &error));
+  g_clear_pointer (&got, kefu_kb_article_free);
+  got = kefu_kb_get (f->db, pub->id, &error);
+  kefu_set_str (&got->body, "补充材料后三天内放行。");
+  g_assert_true (kefu_kb_save (f->db, got, &error));
+  g_assert_cmpstr (got->status, ==, "draft");
+  g_assert_false (kefu_kb_delete_draft (f->db, pub->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_true (kefu_kb_delete_draft (f->db, draft->id, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&got, kefu_kb_article_free);
+  got = kefu_kb_get (f->db, draft->id, &error);
+  g_assert_null (got);
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (finds (f, "写错", draft->id));
+  g_assert_true (finds (f, "海关", pub->id));
+  /* A tombstone that syncs; the versions stay with it. */
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM kb_article WHERE deleted = 1"), ==, 1);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM outbox WHERE entity = 'kb_article' AND op = 'delete'"), ==, 1);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM kb_article_version"), ==, versions + 1);
+
+  /* An administrator clears a trainer's abandoned draft. */
+  g_clear_pointer (&got, kefu_kb_article_free);
+  got = write_article (f, "另一份草稿", "未完成", NULL, "");
+  sign_in (f, f->admin);
+  g_assert_true (kefu_kb_delete_draft (f->db, got->id, &error));
+  g_assert_no_error (error);
+  g_assert_false (kefu_kb_delete_draft (f->db, got->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND);
+}
+
 /* --- bad input ------------------------------------------------------- */
 
 static void
@@ -1184,6 +1245,7 @@ main (int   argc,
   ADD ("/kb/revision/agents-keep-the-published-text", test_revision_agents_keep_published);
   ADD ("/kb/revision/review-publish-and-history", test_revision_review_and_publish);
   ADD ("/kb/revision/discard-and-start-again", test_revision_discard);
+  ADD ("/kb/drafts/delete-only-never-published", test_delete_draft);
   ADD ("/kb/bad-input/nothing-half-written", test_bad_input);
   ADD ("/kb/import/csv-and-folder-all-or-nothing", test_import);
   ADD ("/kb/images/by-content-hash", test_image);

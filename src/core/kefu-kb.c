@@ -1017,7 +1017,7 @@ kefu_kb_check_action (KefuDb              *db,
     return denied (error, _("Sign in to work on the knowledge base."));
 
   if (g_str_equal (action, "save") || g_str_equal (action, "submit") || g_str_equal (action, "archive") ||
-      g_str_equal (action, "discard"))
+      g_str_equal (action, "discard") || g_str_equal (action, "delete"))
     {
       if (!kefu_kb_role_can_write (me->role))
         return denied (error, _("Only trainers and administrators write knowledge articles."));
@@ -1068,6 +1068,15 @@ kefu_kb_check_action (KefuDb              *db,
     {
       if (!revision)
         return invalid (error, _("This article has no pending revision."));
+      return TRUE;
+    }
+  if (g_str_equal (action, "delete"))
+    {
+      /* What agents once read stays: it is archived, not deleted. */
+      if (g_strcmp0 (a->status, "draft") != 0 || a->published_version != 0 || a->published_at != 0)
+        return invalid (error, _("Only a draft that was never published can be deleted. Archive a published article instead."));
+      if (g_strcmp0 (a->author_id, me->id) != 0 && g_strcmp0 (me->role, "admin") != 0)
+        return denied (error, _("Only its author or an administrator can delete a draft."));
       return TRUE;
     }
   /* approve, return */
@@ -1403,6 +1412,45 @@ kefu_kb_discard_revision (KefuDb      *db,
                           GError     **error)
 {
   return run_transition (db, id, "discard", discard_cb, NULL, error);
+}
+
+gboolean
+kefu_kb_delete_draft (KefuDb      *db,
+                      const char  *id,
+                      GError     **error)
+{
+  g_autoptr(KefuKbArticle) old = NULL;
+  g_autoptr(KefuChangeSet) cs = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  if ((old = load_article (db, id, error)) == NULL || !kefu_kb_check_action (db, old, "delete", error))
+    goto fail;
+  cs = kefu_change_set_new ("kb_article", id, KEFU_CHANGE_DELETE, old->version);
+  kefu_change_set_int (cs, "deleted", TRUE, 0, 1);
+  stmt = kefu_db_prepare (db,
+                          "UPDATE kb_article SET deleted = 1, version = version + 1, hlc = ?, updated_by = ?,"
+                          " updated_at = ? WHERE id = ? AND version = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, kefu_db_get_actor (db), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, now_ms (db));
+  sqlite3_bind_text (stmt, 4, id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, old->version);
+  /* The tombstone leaves the search index with the row. */
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error) ||
+      !kefu_kb_reindex_article (db, id, error))
+    goto fail;
+  return kefu_db_commit (db, error);
+
+fail:
+  kefu_db_rollback (db);
+  return FALSE;
 }
 
 /* --- versions -------------------------------------------------------- */

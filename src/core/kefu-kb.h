@@ -206,8 +206,15 @@ gboolean       kefu_kb_archive            (KefuDb         *db,
 gboolean       kefu_kb_discard_revision   (KefuDb         *db,
                                            const char     *id,
                                            GError        **error);
+/* Deletes a draft that was never published (its author or an
+ * administrator): an article started by mistake, or a wrong import. A
+ * published article is archived instead. The row is kept as a tombstone. */
+gboolean       kefu_kb_delete_draft       (KefuDb         *db,
+                                           const char     *id,
+                                           GError        **error);
 /* What the signed-in user may do with @a now ("save", "submit",
- * "approve", "return", "archive", "discard"); @error says why not. */
+ * "approve", "return", "archive", "discard", "delete"); @error says why
+ * not. */
 gboolean       kefu_kb_check_action       (KefuDb              *db,
                                            const KefuKbArticle *a,
                                            const char          *action,

@@ -298,6 +298,7 @@ update_actions (KefuKnowledgeView *self)
   gtk_widget_action_set_enabled (w, "kb.history", a != NULL && a->id != NULL);
   gtk_widget_action_set_enabled (w, "kb.restore", a && kefu_kb_check_action (self->db, a, "save", NULL));
   gtk_widget_action_set_enabled (w, "kb.discard", a && kefu_kb_check_action (self->db, a, "discard", NULL));
+  gtk_widget_action_set_enabled (w, "kb.delete", a && kefu_kb_check_action (self->db, a, "delete", NULL));
   gtk_widget_action_set_enabled (w, "kb.open-revision", a && a->revision_status && is_writer (self));
   gtk_widget_action_set_enabled (w, "kb.open-published", a && a->is_revision);
   gtk_widget_action_set_enabled (w, "kb.compare-revision", a && a->revision_status && is_writer (self));
@@ -334,6 +335,8 @@ fill_actions (KefuKnowledgeView *self)
     add_action_button (self, _("Ar_chive"), "kb.archive", NULL);
   if (kefu_kb_check_action (self->db, a, "discard", NULL))
     add_action_button (self, _("_Discard Revision…"), "kb.discard", "destructive-action");
+  if (kefu_kb_check_action (self->db, a, "delete", NULL))
+    add_action_button (self, _("_Delete Draft…"), "kb.delete", "destructive-action");
   if (is_writer (self))
     add_action_button (self, _("_History"), "kb.history", NULL);
 }
@@ -718,23 +721,48 @@ discard_response_cb (AdwMessageDialog  *dialog,
   if (g_strcmp0 (response, "discard") == 0 && self->article != NULL)
     after_transition (self, kefu_kb_discard_revision (self->db, self->article->id, &error), error,
                       _("Revision discarded: the published text stays"));
+  else if (g_strcmp0 (response, "delete") == 0 && self->article != NULL)
+    {
+      if (!kefu_kb_delete_draft (self->db, self->article->id, &error))
+        kefu_toast_error (GTK_WIDGET (self), error);
+      else
+        {
+          kefu_toast (GTK_WIDGET (self), _("Draft deleted"));
+          g_clear_pointer (&self->article, kefu_kb_article_free);
+          update_actions (self);
+          run_search (self);
+          gtk_stack_set_visible_child_name (self->stack, "empty");
+        }
+    }
   g_object_unref (self);
 }
 
+/* Discard Revision and Delete Draft: asked first, answered by
+ * discard_response_cb(). */
 static void
 discard_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
   KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
+  gboolean delete = g_str_equal (action_name, "kb.delete");
   GtkWidget *dialog;
 
   if (self->article == NULL)
     return;
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Discard the Revision?"),
-                                   _("The published text stays as it is. The revision’s text stays in the history."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "discard", _("_Discard"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  if (delete)
+    dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Delete the Draft?"),
+                                     _("It was never published: no agent has read it. It leaves the knowledge base."));
+  else
+    dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Discard the Revision?"),
+                                     _("The published text stays as it is. The revision’s text stays in the history."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), NULL);
+  if (delete)
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "delete", _("_Delete"));
+  else
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "discard", _("_Discard"));
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), delete ? "delete" : "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (discard_response_cb), g_object_ref (self));
@@ -1449,6 +1477,7 @@ kefu_knowledge_view_class_init (KefuKnowledgeViewClass *klass)
   gtk_widget_class_install_action (widget_class, "kb.archive", NULL, archive_action);
   gtk_widget_class_install_action (widget_class, "kb.history", NULL, history_action);
   gtk_widget_class_install_action (widget_class, "kb.discard", NULL, discard_action);
+  gtk_widget_class_install_action (widget_class, "kb.delete", NULL, discard_action);
   gtk_widget_class_install_action (widget_class, "kb.open-revision", NULL, open_revision_action);
   gtk_widget_class_install_action (widget_class, "kb.open-published", NULL, open_revision_action);
   gtk_widget_class_install_action (widget_class, "kb.compare-revision", NULL, compare_revision_action);
