@@ -362,6 +362,33 @@ test_article_reaches_branch (void)
   gone = kb_find (n, A1, "拍照");
   g_assert_false (has_id (gone, article));
 
+  /* A draft deleted at headquarters leaves the province trainer's copy
+   * and search too. */
+  {
+    g_autoptr(KefuKbArticle) draft = kefu_kb_article_new ();
+    g_autoptr(KefuKbArticle) there = NULL;
+    g_autoptr(GPtrArray) seen = NULL;
+    g_autoptr(GPtrArray) unseen = NULL;
+
+    kefu_set_str (&draft->title, "导入错了的草稿");
+    g_assert_true (kefu_kb_save (n->db[HQ]->db, draft, &error));
+    g_assert_no_error (error);
+    sync_ok (n, HQ);
+    sync_ok (n, PROV);
+    seen = kb_find (n, PROV, "导入");
+    g_assert_true (has_id (seen, draft->id));
+    g_assert_true (kefu_kb_delete_draft (n->db[HQ]->db, draft->id, &error));
+    g_assert_no_error (error);
+    sync_ok (n, HQ);
+    sync_ok (n, PROV);
+    unseen = kb_find (n, PROV, "导入");
+    g_assert_false (has_id (unseen, draft->id));
+    there = kefu_kb_get (n->db[PROV]->db, draft->id, &error);
+    g_assert_null (there);
+    g_assert_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+
   for (guint i = 0; i < N_DEVICES; i++)
     {
       sync_ok (n, i);
