@@ -993,6 +993,72 @@ test_delete_draft (Fixture       *f,
   g_assert_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND);
 }
 
+/* --- problem reports ------------------------------------------------ */
+
+static void
+test_reports (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(KefuKbArticle) pub = publish_article (f, "保价服务说明", "声明价值 1000 元以内费率 1%。", NULL, "保价");
+  g_autoptr(KefuKbArticle) draft = write_article (f, "草稿", "未发布", NULL, "");
+  g_autoptr(GPtrArray) reports = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+  KefuKbQuery q = { .text = (char *) "保价" };
+  KefuKbReport *r;
+
+  /* An agent at the counter reports what is wrong; nothing else. */
+  sign_in (f, f->agent);
+  g_assert_false (kefu_kb_report_problem (f->db, pub->id, "   ", &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (kefu_kb_report_problem (f->db, draft->id, "看不到", &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (kefu_kb_report_problem (f->db, pub->id, "  费率已调整为 0.5%  ", &error));
+  g_assert_no_error (error);
+  g_assert_true (kefu_kb_report_problem (f->db, pub->id, "没有写保价上限", &error));
+  g_assert_null (kefu_kb_list_reports (f->db, pub->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM outbox WHERE entity = 'kb_report' AND op = 'insert'"), ==, 2);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM kb_report r JOIN staff s ON s.id = r.reported_by"
+                                   " WHERE r.branch_id = s.org_unit_id"), ==, 2);
+
+  /* Trainers read them, newest first, and see the count in the list. */
+  sign_in (f, f->trainer);
+  hits = kefu_kb_search (f->db, &q, 10, &error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpuint (((KefuKbHit *) hits->pdata[0])->n_reports, ==, 2);
+  g_assert_false (kefu_kb_report_problem (f->db, draft->id, "草稿不能报", &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+  reports = kefu_kb_list_reports (f->db, pub->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reports->len, ==, 2);
+  r = reports->pdata[1];
+  g_assert_cmpstr (r->comment, ==, "费率已调整为 0.5%");
+  g_assert_cmpstr (r->reporter_name, ==, "王芳");
+  g_assert_nonnull (r->branch_name);
+
+  /* Resolving one leaves the other; twice is no error. */
+  g_assert_true (kefu_kb_resolve_report (f->db, r->id, &error));
+  g_assert_no_error (error);
+  g_assert_true (kefu_kb_resolve_report (f->db, r->id, &error));
+  g_assert_false (kefu_kb_resolve_report (f->db, "01900000-0000-7000-8000-00000000ffff", &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_pointer (&reports, g_ptr_array_unref);
+  reports = kefu_kb_list_reports (f->db, pub->id, &error);
+  g_assert_cmpuint (reports->len, ==, 1);
+  g_assert_cmpstr (((KefuKbReport *) reports->pdata[0])->comment, ==, "没有写保价上限");
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM outbox WHERE entity = 'kb_report' AND op = 'update'"), ==, 1);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM audit_log WHERE entity = 'kb_report'"), ==, 3);
+  sign_in (f, f->agent);
+  g_assert_false (kefu_kb_resolve_report (f->db, ((KefuKbReport *) reports->pdata[0])->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_PERMISSION);
+}
+
 /* --- bad input ------------------------------------------------------- */
 
 static void
@@ -1246,6 +1312,7 @@ main (int   argc,
   ADD ("/kb/revision/review-publish-and-history", test_revision_review_and_publish);
   ADD ("/kb/revision/discard-and-start-again", test_revision_discard);
   ADD ("/kb/drafts/delete-only-never-published", test_delete_draft);
+  ADD ("/kb/reports/agents-report-trainers-resolve", test_reports);
   ADD ("/kb/bad-input/nothing-half-written", test_bad_input);
   ADD ("/kb/import/csv-and-folder-all-or-nothing", test_import);
   ADD ("/kb/images/by-content-hash", test_image);

@@ -354,6 +354,29 @@ test_article_reaches_branch (void)
     g_assert_cmpint (hq->published_version, ==, 2);
   }
 
+  /* An agent in B1 reports a problem with it: the trainers at
+   * headquarters read it and resolve it; the other branch never gets it. */
+  {
+    g_autoptr(GPtrArray) reports = NULL;
+
+    g_assert_true (kefu_kb_report_problem (n->db[A1]->db, article, "赔付时限写错了", &error));
+    g_assert_no_error (error);
+    sync_ok (n, A1);
+    sync_ok (n, HQ);
+    sync_ok (n, A2);
+    reports = kefu_kb_list_reports (n->db[HQ]->db, article, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (reports->len, ==, 1);
+    g_assert_cmpstr (((KefuKbReport *) reports->pdata[0])->branch_name, ==, "广州天河营业部");
+    g_assert_cmpstr (((KefuKbReport *) reports->pdata[0])->reporter_name, ==, "王芳");
+    g_assert_cmpint (count (n, A2, "SELECT count(*) FROM kb_report"), ==, 0);
+    g_assert_true (kefu_kb_resolve_report (n->db[HQ]->db, ((KefuKbReport *) reports->pdata[0])->id, &error));
+    g_assert_no_error (error);
+    sync_ok (n, HQ);
+    sync_ok (n, A1);
+    g_assert_cmpint (count (n, A1, "SELECT count(*) FROM kb_report WHERE resolved_at IS NOT NULL"), ==, 1);
+  }
+
   /* Archived at headquarters: no agent finds it any more. */
   g_assert_true (kefu_kb_archive (n->db[HQ]->db, article, &error));
   g_assert_no_error (error);

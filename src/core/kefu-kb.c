@@ -235,6 +235,19 @@ kefu_kb_gap_free (KefuKbGap *g)
 }
 
 void
+kefu_kb_report_free (KefuKbReport *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->id);
+  g_free (r->article_id);
+  g_free (r->comment);
+  g_free (r->reporter_name);
+  g_free (r->branch_name);
+  g_free (r);
+}
+
+void
 kefu_kb_import_row_free (KefuKbImportRow *r)
 {
   if (r == NULL)
@@ -1957,7 +1970,8 @@ kefu_kb_highlight (const char *text,
 /* --- search ---------------------------------------------------------- */
 
 #define HIT_COLUMNS \
-  "a.id, a.title, a.body, c.name, c.code, c.scope, a.tags, a.status, a.updated_at, a.revision_status"
+  "a.id, a.title, a.body, c.name, c.code, c.scope, a.tags, a.status, a.updated_at, a.revision_status," \
+  " (SELECT count(*) FROM kb_report r WHERE r.article_id = a.id AND r.resolved_at IS NULL AND r.deleted = 0)"
 
 static KefuKbHit *
 hit_from_row (sqlite3_stmt *stmt,
@@ -1976,6 +1990,7 @@ hit_from_row (sqlite3_stmt *stmt,
   h->status = kefu_stmt_dup (stmt, 7);
   h->updated_at = sqlite3_column_int64 (stmt, 8);
   h->revision_status = kefu_stmt_dup (stmt, 9);
+  h->n_reports = (guint) sqlite3_column_int (stmt, 10);
   h->rank = rank;
   return h;
 }
@@ -2062,7 +2077,7 @@ kefu_kb_search (KefuDb             *db,
   bind_named (stmt, ":tag", q->tag);
   sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":limit"), (int) limit);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ret, hit_from_row (stmt, match ? q->text : NULL, sqlite3_column_double (stmt, 10)));
+    g_ptr_array_add (ret, hit_from_row (stmt, match ? q->text : NULL, sqlite3_column_double (stmt, 11)));
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
@@ -2168,7 +2183,7 @@ suggestion_from_row (sqlite3_stmt *stmt)
   h->tags = kefu_stmt_dup (stmt, 6);
   h->status = kefu_stmt_dup (stmt, 7);
   h->updated_at = sqlite3_column_int64 (stmt, 8);
-  h->rank = sqlite3_column_double (stmt, 10);
+  h->rank = sqlite3_column_double (stmt, 11);
   return h;
 }
 
@@ -2332,6 +2347,170 @@ kefu_kb_get_usage (KefuDb      *db,
   if (rc != SQLITE_ROW)
     return kefu_db_set_error (db, error);
   return TRUE;
+}
+
+/* --- problem reports ------------------------------------------------- */
+
+gboolean
+kefu_kb_report_problem (KefuDb      *db,
+                        const char  *article_id,
+                        const char  *comment,
+                        GError     **error)
+{
+  g_autoptr(KefuStaff) me = NULL;
+  g_autoptr(KefuKbArticle) a = NULL;
+  g_autoptr(KefuChangeSet) cs = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *id = NULL;
+  sqlite3_stmt *stmt;
+  gint64 at;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+  g_return_val_if_fail (article_id != NULL, FALSE);
+
+  if ((me = current_user (db)) == NULL)
+    return denied (error, _("Sign in to work on the knowledge base."));
+  if (is_blank (comment) || !g_utf8_validate (comment, -1, NULL))
+    return invalid (error, _("Say what is wrong or missing in the article."));
+  text = g_strstrip (g_strdup (comment));
+  if (g_utf8_strlen (text, -1) > 1000)
+    return invalid (error, _("The report is too long (at most 1,000 characters)."));
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  if ((a = kefu_kb_get (db, article_id, error)) == NULL)
+    goto fail;
+  if (g_strcmp0 (a->status, "published") != 0)
+    {
+      invalid (error, _("Only a published article can be reported."));
+      goto fail;
+    }
+  at = now_ms (db);
+  id = kefu_uuid7_new_at (at);
+  cs = kefu_change_set_new ("kb_report", id, KEFU_CHANGE_INSERT, 0);
+  kefu_change_set_text (cs, "article_id", NULL, article_id);
+  kefu_change_set_text (cs, "branch_id", NULL, me->org_unit_id);
+  kefu_change_set_text (cs, "reported_by", NULL, me->id);
+  kefu_change_set_text (cs, "comment", NULL, text);
+  kefu_change_set_int (cs, "created_at", FALSE, 0, at);
+  stmt = kefu_db_prepare (db,
+                          "INSERT INTO kb_report (id, hlc, updated_by, updated_at, article_id, branch_id, reported_by,"
+                          " comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, me->id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, at);
+  sqlite3_bind_text (stmt, 5, article_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, me->org_unit_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, me->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, text, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 9, at);
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+    goto fail;
+  return kefu_db_commit (db, error);
+
+fail:
+  kefu_db_rollback (db);
+  return FALSE;
+}
+
+static gpointer
+report_from_row (sqlite3_stmt *stmt)
+{
+  KefuKbReport *r = g_new0 (KefuKbReport, 1);
+
+  r->id = kefu_stmt_dup (stmt, 0);
+  r->article_id = kefu_stmt_dup (stmt, 1);
+  r->comment = kefu_stmt_dup (stmt, 2);
+  r->reporter_name = kefu_stmt_dup (stmt, 3);
+  r->branch_name = kefu_stmt_dup (stmt, 4);
+  r->created_at = sqlite3_column_int64 (stmt, 5);
+  return r;
+}
+
+GPtrArray *
+kefu_kb_list_reports (KefuDb      *db,
+                      const char  *article_id,
+                      GError     **error)
+{
+  g_return_val_if_fail (KEFU_IS_DB (db), NULL);
+  g_return_val_if_fail (article_id != NULL, NULL);
+
+  if (!sees_unpublished (db))
+    {
+      denied (error, _("Only trainers and administrators read problem reports."));
+      return NULL;
+    }
+  return kefu_db_read_all (db,
+                           "SELECT r.id, r.article_id, r.comment, s.name, u.name, r.created_at FROM kb_report r"
+                           " LEFT JOIN staff s ON s.id = r.reported_by LEFT JOIN org_unit u ON u.id = r.branch_id"
+                           " WHERE r.article_id = ?1 AND r.resolved_at IS NULL AND r.deleted = 0"
+                           " ORDER BY r.created_at DESC, r.rowid DESC",
+                           article_id, report_from_row, (GDestroyNotify) kefu_kb_report_free, error);
+}
+
+gboolean
+kefu_kb_resolve_report (KefuDb      *db,
+                        const char  *report_id,
+                        GError     **error)
+{
+  g_autoptr(KefuChangeSet) cs = NULL;
+  sqlite3_stmt *stmt;
+  gint64 version, at;
+  gboolean open;
+  int rc;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+  g_return_val_if_fail (report_id != NULL, FALSE);
+
+  if (!sees_unpublished (db))
+    return denied (error, _("Only trainers and administrators read problem reports."));
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  if ((stmt = kefu_db_prepare (db, "SELECT version, resolved_at IS NULL FROM kb_report WHERE id = ? AND deleted = 0",
+                               error)) == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, report_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  version = sqlite3_column_int64 (stmt, 0);
+  open = sqlite3_column_int (stmt, 1) != 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND, _("This report does not exist (any more)."));
+      else
+        kefu_db_set_error (db, error);
+      goto fail;
+    }
+  if (!open)
+    {
+      /* Someone dealt with it already. */
+      kefu_db_rollback (db);
+      return TRUE;
+    }
+  at = now_ms (db);
+  cs = kefu_change_set_new ("kb_report", report_id, KEFU_CHANGE_UPDATE, version);
+  kefu_change_set_text (cs, "resolved_by", NULL, kefu_db_get_actor (db));
+  kefu_change_set_int (cs, "resolved_at", FALSE, 0, at);
+  if ((stmt = kefu_db_prepare (db,
+                               "UPDATE kb_report SET resolved_by = ?, resolved_at = ?, version = version + 1, hlc = ?,"
+                               " updated_by = ?, updated_at = ? WHERE id = ?", error)) == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, kefu_db_get_actor (db), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, at);
+  sqlite3_bind_text (stmt, 3, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, kefu_db_get_actor (db), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, at);
+  sqlite3_bind_text (stmt, 6, report_id, -1, SQLITE_STATIC);
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+    goto fail;
+  return kefu_db_commit (db, error);
+
+fail:
+  kefu_db_rollback (db);
+  return FALSE;
 }
 
 /* --- questions without an answer ------------------------------------- */

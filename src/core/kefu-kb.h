@@ -98,6 +98,7 @@ typedef struct
   char   *tags;
   char   *status;
   char   *revision_status;  /* a pending revision: "draft", "review" or NULL */
+  guint   n_reports;        /* open problem reports (the view shows them to writers) */
   double  rank;             /* bm25: lower is better */
   gint64  updated_at;
 } KefuKbHit;
@@ -123,6 +124,17 @@ typedef struct
   char         *text;
 } KefuKbDiffLine;
 
+/* A problem an agent reported with a published article. */
+typedef struct
+{
+  char   *id;
+  char   *article_id;
+  char   *comment;
+  char   *reporter_name;
+  char   *branch_name;
+  gint64  created_at;
+} KefuKbReport;
+
 typedef struct
 {
   char   *kind;             /* "category" or "word" */
@@ -147,6 +159,7 @@ void           kefu_kb_hit_free           (KefuKbHit       *h);
 void           kefu_kb_query_clear        (KefuKbQuery     *q);
 void           kefu_kb_diff_line_free     (KefuKbDiffLine  *l);
 void           kefu_kb_gap_free           (KefuKbGap       *g);
+void           kefu_kb_report_free        (KefuKbReport    *r);
 void           kefu_kb_import_row_free    (KefuKbImportRow *r);
 
 gboolean       kefu_kb_status_is_valid    (const char *status);
@@ -291,6 +304,23 @@ gboolean       kefu_kb_get_usage          (KefuDb         *db,
 GPtrArray     *kefu_kb_unanswered         (KefuDb         *db,
                                            guint           days,
                                            guint           limit,
+                                           GError        **error);
+
+/* "Report a problem": anyone signed in tells the trainers what is wrong
+ * with a published article (@comment required, at most 1,000
+ * characters). The report belongs to the reporter's branch. */
+gboolean       kefu_kb_report_problem     (KefuDb         *db,
+                                           const char     *article_id,
+                                           const char     *comment,
+                                           GError        **error);
+/* The open reports of an article, newest first; trainers and
+ * administrators only. Returns: (transfer full) (element-type KefuKbReport) */
+GPtrArray     *kefu_kb_list_reports       (KefuDb         *db,
+                                           const char     *article_id,
+                                           GError        **error);
+/* Marks a report dealt with (trainers and administrators). */
+gboolean       kefu_kb_resolve_report     (KefuDb         *db,
+                                           const char     *report_id,
                                            GError        **error);
 
 /* Stores the image by content hash (kefu-attachments.c) as an attachment
