@@ -89,6 +89,30 @@ find_label (GtkWidget  *widget,
   return NULL;
 }
 
+/* The message dialog with this heading. Returns: (transfer none) */
+static AdwMessageDialog *
+wait_for_dialog (const char *heading)
+{
+  AdwMessageDialog *dialog = NULL;
+
+  for (guint i = 0; i < 20 && dialog == NULL; i++)
+    {
+      GListModel *tops = gtk_window_get_toplevels ();   /* transfer none */
+
+      run_for (25);
+      for (guint k = 0; k < g_list_model_get_n_items (tops) && dialog == NULL; k++)
+        {
+          g_autoptr(GObject) w = g_list_model_get_item (tops, k);
+
+          if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)) &&
+              g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), heading) == 0)
+            dialog = ADW_MESSAGE_DIALOG (w);
+        }
+    }
+  g_assert_nonnull (dialog);
+  return dialog;
+}
+
 static char *
 add_staff (KefuDb     *db,
            const char *username,
@@ -297,27 +321,14 @@ test_write_publish_and_suggest (Fixture       *f,
    * published article has no such button. */
   {
     g_autofree char *mistake = kefu_knowledge_view_write (view, "写错的草稿", "不要了");
-    AdwMessageDialog *dialog = NULL;
+    AdwMessageDialog *dialog;
     g_autoptr(KefuKbArticle) gone = NULL;
 
     g_assert_nonnull (mistake);
     wait_for_draw (GTK_WIDGET (f->window));
     g_assert_nonnull (find_label (GTK_WIDGET (view), _("_Delete Draft…")));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.delete", NULL));
-    for (guint i = 0; i < 20 && dialog == NULL; i++)
-      {
-        GListModel *tops = gtk_window_get_toplevels ();   /* transfer none */
-
-        run_for (25);
-        for (guint k = 0; k < g_list_model_get_n_items (tops) && dialog == NULL; k++)
-          {
-            g_autoptr(GObject) w = g_list_model_get_item (tops, k);
-
-            if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
-              dialog = ADW_MESSAGE_DIALOG (w);
-          }
-      }
-    g_assert_nonnull (dialog);
+    dialog = wait_for_dialog (_("Delete the Draft?"));
     adw_message_dialog_response (dialog, "delete");
     gone = kefu_kb_get (f->t->db, mistake, &error);
     g_assert_null (gone);
@@ -434,6 +445,32 @@ test_write_publish_and_suggest (Fixture       *f,
     g_assert_null (kefu_knowledge_view_write (view, "不该保存", "客服不能写"));
     kefu_knowledge_view_show_article (view, id);
     save_png (GTK_WIDGET (f->window), "knowledge-agent", f->lang);
+
+    /* The agent reports what is wrong; the trainer sees it on the article
+     * and in the list, and resolves it. */
+    {
+      AdwMessageDialog *dialog;
+      g_autoptr(GPtrArray) reports = NULL;
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.report", NULL));
+      dialog = wait_for_dialog (_("Report a Problem"));
+      gtk_editable_set_text (GTK_EDITABLE (g_object_get_data (G_OBJECT (dialog), "comment")),
+                             "关税现在可以由寄件人预付，文章没写");
+      adw_message_dialog_response (dialog, "send");
+      g_assert_cmpuint (kefu_test_count (f->t->db, "SELECT count(*) FROM kb_report WHERE resolved_at IS NULL"), ==, 1);
+      g_assert_true (kefu_org_set_current_user (f->t->db, f->trainer, &error));
+      kefu_knowledge_view_reload (view);
+      gtk_editable_set_text (kefu_knowledge_view_get_search (view), "海关");
+      run_for (400);
+      kefu_knowledge_view_show_article (view, id);
+      save_png (GTK_WIDGET (f->window), "knowledge-reports", f->lang);
+      reports = kefu_kb_list_reports (f->t->db, id, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (reports->len, ==, 1);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.resolve-report", "s",
+                                                 ((KefuKbReport *) reports->pdata[0])->id));
+      g_assert_cmpuint (kefu_test_count (f->t->db, "SELECT count(*) FROM kb_report WHERE resolved_at IS NULL"), ==, 0);
+    }
   }
 }
 

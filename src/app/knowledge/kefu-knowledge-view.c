@@ -40,6 +40,8 @@ struct _KefuKnowledgeView
   GtkLabel          *revision_label;
   GtkWidget         *revision_open;   /* "Open Revision" or "Show Published" */
   GtkWidget         *actions_box;
+  GtkWidget         *reports_box;
+  GtkListBox        *reports_list;
   GtkTextView       *article_view;
 
   /* editor */
@@ -228,6 +230,17 @@ run_search (KefuKnowledgeView *self)
           meta_text = with;
           gtk_widget_add_css_class (meta, "accent");
         }
+      if (h->n_reports > 0 && is_writer (self))
+        {
+          /* Translators: appended to an article's category · status */
+          g_autofree char *reports = g_strdup_printf (ngettext ("%u problem reported", "%u problems reported",
+                                                                h->n_reports), h->n_reports);
+          char *with = g_strdup_printf (_("%s · %s"), meta_text, reports);
+
+          g_free (meta_text);
+          meta_text = with;
+          gtk_widget_add_css_class (meta, "warning");
+        }
       gtk_label_set_text (GTK_LABEL (meta), meta_text);
       gtk_label_set_xalign (GTK_LABEL (meta), 0);
       gtk_widget_add_css_class (meta, "caption");
@@ -299,6 +312,8 @@ update_actions (KefuKnowledgeView *self)
   gtk_widget_action_set_enabled (w, "kb.restore", a && kefu_kb_check_action (self->db, a, "save", NULL));
   gtk_widget_action_set_enabled (w, "kb.discard", a && kefu_kb_check_action (self->db, a, "discard", NULL));
   gtk_widget_action_set_enabled (w, "kb.delete", a && kefu_kb_check_action (self->db, a, "delete", NULL));
+  gtk_widget_action_set_enabled (w, "kb.report", a && !a->is_revision && g_strcmp0 (a->status, "published") == 0);
+  gtk_widget_action_set_enabled (w, "kb.resolve-report", a != NULL && is_writer (self));
   gtk_widget_action_set_enabled (w, "kb.open-revision", a && a->revision_status && is_writer (self));
   gtk_widget_action_set_enabled (w, "kb.open-published", a && a->is_revision);
   gtk_widget_action_set_enabled (w, "kb.compare-revision", a && a->revision_status && is_writer (self));
@@ -339,6 +354,46 @@ fill_actions (KefuKnowledgeView *self)
     add_action_button (self, _("_Delete Draft…"), "kb.delete", "destructive-action");
   if (is_writer (self))
     add_action_button (self, _("_History"), "kb.history", NULL);
+  else if (a != NULL && g_strcmp0 (a->status, "published") == 0)
+    /* Agents tell the trainers what is wrong with an answer. */
+    add_action_button (self, _("_Report a Problem…"), "kb.report", NULL);
+}
+
+/* The problems agents reported with the article shown (writers only). */
+static void
+fill_reports (KefuKnowledgeView *self)
+{
+  g_autoptr(GPtrArray) reports = NULL;
+
+  clear_list (self->reports_list);
+  if (self->article == NULL || !is_writer (self) ||
+      (reports = kefu_kb_list_reports (self->db, self->article->id, NULL)) == NULL || reports->len == 0)
+    {
+      gtk_widget_set_visible (self->reports_box, FALSE);
+      return;
+    }
+  for (guint i = 0; i < reports->len; i++)
+    {
+      KefuKbReport *r = reports->pdata[i];
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *done = gtk_button_new_with_mnemonic (_("_Resolved"));
+      g_autofree char *when = format_day (r->created_at);
+      /* Translators: who reported a problem with an article, their branch, when */
+      g_autofree char *sub = g_strdup_printf (_("%s · %s · %s"), r->reporter_name ? r->reporter_name : "—",
+                                              r->branch_name ? r->branch_name : "—", when);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), r->comment);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+      gtk_widget_set_valign (done, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (done, _("The article answers this now"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (done), "kb.resolve-report");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (done), "s", r->id);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), done);
+      gtk_list_box_append (self->reports_list, row);
+    }
+  gtk_widget_set_visible (self->reports_box, TRUE);
 }
 
 /* The bar above an article that has a pending revision: whose, in which
@@ -437,6 +492,7 @@ show (KefuKnowledgeView *self,
   g_clear_pointer (&self->article, kefu_kb_article_free);
   self->article = g_steal_pointer (&a);
   fill_actions (self);
+  fill_reports (self);
   gtk_stack_set_visible_child_name (self->stack, "article");
 }
 
@@ -653,6 +709,32 @@ image_action (GtkWidget  *widget,
 
 /* --- workflow -------------------------------------------------------- */
 
+/* A question with a one-line comment (the entry is the dialog's data
+ * "comment"); @callback gets the response and the view's reference. */
+static void
+ask_comment (KefuKnowledgeView *self,
+             const char        *heading,
+             const char        *body,
+             const char        *placeholder,
+             const char        *response,
+             const char        *label,
+             GCallback          callback)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body);
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  g_object_set_data (G_OBJECT (dialog), "comment", entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), response, label, NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), response, ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), response);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", callback, g_object_ref (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 after_transition (KefuKnowledgeView *self,
                   gboolean           ok,
@@ -737,6 +819,54 @@ discard_response_cb (AdwMessageDialog  *dialog,
   g_object_unref (self);
 }
 
+static void
+report_response_cb (AdwMessageDialog  *dialog,
+                    const char        *response,
+                    KefuKnowledgeView *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "comment");
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "send") == 0 && self->article != NULL)
+    {
+      if (kefu_kb_report_problem (self->db, self->article->id, gtk_editable_get_text (entry), &error))
+        kefu_toast (GTK_WIDGET (self), _("Sent to the trainers who write the knowledge base"));
+      else
+        kefu_toast_error (GTK_WIDGET (self), error);
+    }
+  g_object_unref (self);
+}
+
+static void
+report_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
+
+  if (self->article != NULL)
+    ask_comment (self, _("Report a Problem"),
+                 _("Say what is wrong, outdated or missing in this article. The trainers who write the knowledge base will see it."),
+                 _("What is wrong or missing"), "send", _("_Send"), G_CALLBACK (report_response_cb));
+}
+
+static void
+resolve_report_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!kefu_kb_resolve_report (self->db, g_variant_get_string (parameter, NULL), &error))
+    {
+      kefu_toast_error (widget, error);
+      return;
+    }
+  fill_reports (self);
+  run_search (self);
+}
+
 /* Discard Revision and Delete Draft: asked first, answered by
  * discard_response_cb(). */
 static void
@@ -789,22 +919,10 @@ return_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
-  GtkWidget *dialog, *entry;
 
-  if (self->article == NULL)
-    return;
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Return to the Author?"),
-                                   _("Say what should change before the article is published."));
-  entry = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Comment for the author"));
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  g_object_set_data (G_OBJECT (dialog), "comment", entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "return", _("_Return"), NULL);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "return");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (return_response_cb), g_object_ref (self));
-  gtk_window_present (GTK_WINDOW (dialog));
+  if (self->article != NULL)
+    ask_comment (self, _("Return to the Author?"), _("Say what should change before the article is published."),
+                 _("Comment for the author"), "return", _("_Return"), G_CALLBACK (return_response_cb));
 }
 
 /* --- history --------------------------------------------------------- */
@@ -1276,6 +1394,21 @@ build_article_page (KefuKnowledgeView *self)
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->meta_label));
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->note_label));
   gtk_box_append (GTK_BOX (header), self->actions_box);
+  self->reports_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  {
+    GtkWidget *heading = gtk_label_new (_("Problems Reported by Agents"));
+
+    gtk_label_set_xalign (GTK_LABEL (heading), 0);
+    gtk_widget_add_css_class (heading, "heading");
+    gtk_box_append (GTK_BOX (self->reports_box), heading);
+    self->reports_list = GTK_LIST_BOX (gtk_list_box_new ());
+    gtk_list_box_set_selection_mode (self->reports_list, GTK_SELECTION_NONE);
+    gtk_widget_add_css_class (GTK_WIDGET (self->reports_list), "boxed-list");
+    gtk_box_append (GTK_BOX (self->reports_box), GTK_WIDGET (self->reports_list));
+    gtk_widget_set_margin_top (self->reports_box, 6);
+    gtk_widget_set_visible (self->reports_box, FALSE);
+  }
+  gtk_box_append (GTK_BOX (header), self->reports_box);
   gtk_box_append (GTK_BOX (box), header);
 
   self->article_view = reading_view ();
@@ -1478,6 +1611,8 @@ kefu_knowledge_view_class_init (KefuKnowledgeViewClass *klass)
   gtk_widget_class_install_action (widget_class, "kb.history", NULL, history_action);
   gtk_widget_class_install_action (widget_class, "kb.discard", NULL, discard_action);
   gtk_widget_class_install_action (widget_class, "kb.delete", NULL, discard_action);
+  gtk_widget_class_install_action (widget_class, "kb.report", NULL, report_action);
+  gtk_widget_class_install_action (widget_class, "kb.resolve-report", "s", resolve_report_action);
   gtk_widget_class_install_action (widget_class, "kb.open-revision", NULL, open_revision_action);
   gtk_widget_class_install_action (widget_class, "kb.open-published", NULL, open_revision_action);
   gtk_widget_class_install_action (widget_class, "kb.compare-revision", NULL, compare_revision_action);
