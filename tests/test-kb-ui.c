@@ -430,9 +430,18 @@ test_write_publish_and_suggest (Fixture       *f,
     }
   }
 
-  /* Agents read published articles only and write nothing. */
+  /* Agents read published articles only and write nothing, and know
+   * nothing of the revision a trainer has started meanwhile. */
   {
     char *agent_id = add_staff (f->t->db, "kb-wangfang", "王芳", "agent");
+    g_autoptr(KefuKbArticle) pending = NULL;
+
+    g_assert_true (kefu_org_set_current_user (f->t->db, f->trainer, &error));
+    pending = kefu_kb_get (f->t->db, id, &error);
+    g_assert_no_error (error);
+    kefu_set_str (&pending->title, "不该被客服看到的新标题");
+    g_assert_true (kefu_kb_save (f->t->db, pending, &error));
+    g_assert_no_error (error);
 
     g_assert_true (kefu_org_set_current_user (f->t->db, agent_id, &error));
     g_free (agent_id);
@@ -444,6 +453,11 @@ test_write_publish_and_suggest (Fixture       *f,
     /* "New Article" is off for agents: the editor does not open. */
     g_assert_null (kefu_knowledge_view_write (view, "不该保存", "客服不能写"));
     kefu_knowledge_view_show_article (view, id);
+    wait_for_draw (GTK_WIDGET (f->window));
+    g_assert_nonnull (find_label (GTK_WIDGET (view), title));
+    g_assert_null (find_label (GTK_WIDGET (view), "不该被客服看到的新标题"));
+    g_assert_nonnull (find_label (GTK_WIDGET (view), _("_Report a Problem…")));
+    g_assert_null (find_label (GTK_WIDGET (view), _("_History")));
     save_png (GTK_WIDGET (f->window), "knowledge-agent", f->lang);
 
     /* The agent reports what is wrong; the trainer sees it on the article

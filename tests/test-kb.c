@@ -727,6 +727,7 @@ test_revision_agents_keep_published (Fixture       *f,
   g_assert_cmpstr (got->title, ==, "快件丢失怎么办");
   g_assert_cmpstr (got->body, ==, "三天没有物流更新，按丢失处理。");
   g_assert_false (got->is_revision);
+  g_assert_null (got->revision_status);
   g_assert_false (finds (f, "赔付", pub->id));
   g_assert_true (finds (f, "物流", pub->id));
   hits = kefu_kb_suggest (f->db, "客户说包裹丢失了，三天没有物流更新", NULL, 5, &error);

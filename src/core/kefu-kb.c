@@ -541,11 +541,19 @@ kefu_kb_get (KefuDb      *db,
 
   if ((a = load_article (db, id, error)) == NULL)
     return NULL;
-  if (g_strcmp0 (a->status, "published") != 0 && !sees_unpublished (db))
+  if (!sees_unpublished (db))
     {
-      g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND,
-                           _("This article is not published."));
-      return NULL;
+      if (g_strcmp0 (a->status, "published") != 0)
+        {
+          g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND,
+                               _("This article is not published."));
+          return NULL;
+        }
+      /* Readers know nothing of a revision in the works. */
+      g_clear_pointer (&a->revision_status, g_free);
+      g_clear_pointer (&a->revision_author_id, g_free);
+      g_clear_pointer (&a->revision_author_name, g_free);
+      a->revision_version = 0;
     }
   return g_steal_pointer (&a);
 }
@@ -2077,7 +2085,14 @@ kefu_kb_search (KefuDb             *db,
   bind_named (stmt, ":tag", q->tag);
   sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":limit"), (int) limit);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ret, hit_from_row (stmt, match ? q->text : NULL, sqlite3_column_double (stmt, 11)));
+    {
+      KefuKbHit *h = hit_from_row (stmt, match ? q->text : NULL, sqlite3_column_double (stmt, 11));
+
+      /* Readers see the published article only, as kefu_kb_get() does. */
+      if (published_only)
+        g_clear_pointer (&h->revision_status, g_free);
+      g_ptr_array_add (ret, h);
+    }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {

@@ -328,7 +328,7 @@ fill_actions (KefuKnowledgeView *self)
   while ((child = gtk_widget_get_first_child (self->actions_box)) != NULL)
     gtk_box_remove (GTK_BOX (self->actions_box), child);
   update_actions (self);
-  if (a != NULL && a->revision_status != NULL && !a->is_revision)
+  if (a != NULL && a->revision_status != NULL && !a->is_revision && is_writer (self))
     {
       /* The published text of an article with a pending revision: the
        * review buttons are on the revision's page. */
