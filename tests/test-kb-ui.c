@@ -288,6 +288,12 @@ test_write_publish_and_suggest (Fixture       *f,
     g_assert_true (kefu_org_set_current_user (f->t->db, f->trainer, &error));
     kefu_knowledge_view_reload (view);
     kefu_knowledge_view_show_article (view, id);
+    /* The editor says that saving makes a revision. */
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.edit", NULL));
+    run_for (400);
+    g_assert_nonnull (find_label (GTK_WIDGET (view), _("This article is published: saving makes a revision, and agents keep seeing the published text until the revision is approved.")));
+    save_png (GTK_WIDGET (f->window), "knowledge-revision-editor", f->lang);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.cancel", NULL));
     revised_id = kefu_knowledge_view_revise (view, revised);
     g_assert_cmpstr (revised_id, ==, id);
     pub = kefu_kb_get (f->t->db, id, &error);

@@ -1421,7 +1421,8 @@ build_editor (KefuKnowledgeView *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *kinds = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  /* Six case kinds are wider than the editor in English: they wrap. */
+  GtkWidget *kinds = gtk_flow_box_new ();
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
   GtkWidget *source_view, *label, *b;
@@ -1437,6 +1438,8 @@ build_editor (KefuKnowledgeView *self)
   self->edit_hint = GTK_LABEL (gtk_label_new (_("This article is published: saving makes a revision, and agents keep seeing the published text until the revision is approved.")));
   gtk_label_set_xalign (self->edit_hint, 0);
   gtk_label_set_wrap (self->edit_hint, TRUE);
+  /* A wrapping label asks for its whole text as natural width. */
+  gtk_label_set_max_width_chars (self->edit_hint, 60);
   gtk_widget_add_css_class (GTK_WIDGET (self->edit_hint), "dim-label");
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->edit_hint));
 
@@ -1455,11 +1458,16 @@ build_editor (KefuKnowledgeView *self)
   gtk_box_append (GTK_BOX (box), row);
 
   label = gtk_label_new (_("Applies to:"));
-  gtk_box_append (GTK_BOX (kinds), label);
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (kinds), GTK_SELECTION_NONE);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (kinds), 6);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (kinds), 7);
+  gtk_widget_set_halign (label, GTK_ALIGN_START);
+  gtk_flow_box_append (GTK_FLOW_BOX (kinds), label);
   for (guint i = 0; keys[i] && i < G_N_ELEMENTS (self->kind_checks); i++)
     {
       self->kind_checks[i] = gtk_check_button_new_with_label (kefu_case_kind_label (keys[i]));
-      gtk_box_append (GTK_BOX (kinds), self->kind_checks[i]);
+      gtk_widget_set_halign (self->kind_checks[i], GTK_ALIGN_START);
+      gtk_flow_box_append (GTK_FLOW_BOX (kinds), self->kind_checks[i]);
     }
   gtk_box_append (GTK_BOX (box), kinds);
 
