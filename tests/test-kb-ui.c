@@ -294,7 +294,7 @@ test_write_publish_and_suggest (Fixture       *f,
     g_assert_nonnull (find_label (GTK_WIDGET (view), _("This article is published: saving makes a revision, and agents keep seeing the published text until the revision is approved.")));
     save_png (GTK_WIDGET (f->window), "knowledge-revision-editor", f->lang);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.cancel", NULL));
-    revised_id = kefu_knowledge_view_revise (view, revised);
+    revised_id = kefu_knowledge_view_revise (view, revised, "放行时限改为两个工作日");
     g_assert_cmpstr (revised_id, ==, id);
     pub = kefu_kb_get (f->t->db, id, &error);
     g_assert_no_error (error);

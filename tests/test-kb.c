@@ -675,6 +675,7 @@ test_revision_agents_keep_published (Fixture       *f,
   g_autoptr(GPtrArray) drafts = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *kase = NULL;
+  g_autoptr(GString) long_note = g_string_new (NULL);
   guint outbox = count_rows (f, "SELECT count(*) FROM outbox");
   guint n = 0, n_first = 0;
 
@@ -708,16 +709,29 @@ test_revision_agents_keep_published (Fixture       *f,
   g_assert_false (finds (f, "七天", pub->id));
   g_assert_true (finds (f, "三天", pub->id));
 
-  /* A second save continues the same revision. */
+  /* A second save continues the same revision, saying what changed (one
+   * line, not too long) for the reviewer and the history. */
   kefu_set_str (&rev->body, "超过七天无更新，登记丢失并启动赔付，三个工作日内答复。");
+  g_string_set_size (long_note, 0);
+  for (guint i = 0; i <= KEFU_KB_NOTE_MAX_CHARS; i++)
+    g_string_append (long_note, "改");
+  kefu_set_str (&rev->change_note, long_note->str);
+  g_assert_false (kefu_kb_save (f->db, rev, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+  kefu_set_str (&rev->change_note, "  加上答复时限\n ");
   g_assert_true (kefu_kb_save (f->db, rev, &error));
   g_assert_no_error (error);
   g_assert_cmpint (rev->revision_version, ==, 3);
   g_assert_cmpstr (rev->revision_status, ==, "draft");
+  g_assert_null (rev->change_note);
   g_clear_pointer (&got, kefu_kb_article_free);
   got = kefu_kb_get_revision (f->db, pub->id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (got->body, ==, "超过七天无更新，登记丢失并启动赔付，三个工作日内答复。");
+  g_assert_cmpstr (got->change_note, ==, "加上答复时限");
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM kb_article_version WHERE version_no = 3"
+                                   " AND note = '加上答复时限'"), ==, 1);
 
   /* Agents: the published text wherever they meet the article. */
   sign_in (f, f->agent);
@@ -868,6 +882,7 @@ test_revision_review_and_publish (Fixture       *f,
   g_clear_pointer (&got, kefu_kb_article_free);
   got = kefu_kb_get_revision (f->db, pub->id, &error);
   g_assert_cmpstr (got->title, ==, "快件丢失怎么办");
+  g_assert_null (got->change_note);   /* "restored 1" is the history's, not a writer's */
   g_assert_true (finds (f, "赔付", pub->id));
   /* Every write went out: versions 1–4, and the article's own writes. */
   g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM outbox WHERE entity = 'kb_article_version'"), ==, 4);

@@ -144,6 +144,7 @@ kefu_kb_article_copy (const KefuKbArticle *s)
   a->revision_status = g_strdup (s->revision_status);
   a->revision_author_id = g_strdup (s->revision_author_id);
   a->revision_author_name = g_strdup (s->revision_author_name);
+  a->change_note = g_strdup (s->change_note);
   return a;
 }
 
@@ -169,6 +170,7 @@ kefu_kb_article_free (KefuKbArticle *a)
   g_free (a->revision_status);
   g_free (a->revision_author_id);
   g_free (a->revision_author_name);
+  g_free (a->change_note);
   g_free (a);
 }
 
@@ -379,6 +381,20 @@ _kefu_kb_validate (KefuDb         *db,
                    KEFU_KB_BODY_MAX_BYTES / 1024);
       return FALSE;
     }
+  if (a->change_note != NULL && !g_utf8_validate (a->change_note, -1, NULL))
+    return invalid (error, _("The article is not valid text (UTF-8)."));
+  if (is_blank (a->change_note))
+    g_clear_pointer (&a->change_note, g_free);
+  else
+    {
+      g_strdelimit (g_strstrip (a->change_note), "\r\n\t", ' ');
+      if (g_utf8_strlen (a->change_note, -1) > KEFU_KB_NOTE_MAX_CHARS)
+        {
+          g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                       _("Say what changed in at most %d characters."), KEFU_KB_NOTE_MAX_CHARS);
+          return FALSE;
+        }
+    }
   if ((tags = _kefu_kb_normalize_tags (a->tags, error)) == NULL)
     return FALSE;
   if ((kinds = normalize_case_kinds (a->case_kinds, error)) == NULL)
@@ -581,6 +597,8 @@ revision_of (KefuDb               *db,
   kefu_set_str (&r->tags, v->tags);
   kefu_set_str (&r->case_kinds, v->case_kinds);
   kefu_set_str (&r->category_id, v->category_id);
+  /* A restore's note is the machine's ("restored 3"), not a writer's. */
+  kefu_set_str (&r->change_note, v->note && !g_str_has_prefix (v->note, "restored ") ? v->note : NULL);
   g_free (r->category_name);
   r->category_name = category_label_of (db, v->category_id);
   r->is_revision = TRUE;
@@ -907,7 +925,7 @@ _kefu_kb_insert (KefuDb         *db,
   a->latest_version = 1;
   if (record && !kefu_db_record_change (db, cs, error))
     return FALSE;
-  if (!insert_version (db, a, 1, NULL, record, at, error))
+  if (!insert_version (db, a, 1, a->change_note, record, at, error))
     return FALSE;
   return _kefu_kb_index (db, a->rowid, a, error);
 }
@@ -1206,7 +1224,7 @@ kefu_kb_save (KefuDb         *db,
       if (g_strcmp0 (old->status, "published") == 0)
         {
           /* Agents keep the published text: the edit is a revision. */
-          if (!write_revision (db, old, work, NULL, &changed, error))
+          if (!write_revision (db, old, work, work->change_note, &changed, error))
             goto fail;
           if (changed)
             goto commit;
@@ -1232,7 +1250,7 @@ kefu_kb_save (KefuDb         *db,
         }
       if (!write_article (db, old, work, error))
         goto fail;
-      if (!insert_version (db, work, old->latest_version + 1, NULL, TRUE, at, error))
+      if (!insert_version (db, work, old->latest_version + 1, work->change_note, TRUE, at, error))
         goto fail;
       work->latest_version = old->latest_version + 1;
     }
@@ -1252,6 +1270,8 @@ done:
 
       *a = *stored;
       *stored = tmp;
+      /* The note was this save's: the next one says its own. */
+      g_clear_pointer (&a->change_note, g_free);
     }
   }
   return TRUE;

@@ -31,6 +31,7 @@ G_BEGIN_DECLS
 #define KEFU_KB_BODY_MAX_BYTES  (256 * 1024)
 #define KEFU_KB_MAX_TAGS        20
 #define KEFU_KB_TAG_MAX_CHARS   32
+#define KEFU_KB_NOTE_MAX_CHARS  200
 /* Articles in the sample data set (the benchmark set has 10,000). */
 #define KEFU_KB_SAMPLE_ARTICLES 240
 /* A search returns at most this many articles, best first. */
@@ -65,6 +66,11 @@ typedef struct
    * pending revision rather than the published text
    * (kefu_kb_get_revision()). */
   gboolean is_revision;
+  /* What a save changed, one line for the reviewer and the history
+   * (kefu_kb_save() stores it with the version it writes and clears it;
+   * NULL for none). kefu_kb_get_revision() reads back the note of the
+   * revision's newest save. */
+  char   *change_note;
 
   /* Read-only, joined when read. */
   char   *category_name;

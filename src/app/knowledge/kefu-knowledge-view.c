@@ -47,6 +47,7 @@ struct _KefuKnowledgeView
   /* editor */
   GtkLabel          *edit_hint;
   GtkEntry          *edit_title;
+  GtkEntry          *edit_note;
   GtkDropDown       *edit_category;
   GtkEntry          *edit_tags;
   GtkWidget         *kind_checks[6];
@@ -420,6 +421,14 @@ update_revision_bar (KefuKnowledgeView   *self,
                               ? _("A revision by %s is in review. Agents see this published text until it is approved.")
                               : _("A revision by %s is being written. Agents see this published text until it is approved."),
                             who);
+  if (a->is_revision && a->change_note != NULL)
+    {
+      /* Translators: the revision writer's note on what they changed */
+      char *with = g_strdup_printf (_("%s What changed: %s"), text, a->change_note);
+
+      g_free (text);
+      text = with;
+    }
   gtk_label_set_text (self->revision_label, text);
   gtk_button_set_label (GTK_BUTTON (self->revision_open), a->is_revision ? _("Show _Published") : _("_Open Revision"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->revision_open),
@@ -546,6 +555,9 @@ open_editor (KefuKnowledgeView   *self,
   /* Saving a published article makes (or continues) its revision. */
   gtk_widget_set_visible (GTK_WIDGET (self->edit_hint), a != NULL && g_strcmp0 (a->status, "published") == 0);
   gtk_editable_set_text (GTK_EDITABLE (self->edit_title), a ? a->title : "");
+  /* A new article needs no note on what changed. */
+  gtk_editable_set_text (GTK_EDITABLE (self->edit_note), "");
+  gtk_widget_set_visible (GTK_WIDGET (self->edit_note), a != NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->edit_tags), a ? a->tags : "");
   fill_category_model (self, self->edit_category, _("No category"));
   gtk_drop_down_set_selected (self->edit_category, category_position (self, a ? a->category_id : NULL));
@@ -611,6 +623,7 @@ save_editor (KefuKnowledgeView *self)
   GtkTextIter start, end;
 
   kefu_set_str (&a->title, gtk_editable_get_text (GTK_EDITABLE (self->edit_title)));
+  kefu_set_str (&a->change_note, gtk_editable_get_text (GTK_EDITABLE (self->edit_note)));
   kefu_set_str (&a->tags, gtk_editable_get_text (GTK_EDITABLE (self->edit_tags)));
   kefu_set_str (&a->category_id, category_at (self, gtk_drop_down_get_selected (self->edit_category)));
   for (guint i = 0; keys[i] && i < G_N_ELEMENTS (self->kind_checks); i++)
@@ -1024,6 +1037,9 @@ open_history (KefuKnowledgeView *self,
         /* Translators: who saved a version, when, and which version it restored */
         sub = g_strdup_printf (_("%s · %s · restored version %s"), v->author_name ? v->author_name : "—", when,
                                v->note + strlen ("restored "));
+      else if (v->note != NULL)
+        /* Translators: who saved a version, when, and what they changed */
+        sub = g_strdup_printf (_("%s · %s · %s"), v->author_name ? v->author_name : "—", when, v->note);
       else
         sub = g_strdup_printf (_("%s · %s"), v->author_name ? v->author_name : "—", when);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
@@ -1488,6 +1504,11 @@ build_editor (KefuKnowledgeView *self)
   gtk_widget_set_vexpand (paned, TRUE);
   gtk_box_append (GTK_BOX (box), paned);
 
+  self->edit_note = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (self->edit_note, _("What changed, for the reviewer and the history"));
+  gtk_entry_set_max_length (self->edit_note, KEFU_KB_NOTE_MAX_CHARS);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->edit_note));
+
   b = gtk_button_new_with_mnemonic (_("_Save"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (b), "kb.save");
   gtk_widget_add_css_class (b, "suggested-action");
@@ -1716,7 +1737,8 @@ kefu_knowledge_view_get_n_results (KefuKnowledgeView *self)
 
 char *
 kefu_knowledge_view_revise (KefuKnowledgeView *self,
-                            const char        *body)
+                            const char        *body,
+                            const char        *note)
 {
   g_return_val_if_fail (KEFU_IS_KNOWLEDGE_VIEW (self), NULL);
 
@@ -1724,6 +1746,7 @@ kefu_knowledge_view_revise (KefuKnowledgeView *self,
       g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "editor") != 0)
     return NULL;
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->source_buffer), body, -1);
+  gtk_editable_set_text (GTK_EDITABLE (self->edit_note), note ? note : "");
   return save_editor (self);
 }
 
