@@ -20,8 +20,9 @@
 
 /* The knowledge base in the real window under Xvfb: a trainer writes an
  * article in the editor and submits it, a second trainer approves it,
- * the history compares versions, and at intake the article is suggested
- * as the agent types. PNGs go to <builddir>/screenshots. */
+ * the history compares versions, a revision of the published article is
+ * reviewed beside the published text, and at intake the article is
+ * suggested as the agent types. PNGs go to <builddir>/screenshots. */
 
 typedef struct
 {
@@ -66,6 +67,50 @@ find_type (GtkWidget *widget,
         return found;
     }
   return NULL;
+}
+
+/* The mapped button or label showing @text (as written, mnemonic and all). */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+  if ((GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), text) == 0) ||
+      (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label (c, text);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The message dialog with this heading. Returns: (transfer none) */
+static AdwMessageDialog *
+wait_for_dialog (const char *heading)
+{
+  AdwMessageDialog *dialog = NULL;
+
+  for (guint i = 0; i < 20 && dialog == NULL; i++)
+    {
+      GListModel *tops = gtk_window_get_toplevels ();   /* transfer none */
+
+      run_for (25);
+      for (guint k = 0; k < g_list_model_get_n_items (tops) && dialog == NULL; k++)
+        {
+          g_autoptr(GObject) w = g_list_model_get_item (tops, k);
+
+          if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)) &&
+              g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), heading) == 0)
+            dialog = ADW_MESSAGE_DIALOG (w);
+        }
+    }
+  g_assert_nonnull (dialog);
+  return dialog;
 }
 
 static char *
@@ -228,6 +273,79 @@ test_write_publish_and_suggest (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.gaps", NULL));
   save_png (GTK_WIDGET (f->window), "knowledge-gaps", f->lang);
 
+  /* The trainer revises the published article: agents keep the published
+   * text while the reviewer sees the pending revision, compares it with
+   * the published text and approves it. */
+  {
+    const char *revised = "## 适用情形 / When\n\n国际快件被**海关**扣留，缺少收件人身份证明或税号。\n\n"
+                          "1. 请客户补充材料\n2. 一般 *两个工作日* 内放行\n3. 关税由收件人支付\n"
+                          "4. 超过五个工作日未放行，请联系口岸营业部\n\n"
+                          "| 材料 | 说明 |\n|---|---|\n| 身份证 | 收件人 |\n";
+    g_autoptr(KefuKbArticle) pub = NULL;
+    g_autoptr(KefuKbArticle) rev = NULL;
+    g_autofree char *revised_id = NULL;
+
+    g_assert_true (kefu_org_set_current_user (f->t->db, f->trainer, &error));
+    kefu_knowledge_view_reload (view);
+    kefu_knowledge_view_show_article (view, id);
+    /* The editor says that saving makes a revision. */
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.edit", NULL));
+    run_for (400);
+    g_assert_nonnull (find_label (GTK_WIDGET (view), _("This article is published: saving makes a revision, and agents keep seeing the published text until the revision is approved.")));
+    save_png (GTK_WIDGET (f->window), "knowledge-revision-editor", f->lang);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.cancel", NULL));
+    revised_id = kefu_knowledge_view_revise (view, revised, "放行时限改为两个工作日");
+    g_assert_cmpstr (revised_id, ==, id);
+    pub = kefu_kb_get (f->t->db, id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (pub->status, ==, "published");
+    g_assert_cmpstr (pub->body, ==, a->body);
+    g_assert_cmpstr (pub->revision_status, ==, "draft");
+    rev = kefu_kb_get_revision (f->t->db, id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (rev->body, ==, revised);
+    save_png (GTK_WIDGET (f->window), "knowledge-revision", f->lang);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.submit", NULL));
+
+    g_assert_true (kefu_org_set_current_user (f->t->db, f->reviewer, &error));
+    kefu_knowledge_view_reload (view);
+    gtk_editable_set_text (kefu_knowledge_view_get_search (view), "海关");
+    run_for (400);
+    kefu_knowledge_view_show_article (view, id);
+    save_png (GTK_WIDGET (f->window), "knowledge-revision-pending", f->lang);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.compare-revision", NULL));
+    save_png (GTK_WIDGET (f->window), "knowledge-revision-compare", f->lang);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.open-revision", NULL));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.approve", NULL));
+    g_clear_pointer (&pub, kefu_kb_article_free);
+    pub = kefu_kb_get (f->t->db, id, &error);
+    g_assert_cmpstr (pub->body, ==, revised);
+    g_assert_null (pub->revision_status);
+  }
+
+  /* A draft started by mistake is deleted (after a question); the
+   * published article has no such button. */
+  {
+    g_autofree char *mistake = kefu_knowledge_view_write (view, "写错的草稿", "不要了");
+    AdwMessageDialog *dialog;
+    g_autoptr(KefuKbArticle) gone = NULL;
+
+    g_assert_nonnull (mistake);
+    wait_for_draw (GTK_WIDGET (f->window));
+    g_assert_nonnull (find_label (GTK_WIDGET (view), _("_Delete Draft…")));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.delete", NULL));
+    dialog = wait_for_dialog (_("Delete the Draft?"));
+    adw_message_dialog_response (dialog, "delete");
+    gone = kefu_kb_get (f->t->db, mistake, &error);
+    g_assert_null (gone);
+    g_assert_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    kefu_knowledge_view_show_article (view, id);
+    wait_for_draw (GTK_WIDGET (f->window));
+    g_assert_null (find_label (GTK_WIDGET (view), _("_Delete Draft…")));
+    g_assert_nonnull (find_label (GTK_WIDGET (view), _("_History")));
+  }
+
   /* At intake, the article comes up as the agent types. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.intake", NULL));
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (f->app)); l; l = l->next)
@@ -318,9 +436,18 @@ test_write_publish_and_suggest (Fixture       *f,
     }
   }
 
-  /* Agents read published articles only and write nothing. */
+  /* Agents read published articles only and write nothing, and know
+   * nothing of the revision a trainer has started meanwhile. */
   {
     char *agent_id = add_staff (f->t->db, "kb-wangfang", "王芳", "agent");
+    g_autoptr(KefuKbArticle) pending = NULL;
+
+    g_assert_true (kefu_org_set_current_user (f->t->db, f->trainer, &error));
+    pending = kefu_kb_get (f->t->db, id, &error);
+    g_assert_no_error (error);
+    kefu_set_str (&pending->title, "不该被客服看到的新标题");
+    g_assert_true (kefu_kb_save (f->t->db, pending, &error));
+    g_assert_no_error (error);
 
     g_assert_true (kefu_org_set_current_user (f->t->db, agent_id, &error));
     g_free (agent_id);
@@ -332,7 +459,38 @@ test_write_publish_and_suggest (Fixture       *f,
     /* "New Article" is off for agents: the editor does not open. */
     g_assert_null (kefu_knowledge_view_write (view, "不该保存", "客服不能写"));
     kefu_knowledge_view_show_article (view, id);
+    wait_for_draw (GTK_WIDGET (f->window));
+    g_assert_nonnull (find_label (GTK_WIDGET (view), title));
+    g_assert_null (find_label (GTK_WIDGET (view), "不该被客服看到的新标题"));
+    g_assert_nonnull (find_label (GTK_WIDGET (view), _("_Report a Problem…")));
+    g_assert_null (find_label (GTK_WIDGET (view), _("_History")));
     save_png (GTK_WIDGET (f->window), "knowledge-agent", f->lang);
+
+    /* The agent reports what is wrong; the trainer sees it on the article
+     * and in the list, and resolves it. */
+    {
+      AdwMessageDialog *dialog;
+      g_autoptr(GPtrArray) reports = NULL;
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.report", NULL));
+      dialog = wait_for_dialog (_("Report a Problem"));
+      gtk_editable_set_text (GTK_EDITABLE (g_object_get_data (G_OBJECT (dialog), "comment")),
+                             "关税现在可以由寄件人预付，文章没写");
+      adw_message_dialog_response (dialog, "send");
+      g_assert_cmpuint (kefu_test_count (f->t->db, "SELECT count(*) FROM kb_report WHERE resolved_at IS NULL"), ==, 1);
+      g_assert_true (kefu_org_set_current_user (f->t->db, f->trainer, &error));
+      kefu_knowledge_view_reload (view);
+      gtk_editable_set_text (kefu_knowledge_view_get_search (view), "海关");
+      run_for (400);
+      kefu_knowledge_view_show_article (view, id);
+      save_png (GTK_WIDGET (f->window), "knowledge-reports", f->lang);
+      reports = kefu_kb_list_reports (f->t->db, id, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (reports->len, ==, 1);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "kb.resolve-report", "s",
+                                                 ((KefuKbReport *) reports->pdata[0])->id));
+      g_assert_cmpuint (kefu_test_count (f->t->db, "SELECT count(*) FROM kb_report WHERE resolved_at IS NULL"), ==, 0);
+    }
   }
 }
 

@@ -618,6 +618,463 @@ test_unanswered (Fixture       *f,
   }
 }
 
+/* --- revisions of published articles -------------------------------- */
+
+static GPtrArray *
+search_ids (Fixture    *f,
+            const char *text,
+            const char *status)
+{
+  KefuKbQuery q = { .text = (char *) text, .status = (char *) status };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = kefu_kb_search (f->db, &q, 50, &error);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < hits->len; i++)
+    g_ptr_array_add (ids, g_strdup (((KefuKbHit *) hits->pdata[i])->id));
+  return ids;
+}
+
+static gboolean
+finds (Fixture    *f,
+       const char *text,
+       const char *id)
+{
+  g_autoptr(GPtrArray) ids = search_ids (f, text, NULL);
+
+  return g_ptr_array_find_with_equal_func (ids, id, g_str_equal, NULL);
+}
+
+/* The trainer edits a published article: a revision, beside the text. */
+static KefuKbArticle *
+revise (Fixture             *f,
+        const KefuKbArticle *pub,
+        const char          *title,
+        const char          *body)
+{
+  KefuKbArticle *r = kefu_kb_article_copy (pub);
+  g_autoptr(GError) error = NULL;
+
+  kefu_set_str (&r->title, title);
+  kefu_set_str (&r->body, body);
+  g_assert_true (kefu_kb_save (f->db, r, &error));
+  g_assert_no_error (error);
+  return r;
+}
+
+static void
+test_revision_agents_keep_published (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autoptr(KefuKbArticle) pub = publish_article (f, "快件丢失怎么办", "三天没有物流更新，按丢失处理。", f->cat_lost, "丢失");
+  g_autoptr(KefuKbArticle) rev = NULL;
+  g_autoptr(KefuKbArticle) got = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autoptr(GPtrArray) drafts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kase = NULL;
+  g_autoptr(GString) long_note = g_string_new (NULL);
+  guint outbox = count_rows (f, "SELECT count(*) FROM outbox");
+  guint n = 0, n_first = 0;
+
+  g_assert_cmpint (pub->published_version, ==, 1);
+  g_assert_null (pub->revision_status);
+
+  rev = revise (f, pub, "丢件的赔付流程", "超过七天无更新，登记丢失并启动赔付。");
+  /* The save hands back the revision as its writers work on it. */
+  g_assert_true (rev->is_revision);
+  g_assert_cmpstr (rev->status, ==, "published");
+  g_assert_cmpstr (rev->revision_status, ==, "draft");
+  g_assert_cmpstr (rev->revision_author_id, ==, f->trainer);
+  g_assert_cmpstr (rev->title, ==, "丢件的赔付流程");
+  g_assert_cmpint (rev->revision_version, ==, 2);
+  g_assert_cmpint (rev->published_version, ==, 1);
+  /* One version and one article update, with their audit and outbox. */
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM outbox"), ==, outbox + 2);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM kb_article WHERE title = '快件丢失怎么办'"
+                                   " AND body LIKE '三天%' AND status = 'published'"), ==, 1);
+
+  /* A published article with a pending revision cannot be archived. */
+  g_assert_false (kefu_kb_archive (f->db, pub->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "revision"));
+  g_clear_error (&error);
+
+  /* The trainer's list finds it among drafts; the search index holds the
+   * published text only, for everyone. */
+  drafts = search_ids (f, NULL, "draft");
+  g_assert_true (g_ptr_array_find_with_equal_func (drafts, pub->id, g_str_equal, NULL));
+  g_assert_false (finds (f, "七天", pub->id));
+  g_assert_true (finds (f, "三天", pub->id));
+
+  /* A second save continues the same revision, saying what changed (one
+   * line, not too long) for the reviewer and the history. */
+  kefu_set_str (&rev->body, "超过七天无更新，登记丢失并启动赔付，三个工作日内答复。");
+  g_string_set_size (long_note, 0);
+  for (guint i = 0; i <= KEFU_KB_NOTE_MAX_CHARS; i++)
+    g_string_append (long_note, "改");
+  kefu_set_str (&rev->change_note, long_note->str);
+  g_assert_false (kefu_kb_save (f->db, rev, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+  kefu_set_str (&rev->change_note, "  加上答复时限\n ");
+  g_assert_true (kefu_kb_save (f->db, rev, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rev->revision_version, ==, 3);
+  g_assert_cmpstr (rev->revision_status, ==, "draft");
+  g_assert_null (rev->change_note);
+  g_clear_pointer (&got, kefu_kb_article_free);
+  got = kefu_kb_get_revision (f->db, pub->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->body, ==, "超过七天无更新，登记丢失并启动赔付，三个工作日内答复。");
+  g_assert_cmpstr (got->change_note, ==, "加上答复时限");
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM kb_article_version WHERE version_no = 3"
+                                   " AND note = '加上答复时限'"), ==, 1);
+
+  /* Agents: the published text wherever they meet the article. */
+  sign_in (f, f->agent);
+  g_clear_pointer (&got, kefu_kb_article_free);
+  got = kefu_kb_get (f->db, pub->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->title, ==, "快件丢失怎么办");
+  g_assert_cmpstr (got->body, ==, "三天没有物流更新，按丢失处理。");
+  g_assert_false (got->is_revision);
+  g_assert_null (got->revision_status);
+  g_assert_false (finds (f, "赔付", pub->id));
+  g_assert_true (finds (f, "物流", pub->id));
+  hits = kefu_kb_suggest (f->db, "客户说包裹丢失了，三天没有物流更新", NULL, 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpstr (((KefuKbHit *) hits->pdata[0])->title, ==, "快件丢失怎么办");
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = kefu_kb_suggest (f->db, "要登记赔付", NULL, 5, &error);
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_clear_pointer (&got, kefu_kb_article_free);
+  got = kefu_kb_get_revision (f->db, pub->id, &error);
+  g_assert_null (got);
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  got = kefu_kb_get_for_writing (f->db, pub->id, &error);
+  g_assert_cmpstr (got->title, ==, "快件丢失怎么办");
+  /* Nor the revision's versions. */
+  versions = kefu_kb_list_versions (f->db, pub->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (versions->len, ==, 1);
+  g_assert_null (kefu_kb_get_version (f->db, pub->id, 2, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  /* "This answered it" and its count keep working on the published one. */
+  kase = new_case (f, "包裹丢失");
+  g_assert_true (kefu_kb_link_case (f->db, pub->id, kase, &error));
+  g_assert_no_error (error);
+  g_assert_true (kefu_kb_get_usage (f->db, pub->id, &n, &n_first, &error));
+  g_assert_cmpuint (n, ==, 1);
+  /* Agents do not touch revisions. */
+  g_assert_false (kefu_kb_discard_revision (f->db, pub->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_PERMISSION);
+  g_clear_error (&error);
+}
+
+static void
+test_revision_review_and_publish (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(KefuKbArticle) pub = publish_article (f, "快件丢失怎么办", "三天没有物流更新，按丢失处理。", f->cat_lost, "丢失");
+  g_autoptr(KefuKbArticle) rev = revise (f, pub, "丢件的赔付流程", "超过七天无更新，登记丢失并启动赔付。");
+  g_autoptr(KefuKbArticle) got = NULL;
+  g_autoptr(KefuKbVersion) published = NULL;
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autoptr(GPtrArray) diff = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kase = NULL;
+  guint n = 0, n_first = 0;
+
+  sign_in (f, f->agent);
+  kase = new_case (f, "包裹丢失");
+  g_assert_true (kefu_kb_link_case (f->db, pub->id, kase, &error));
+  sign_in (f, f->trainer);
+
+  /* The same review as a new article: submit, no edits in review, not by
+   * its author, a return with a comment. */
+  g_assert_true (kefu_kb_submit (f->db, pub->id, &error));
+  g_assert_no_error (error);
+  got = kefu_kb_get_for_writing (f->db, pub->id, &error);
+  g_assert_true (got->is_revision);
+  g_assert_cmpstr (got->revision_status, ==, "review");
+  g_assert_cmpstr (got->status, ==, "published");
+  g_assert_false (kefu_kb_save (f->db, got, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (kefu_kb_approve (f->db, pub->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_PERMISSION);
+  g_clear_error (&error);
+  sign_in (f, f->trainer2);
+  g_assert_true (kefu_kb_return (f->db, pub->id, "请写明赔付时限", &error));
+  g_assert_no_error (error);
+  sign_in (f, f->trainer);
+  g_clear_pointer (&got, kefu_kb_article_free);
+  got = kefu_kb_get_for_writing (f->db, pub->id, &error);
+  g_assert_cmpstr (got->revision_status, ==, "draft");
+  g_assert_cmpstr (got->review_note, ==, "请写明赔付时限");
+  g_assert_cmpstr (got->status, ==, "published");
+  kefu_set_str (&got->body, "超过七天无更新，登记丢失并启动赔付，三十天内赔付到账。");
+  g_assert_true (kefu_kb_save (f->db, got, &error));
+  g_assert_true (kefu_kb_submit (f->db, pub->id, &error));
+  g_assert_no_error (error);
+  /* Still the old text for agents while it waits. */
+  g_assert_true (finds (f, "三天", pub->id));
+  g_assert_false (finds (f, "赔付", pub->id));
+
+  sign_in (f, f->trainer2);
+  g_assert_true (kefu_kb_approve (f->db, pub->id, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&got, kefu_kb_article_free);
+  got = kefu_kb_get (f->db, pub->id, &error);
+  g_assert_cmpstr (got->status, ==, "published");
+  g_assert_cmpstr (got->title, ==, "丢件的赔付流程");
+  g_assert_cmpstr (got->body, ==, "超过七天无更新，登记丢失并启动赔付，三十天内赔付到账。");
+  g_assert_null (got->revision_status);
+  g_assert_cmpint (got->revision_version, ==, 0);
+  g_assert_cmpint (got->published_version, ==, 3);
+  g_assert_cmpint (got->latest_version, ==, 3);
+  g_assert_null (got->review_note);
+  g_assert_cmpstr (got->reviewer_id, ==, f->trainer2);
+  g_assert_cmpstr (got->author_id, ==, f->trainer);
+  /* The index follows the new published text at once. */
+  g_assert_true (finds (f, "赔付", pub->id));
+  g_assert_false (finds (f, "三天", pub->id));
+
+  /* Agents read the new text, its history up to it; the link and its
+   * count stay with the article. */
+  sign_in (f, f->agent);
+  g_clear_pointer (&got, kefu_kb_article_free);
+  got = kefu_kb_get (f->db, pub->id, &error);
+  g_assert_cmpstr (got->title, ==, "丢件的赔付流程");
+  g_assert_true (finds (f, "赔付", pub->id));
+  g_assert_true (kefu_kb_get_usage (f->db, pub->id, &n, &n_first, &error));
+  g_assert_cmpuint (n, ==, 1);
+  versions = kefu_kb_list_versions (f->db, pub->id, &error);
+  g_assert_cmpuint (versions->len, ==, 3);
+
+  /* The history is whole: version 1 was published, 3 is; their diff. */
+  sign_in (f, f->trainer);
+  published = kefu_kb_get_version (f->db, pub->id, got->published_version, &error);
+  g_assert_cmpstr (published->body, ==, got->body);
+  {
+    g_autoptr(KefuKbVersion) v1 = kefu_kb_get_version (f->db, pub->id, 1, &error);
+
+    diff = kefu_kb_diff (v1->body, published->body);
+    g_assert_cmpuint (diff->len, ==, 2);
+    g_assert_cmpint (((KefuKbDiffLine *) diff->pdata[0])->op, ==, KEFU_KB_DIFF_REMOVED);
+    g_assert_cmpint (((KefuKbDiffLine *) diff->pdata[1])->op, ==, KEFU_KB_DIFF_ADDED);
+  }
+
+  /* Restoring version 1 of a published article is a revision too. */
+  g_assert_true (kefu_kb_restore_version (f->db, pub->id, 1, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&got, kefu_kb_article_free);
+  got = kefu_kb_get (f->db, pub->id, &error);
+  g_assert_cmpstr (got->title, ==, "丢件的赔付流程");
+  g_assert_cmpstr (got->revision_status, ==, "draft");
+  g_assert_cmpint (got->revision_version, ==, 4);
+  g_clear_pointer (&got, kefu_kb_article_free);
+  got = kefu_kb_get_revision (f->db, pub->id, &error);
+  g_assert_cmpstr (got->title, ==, "快件丢失怎么办");
+  g_assert_null (got->change_note);   /* "restored 1" is the history's, not a writer's */
+  g_assert_true (finds (f, "赔付", pub->id));
+  /* Every write went out: versions 1–4, and the article's own writes. */
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM outbox WHERE entity = 'kb_article_version'"), ==, 4);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM audit_log WHERE entity = 'kb_article'"), ==,
+                    count_rows (f, "SELECT count(*) FROM outbox WHERE entity = 'kb_article'"));
+}
+
+static void
+test_revision_discard (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(KefuKbArticle) pub = publish_article (f, "改址规定", "同城改址免费。", NULL, "改址");
+  g_autoptr(KefuKbArticle) rev = revise (f, pub, "改址规定（新）", "同城改址收费五元。");
+  g_autoptr(KefuKbArticle) again = NULL;
+  g_autoptr(KefuKbArticle) got = NULL;
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kefu_kb_submit (f->db, pub->id, &error));
+  /* Anyone who writes may withdraw it, in review too. */
+  sign_in (f, f->trainer2);
+  g_assert_true (kefu_kb_discard_revision (f->db, pub->id, &error));
+  g_assert_no_error (error);
+  got = kefu_kb_get (f->db, pub->id, &error);
+  g_assert_cmpstr (got->status, ==, "published");
+  g_assert_cmpstr (got->body, ==, "同城改址免费。");
+  g_assert_null (got->revision_status);
+  g_assert_null (got->submitted_by);
+  g_assert_cmpint (got->published_version, ==, 1);
+  g_assert_null (kefu_kb_get_revision (f->db, pub->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (kefu_kb_discard_revision (f->db, pub->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (kefu_kb_submit (f->db, pub->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (finds (f, "收费", pub->id));
+  /* The discarded text stays in the history. */
+  versions = kefu_kb_list_versions (f->db, pub->id, &error);
+  g_assert_cmpuint (versions->len, ==, 2);
+
+  /* A new edit starts a new revision, by its own author, who may not
+   * approve it; the first trainer may. */
+  again = revise (f, got, "改址规定", "同城改址免费，跨城收费。");
+  g_assert_cmpint (again->revision_version, ==, 3);
+  g_assert_cmpstr (again->revision_author_id, ==, f->trainer2);
+  g_assert_true (kefu_kb_submit (f->db, pub->id, &error));
+  g_assert_false (kefu_kb_approve (f->db, pub->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_PERMISSION);
+  g_clear_error (&error);
+  sign_in (f, f->trainer);
+  g_assert_true (kefu_kb_approve (f->db, pub->id, &error));
+  g_assert_no_error (error);
+  g_assert_true (finds (f, "跨城", pub->id));
+
+  /* An unchanged save of a published article starts nothing. */
+  g_clear_pointer (&got, kefu_kb_article_free);
+  got = kefu_kb_get (f->db, pub->id, &error);
+  g_assert_true (kefu_kb_save (f->db, got, &error));
+  g_assert_null (got->revision_status);
+  g_assert_cmpint (got->latest_version, ==, 3);
+}
+
+/* --- deleting drafts ------------------------------------------------- */
+
+static void
+test_delete_draft (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(KefuKbArticle) draft = write_article (f, "写错了的草稿", "海关扣件的说明，写错了。", NULL, "");
+  g_autoptr(KefuKbArticle) pub = publish_article (f, "海关扣件怎么办", "补充材料后放行。", NULL, "");
+  g_autoptr(KefuKbArticle) got = NULL;
+  g_autoptr(GError) error = NULL;
+  guint versions = count_rows (f, "SELECT count(*) FROM kb_article_version");
+
+  g_assert_true (finds (f, "写错", draft->id));
+  /* Not someone else's draft, unless an administrator; never what was
+   * published (it is archived instead); never by an agent. */
+  sign_in (f, f->trainer2);
+  g_assert_false (kefu_kb_delete_draft (f->db, draft->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_PERMISSION);
+  g_clear_error (&error);
+  sign_in (f, f->agent);
+  g_assert_false (kefu_kb_delete_draft (f->db, draft->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_PERMISSION);
+  g_clear_error (&error);
+  sign_in (f, f->trainer);
+  g_assert_false (kefu_kb_delete_draft (f->db, pub->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (kefu_kb_archive (f->db, pub->id, &error));
+  g_clear_pointer (&got, kefu_kb_article_free);
+  got = kefu_kb_get (f->db, pub->id, &error);
+  kefu_set_str (&got->body, "补充材料后三天内放行。");
+  g_assert_true (kefu_kb_save (f->db, got, &error));
+  g_assert_cmpstr (got->status, ==, "draft");
+  g_assert_false (kefu_kb_delete_draft (f->db, pub->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_true (kefu_kb_delete_draft (f->db, draft->id, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&got, kefu_kb_article_free);
+  got = kefu_kb_get (f->db, draft->id, &error);
+  g_assert_null (got);
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (finds (f, "写错", draft->id));
+  g_assert_true (finds (f, "海关", pub->id));
+  /* A tombstone that syncs; the versions stay with it. */
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM kb_article WHERE deleted = 1"), ==, 1);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM outbox WHERE entity = 'kb_article' AND op = 'delete'"), ==, 1);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM kb_article_version"), ==, versions + 1);
+
+  /* An administrator clears a trainer's abandoned draft. */
+  g_clear_pointer (&got, kefu_kb_article_free);
+  got = write_article (f, "另一份草稿", "未完成", NULL, "");
+  sign_in (f, f->admin);
+  g_assert_true (kefu_kb_delete_draft (f->db, got->id, &error));
+  g_assert_no_error (error);
+  g_assert_false (kefu_kb_delete_draft (f->db, got->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND);
+}
+
+/* --- problem reports ------------------------------------------------ */
+
+static void
+test_reports (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(KefuKbArticle) pub = publish_article (f, "保价服务说明", "声明价值 1000 元以内费率 1%。", NULL, "保价");
+  g_autoptr(KefuKbArticle) draft = write_article (f, "草稿", "未发布", NULL, "");
+  g_autoptr(GPtrArray) reports = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+  KefuKbQuery q = { .text = (char *) "保价" };
+  KefuKbReport *r;
+
+  /* An agent at the counter reports what is wrong; nothing else. */
+  sign_in (f, f->agent);
+  g_assert_false (kefu_kb_report_problem (f->db, pub->id, "   ", &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (kefu_kb_report_problem (f->db, draft->id, "看不到", &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (kefu_kb_report_problem (f->db, pub->id, "  费率已调整为 0.5%  ", &error));
+  g_assert_no_error (error);
+  g_assert_true (kefu_kb_report_problem (f->db, pub->id, "没有写保价上限", &error));
+  g_assert_null (kefu_kb_list_reports (f->db, pub->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM outbox WHERE entity = 'kb_report' AND op = 'insert'"), ==, 2);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM kb_report r JOIN staff s ON s.id = r.reported_by"
+                                   " WHERE r.branch_id = s.org_unit_id"), ==, 2);
+
+  /* Trainers read them, newest first, and see the count in the list. */
+  sign_in (f, f->trainer);
+  hits = kefu_kb_search (f->db, &q, 10, &error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpuint (((KefuKbHit *) hits->pdata[0])->n_reports, ==, 2);
+  g_assert_false (kefu_kb_report_problem (f->db, draft->id, "草稿不能报", &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+  reports = kefu_kb_list_reports (f->db, pub->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reports->len, ==, 2);
+  r = reports->pdata[1];
+  g_assert_cmpstr (r->comment, ==, "费率已调整为 0.5%");
+  g_assert_cmpstr (r->reporter_name, ==, "王芳");
+  g_assert_nonnull (r->branch_name);
+
+  /* Resolving one leaves the other; twice is no error. */
+  g_assert_true (kefu_kb_resolve_report (f->db, r->id, &error));
+  g_assert_no_error (error);
+  g_assert_true (kefu_kb_resolve_report (f->db, r->id, &error));
+  g_assert_false (kefu_kb_resolve_report (f->db, "01900000-0000-7000-8000-00000000ffff", &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_pointer (&reports, g_ptr_array_unref);
+  reports = kefu_kb_list_reports (f->db, pub->id, &error);
+  g_assert_cmpuint (reports->len, ==, 1);
+  g_assert_cmpstr (((KefuKbReport *) reports->pdata[0])->comment, ==, "没有写保价上限");
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM outbox WHERE entity = 'kb_report' AND op = 'update'"), ==, 1);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM audit_log WHERE entity = 'kb_report'"), ==, 3);
+  sign_in (f, f->agent);
+  g_assert_false (kefu_kb_resolve_report (f->db, ((KefuKbReport *) reports->pdata[0])->id, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_PERMISSION);
+}
+
 /* --- bad input ------------------------------------------------------- */
 
 static void
@@ -867,6 +1324,11 @@ main (int   argc,
   g_test_add_func ("/kb/search/highlight", test_highlight);
   ADD ("/kb/suggest/as-the-agent-types-and-link", test_suggest_and_link);
   ADD ("/kb/unanswered/words-without-articles", test_unanswered);
+  ADD ("/kb/revision/agents-keep-the-published-text", test_revision_agents_keep_published);
+  ADD ("/kb/revision/review-publish-and-history", test_revision_review_and_publish);
+  ADD ("/kb/revision/discard-and-start-again", test_revision_discard);
+  ADD ("/kb/drafts/delete-only-never-published", test_delete_draft);
+  ADD ("/kb/reports/agents-report-trainers-resolve", test_reports);
   ADD ("/kb/bad-input/nothing-half-written", test_bad_input);
   ADD ("/kb/import/csv-and-folder-all-or-nothing", test_import);
   ADD ("/kb/images/by-content-hash", test_image);

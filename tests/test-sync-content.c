@@ -302,23 +302,40 @@ test_article_reaches_branch (void)
   found2 = kb_find (n, A2, "留证");
   g_assert_true (has_id (found2, article));
 
-  /* A new version under a new title goes back to review (agents find
-   * nothing under the new words), then is published again: the index
-   * follows. */
+  /* A revision under a new title goes to review beside the published
+   * text: the branch keeps the published article (found by its old
+   * words, not the new ones), a trainer in the province sees the pending
+   * revision on their own computer; once the reviewer at headquarters
+   * approves it, the branch's index follows the new text. */
   {
     g_autoptr(KefuKbArticle) a = kefu_kb_get (n->db[HQ]->db, article, &error);
+    g_autoptr(KefuKbArticle) at_branch = NULL;
+    g_autoptr(KefuKbArticle) pending = NULL;
     g_autoptr(GPtrArray) in_review = NULL;
+    g_autoptr(GPtrArray) still = NULL;
 
     g_assert_no_error (error);
     kefu_set_str (&a->title, "外包装破损的受理与赔付");
     g_assert_true (kefu_kb_save (n->db[HQ]->db, a, &error));
     g_assert_no_error (error);
+    g_assert_true (a->is_revision);
     g_assert_true (kefu_kb_submit (n->db[HQ]->db, article, &error));
     g_assert_no_error (error);
     sync_ok (n, HQ);
     sync_ok (n, A1);
+    sync_ok (n, PROV);
     in_review = kb_find (n, A1, "赔付");
     g_assert_false (has_id (in_review, article));
+    still = kb_find (n, A1, "拍照");
+    g_assert_true (has_id (still, article));
+    at_branch = kefu_kb_get (n->db[A1]->db, article, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (at_branch->title, ==, "包裹破损如何受理");
+    pending = kefu_kb_get_revision (n->db[PROV]->db, article, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (pending->title, ==, "外包装破损的受理与赔付");
+    g_assert_cmpstr (pending->revision_status, ==, "review");
+    g_assert_cmpstr (pending->revision_author_id, ==, n->staff[HQ]);
     use_staff (n, HQ, n->reviewer);
     g_assert_true (kefu_kb_approve (n->db[HQ]->db, article, &error));
     g_assert_no_error (error);
@@ -328,6 +345,37 @@ test_article_reaches_branch (void)
   sync_ok (n, A1);
   renamed = kb_find (n, A1, "赔付");
   g_assert_true (has_id (renamed, article));
+  {
+    g_autoptr(KefuKbArticle) hq = kefu_kb_get (n->db[HQ]->db, article, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (hq->title, ==, "外包装破损的受理与赔付");
+    g_assert_null (hq->revision_status);
+    g_assert_cmpint (hq->published_version, ==, 2);
+  }
+
+  /* An agent in B1 reports a problem with it: the trainers at
+   * headquarters read it and resolve it; the other branch never gets it. */
+  {
+    g_autoptr(GPtrArray) reports = NULL;
+
+    g_assert_true (kefu_kb_report_problem (n->db[A1]->db, article, "赔付时限写错了", &error));
+    g_assert_no_error (error);
+    sync_ok (n, A1);
+    sync_ok (n, HQ);
+    sync_ok (n, A2);
+    reports = kefu_kb_list_reports (n->db[HQ]->db, article, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (reports->len, ==, 1);
+    g_assert_cmpstr (((KefuKbReport *) reports->pdata[0])->branch_name, ==, "广州天河营业部");
+    g_assert_cmpstr (((KefuKbReport *) reports->pdata[0])->reporter_name, ==, "王芳");
+    g_assert_cmpint (count (n, A2, "SELECT count(*) FROM kb_report"), ==, 0);
+    g_assert_true (kefu_kb_resolve_report (n->db[HQ]->db, ((KefuKbReport *) reports->pdata[0])->id, &error));
+    g_assert_no_error (error);
+    sync_ok (n, HQ);
+    sync_ok (n, A1);
+    g_assert_cmpint (count (n, A1, "SELECT count(*) FROM kb_report WHERE resolved_at IS NOT NULL"), ==, 1);
+  }
 
   /* Archived at headquarters: no agent finds it any more. */
   g_assert_true (kefu_kb_archive (n->db[HQ]->db, article, &error));
@@ -336,6 +384,33 @@ test_article_reaches_branch (void)
   sync_ok (n, A1);
   gone = kb_find (n, A1, "拍照");
   g_assert_false (has_id (gone, article));
+
+  /* A draft deleted at headquarters leaves the province trainer's copy
+   * and search too. */
+  {
+    g_autoptr(KefuKbArticle) draft = kefu_kb_article_new ();
+    g_autoptr(KefuKbArticle) there = NULL;
+    g_autoptr(GPtrArray) seen = NULL;
+    g_autoptr(GPtrArray) unseen = NULL;
+
+    kefu_set_str (&draft->title, "导入错了的草稿");
+    g_assert_true (kefu_kb_save (n->db[HQ]->db, draft, &error));
+    g_assert_no_error (error);
+    sync_ok (n, HQ);
+    sync_ok (n, PROV);
+    seen = kb_find (n, PROV, "导入");
+    g_assert_true (has_id (seen, draft->id));
+    g_assert_true (kefu_kb_delete_draft (n->db[HQ]->db, draft->id, &error));
+    g_assert_no_error (error);
+    sync_ok (n, HQ);
+    sync_ok (n, PROV);
+    unseen = kb_find (n, PROV, "导入");
+    g_assert_false (has_id (unseen, draft->id));
+    there = kefu_kb_get (n->db[PROV]->db, draft->id, &error);
+    g_assert_null (there);
+    g_assert_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
 
   for (guint i = 0; i < N_DEVICES; i++)
     {

@@ -141,6 +141,10 @@ kefu_kb_article_copy (const KefuKbArticle *s)
   a->category_name = g_strdup (s->category_name);
   a->author_name = g_strdup (s->author_name);
   a->reviewer_name = g_strdup (s->reviewer_name);
+  a->revision_status = g_strdup (s->revision_status);
+  a->revision_author_id = g_strdup (s->revision_author_id);
+  a->revision_author_name = g_strdup (s->revision_author_name);
+  a->change_note = g_strdup (s->change_note);
   return a;
 }
 
@@ -163,6 +167,10 @@ kefu_kb_article_free (KefuKbArticle *a)
   g_free (a->category_name);
   g_free (a->author_name);
   g_free (a->reviewer_name);
+  g_free (a->revision_status);
+  g_free (a->revision_author_id);
+  g_free (a->revision_author_name);
+  g_free (a->change_note);
   g_free (a);
 }
 
@@ -195,6 +203,7 @@ kefu_kb_hit_free (KefuKbHit *h)
   g_free (h->category_name);
   g_free (h->tags);
   g_free (h->status);
+  g_free (h->revision_status);
   g_free (h);
 }
 
@@ -225,6 +234,19 @@ kefu_kb_gap_free (KefuKbGap *g)
   g_free (g->key);
   g_free (g->label);
   g_free (g);
+}
+
+void
+kefu_kb_report_free (KefuKbReport *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->id);
+  g_free (r->article_id);
+  g_free (r->comment);
+  g_free (r->reporter_name);
+  g_free (r->branch_name);
+  g_free (r);
 }
 
 void
@@ -359,6 +381,20 @@ _kefu_kb_validate (KefuDb         *db,
                    KEFU_KB_BODY_MAX_BYTES / 1024);
       return FALSE;
     }
+  if (a->change_note != NULL && !g_utf8_validate (a->change_note, -1, NULL))
+    return invalid (error, _("The article is not valid text (UTF-8)."));
+  if (is_blank (a->change_note))
+    g_clear_pointer (&a->change_note, g_free);
+  else
+    {
+      g_strdelimit (g_strstrip (a->change_note), "\r\n\t", ' ');
+      if (g_utf8_strlen (a->change_note, -1) > KEFU_KB_NOTE_MAX_CHARS)
+        {
+          g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                       _("Say what changed in at most %d characters."), KEFU_KB_NOTE_MAX_CHARS);
+          return FALSE;
+        }
+    }
   if ((tags = _kefu_kb_normalize_tags (a->tags, error)) == NULL)
     return FALSE;
   if ((kinds = normalize_case_kinds (a->case_kinds, error)) == NULL)
@@ -386,16 +422,20 @@ _kefu_kb_validate (KefuDb         *db,
 
 /* --- reading --------------------------------------------------------- */
 
+/* The category's name, code and scope side by side: category_label_at()
+ * reads the three. */
 #define ARTICLE_COLUMNS \
   "a.rowid, a.id, a.version, a.title, a.body, a.category_id, a.tags, a.case_kinds, a.status," \
   " a.author_id, a.reviewer_id, a.submitted_by, a.review_note, a.published_at, a.updated_at," \
   " (SELECT max (version_no) FROM kb_article_version v WHERE v.article_id = a.id)," \
-  " c.name, sa.name, sr.name, c.code, c.scope, c.position"
+  " c.name, c.code, c.scope, sa.name, sr.name," \
+  " a.published_version, a.revision_status, a.revision_version, a.revision_author_id, sv.name"
 
 #define ARTICLE_JOINS \
   " LEFT JOIN category c ON c.id = a.category_id" \
   " LEFT JOIN staff sa ON sa.id = a.author_id" \
-  " LEFT JOIN staff sr ON sr.id = a.reviewer_id"
+  " LEFT JOIN staff sr ON sr.id = a.reviewer_id" \
+  " LEFT JOIN staff sv ON sv.id = a.revision_author_id"
 
 static char *
 category_label_at (sqlite3_stmt *stmt,
@@ -433,9 +473,35 @@ article_from_row (sqlite3_stmt *stmt)
   a->updated_at = sqlite3_column_int64 (stmt, 14);
   a->latest_version = sqlite3_column_int64 (stmt, 15);
   a->category_name = category_label_at (stmt, 16);
-  a->author_name = kefu_stmt_dup (stmt, 17);
-  a->reviewer_name = kefu_stmt_dup (stmt, 18);
+  a->author_name = kefu_stmt_dup (stmt, 19);
+  a->reviewer_name = kefu_stmt_dup (stmt, 20);
+  a->published_version = sqlite3_column_int64 (stmt, 21);
+  a->revision_status = kefu_stmt_dup (stmt, 22);
+  a->revision_version = sqlite3_column_int64 (stmt, 23);
+  a->revision_author_id = kefu_stmt_dup (stmt, 24);
+  a->revision_author_name = kefu_stmt_dup (stmt, 25);
   return a;
+}
+
+static KefuKbVersion *fetch_version (KefuDb      *db,
+                                     const char  *article_id,
+                                     gint64       version_no,
+                                     GError     **error);
+
+static char *
+category_label_of (KefuDb     *db,
+                   const char *id)
+{
+  sqlite3_stmt *stmt;
+  char *label = NULL;
+
+  if (id == NULL || (stmt = kefu_db_prepare (db, "SELECT name, code, scope FROM category WHERE id = ?", NULL)) == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    label = category_label_at (stmt, 0);
+  sqlite3_reset (stmt);
+  return label;
 }
 
 static KefuKbArticle *
@@ -491,12 +557,88 @@ kefu_kb_get (KefuDb      *db,
 
   if ((a = load_article (db, id, error)) == NULL)
     return NULL;
-  if (g_strcmp0 (a->status, "published") != 0 && !sees_unpublished (db))
+  if (!sees_unpublished (db))
     {
-      g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND,
-                           _("This article is not published."));
+      if (g_strcmp0 (a->status, "published") != 0)
+        {
+          g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND,
+                               _("This article is not published."));
+          return NULL;
+        }
+      /* Readers know nothing of a revision in the works. */
+      g_clear_pointer (&a->revision_status, g_free);
+      g_clear_pointer (&a->revision_author_id, g_free);
+      g_clear_pointer (&a->revision_author_name, g_free);
+      a->revision_version = 0;
+    }
+  return g_steal_pointer (&a);
+}
+
+/* @a with the text of its pending revision in place of the published
+ * text. */
+static KefuKbArticle *
+revision_of (KefuDb               *db,
+             const KefuKbArticle  *a,
+             GError              **error)
+{
+  g_autoptr(KefuKbVersion) v = NULL;
+  KefuKbArticle *r;
+
+  if (a->revision_status == NULL || a->revision_version == 0)
+    {
+      g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND, _("This article has no pending revision."));
       return NULL;
     }
+  if ((v = fetch_version (db, a->id, a->revision_version, error)) == NULL)
+    return NULL;
+  r = kefu_kb_article_copy (a);
+  kefu_set_str (&r->title, v->title);
+  kefu_set_str (&r->body, v->body);
+  kefu_set_str (&r->tags, v->tags);
+  kefu_set_str (&r->case_kinds, v->case_kinds);
+  kefu_set_str (&r->category_id, v->category_id);
+  /* A restore's note is the machine's ("restored 3"), not a writer's. */
+  kefu_set_str (&r->change_note, v->note && !g_str_has_prefix (v->note, "restored ") ? v->note : NULL);
+  g_free (r->category_name);
+  r->category_name = category_label_of (db, v->category_id);
+  r->is_revision = TRUE;
+  return r;
+}
+
+KefuKbArticle *
+kefu_kb_get_revision (KefuDb      *db,
+                      const char  *id,
+                      GError     **error)
+{
+  g_autoptr(KefuKbArticle) a = NULL;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if (!sees_unpublished (db))
+    {
+      g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND, _("This article has no pending revision."));
+      return NULL;
+    }
+  if ((a = load_article (db, id, error)) == NULL)
+    return NULL;
+  return revision_of (db, a, error);
+}
+
+KefuKbArticle *
+kefu_kb_get_for_writing (KefuDb      *db,
+                         const char  *id,
+                         GError     **error)
+{
+  g_autoptr(KefuKbArticle) a = NULL;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if ((a = kefu_kb_get (db, id, error)) == NULL)
+    return NULL;
+  if (a->revision_status != NULL && sees_unpublished (db))
+    return revision_of (db, a, error);
   return g_steal_pointer (&a);
 }
 
@@ -743,11 +885,13 @@ _kefu_kb_insert (KefuDb         *db,
       kefu_change_set_text (cs, "author_id", NULL, a->author_id);
       if (a->published_at != 0)
         kefu_change_set_int (cs, "published_at", FALSE, 0, a->published_at);
+      if (a->published_at != 0)
+        kefu_change_set_int (cs, "published_version", FALSE, 0, 1);
     }
   stmt = kefu_db_prepare (db,
                           "INSERT INTO kb_article (id, hlc, updated_by, updated_at, category_id, title, body, tags,"
-                          " case_kinds, status, author_id, reviewer_id, published_at)"
-                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                          " case_kinds, status, author_id, reviewer_id, published_at, published_version)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, a->id, -1, SQLITE_STATIC);
@@ -766,15 +910,22 @@ _kefu_kb_insert (KefuDb         *db,
     sqlite3_bind_int64 (stmt, 13, a->published_at);
   else
     sqlite3_bind_null (stmt, 13);
+  /* Published as it is written (sample data): the first version is the
+   * published one. */
+  if (a->published_at != 0)
+    sqlite3_bind_int64 (stmt, 14, 1);
+  else
+    sqlite3_bind_null (stmt, 14);
   if (!kefu_db_step_done (db, stmt, error))
     return FALSE;
   a->rowid = sqlite3_last_insert_rowid (kefu_db_get_handle (db));
+  a->published_version = a->published_at != 0 ? 1 : 0;
   a->version = 1;
   a->updated_at = at;
   a->latest_version = 1;
   if (record && !kefu_db_record_change (db, cs, error))
     return FALSE;
-  if (!insert_version (db, a, 1, NULL, record, at, error))
+  if (!insert_version (db, a, 1, a->change_note, record, at, error))
     return FALSE;
   return _kefu_kb_index (db, a->rowid, a, error);
 }
@@ -799,6 +950,10 @@ static const ArticleField article_fields[] = {
   FIELD (submitted_by, FALSE),
   FIELD (review_note, FALSE),
   FIELD (published_at, TRUE),
+  FIELD (published_version, TRUE),
+  FIELD (revision_status, FALSE),
+  FIELD (revision_version, TRUE),
+  FIELD (revision_author_id, FALSE),
 };
 
 #define TEXT_AT(a, f) (*(char **) G_STRUCT_MEMBER_P ((a), (f)->offset))
@@ -890,6 +1045,8 @@ kefu_kb_check_action (KefuDb              *db,
                       GError             **error)
 {
   g_autoptr(KefuStaff) me = NULL;
+  gboolean revision;
+  const char *status, *author;
 
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
   g_return_val_if_fail (action != NULL, FALSE);
@@ -898,7 +1055,8 @@ kefu_kb_check_action (KefuDb              *db,
   if (me == NULL)
     return denied (error, _("Sign in to work on the knowledge base."));
 
-  if (g_str_equal (action, "save") || g_str_equal (action, "submit") || g_str_equal (action, "archive"))
+  if (g_str_equal (action, "save") || g_str_equal (action, "submit") || g_str_equal (action, "archive") ||
+      g_str_equal (action, "discard") || g_str_equal (action, "delete"))
     {
       if (!kefu_kb_role_can_write (me->role))
         return denied (error, _("Only trainers and administrators write knowledge articles."));
@@ -918,15 +1076,22 @@ kefu_kb_check_action (KefuDb              *db,
       return invalid (error, _("Save the article first."));
     }
 
+  /* A pending revision goes through the workflow in place of the
+   * published article: its status and its author count. */
+  revision = a->revision_status != NULL;
+  status = revision ? a->revision_status : a->status;
+  author = revision ? a->revision_author_id : a->author_id;
+
   if (g_str_equal (action, "save"))
     {
-      if (g_strcmp0 (a->status, "review") == 0)
-        return invalid (error, _("The article is in review. Wait for the reviewer, or ask them to return it."));
+      if (g_strcmp0 (status, "review") == 0)
+        return invalid (error, revision ? _("The revision is in review. Wait for the reviewer, or ask them to return it.")
+                                        : _("The article is in review. Wait for the reviewer, or ask them to return it."));
       return TRUE;
     }
   if (g_str_equal (action, "submit"))
     {
-      if (g_strcmp0 (a->status, "draft") != 0)
+      if (g_strcmp0 (status, "draft") != 0)
         return invalid (error, _("Only a draft can be sent for review."));
       return TRUE;
     }
@@ -934,14 +1099,81 @@ kefu_kb_check_action (KefuDb              *db,
     {
       if (g_strcmp0 (a->status, "published") != 0)
         return invalid (error, _("Only a published article can be archived."));
+      if (revision)
+        return invalid (error, _("The article has a pending revision. Publish or discard the revision first."));
+      return TRUE;
+    }
+  if (g_str_equal (action, "discard"))
+    {
+      if (!revision)
+        return invalid (error, _("This article has no pending revision."));
+      return TRUE;
+    }
+  if (g_str_equal (action, "delete"))
+    {
+      /* What agents once read stays: it is archived, not deleted. */
+      if (g_strcmp0 (a->status, "draft") != 0 || a->published_version != 0 || a->published_at != 0)
+        return invalid (error, _("Only a draft that was never published can be deleted. Archive a published article instead."));
+      if (g_strcmp0 (a->author_id, me->id) != 0 && g_strcmp0 (me->role, "admin") != 0)
+        return denied (error, _("Only its author or an administrator can delete a draft."));
       return TRUE;
     }
   /* approve, return */
-  if (g_strcmp0 (a->status, "review") != 0)
-    return invalid (error, _("The article is not in review."));
-  if (g_strcmp0 (a->author_id, me->id) == 0 || g_strcmp0 (a->submitted_by, me->id) == 0)
-    return denied (error, _("You wrote or submitted this article: another trainer or an administrator reviews it."));
+  if (g_strcmp0 (status, "review") != 0)
+    return invalid (error, revision ? _("The revision is not in review.") : _("The article is not in review."));
+  if (g_strcmp0 (author, me->id) == 0 || g_strcmp0 (a->submitted_by, me->id) == 0)
+    return denied (error, revision ? _("You wrote or submitted this revision: another trainer or an administrator reviews it.")
+                                   : _("You wrote or submitted this article: another trainer or an administrator reviews it."));
   return TRUE;
+}
+
+static gboolean
+same_content (const KefuKbArticle *x,
+              const KefuKbArticle *y)
+{
+  return g_strcmp0 (x->title, y->title) == 0 && g_strcmp0 (x->body, y->body) == 0 &&
+         g_strcmp0 (x->tags, y->tags) == 0 && g_strcmp0 (x->category_id, y->category_id) == 0 &&
+         g_strcmp0 (x->case_kinds, y->case_kinds) == 0;
+}
+
+/* Writes @work's content as the pending revision of the published
+ * article @old (starting one when there is none): a new version, and the
+ * article row pointing at it. The published text is not touched, and
+ * nothing is written (*@changed FALSE) when @work holds the text the
+ * revision, or else the article, has already. */
+static gboolean
+write_revision (KefuDb               *db,
+                const KefuKbArticle  *old,
+                const KefuKbArticle  *work,
+                const char           *note,
+                gboolean             *changed,
+                GError              **error)
+{
+  g_autoptr(KefuKbArticle) a = kefu_kb_article_copy (old);
+  g_autoptr(KefuKbArticle) current = old->revision_status ? revision_of (db, old, error) : kefu_kb_article_copy (old);
+  gint64 version_no = old->latest_version + 1;
+
+  *changed = FALSE;
+  if (current == NULL)
+    return FALSE;
+  if (same_content (current, work))
+    return TRUE;
+  *changed = TRUE;
+
+  /* The version first: a computer that pulls the article row pointing at
+   * it has the version already (pulls follow the write order). */
+  if (!insert_version (db, work, version_no, note, TRUE, now_ms (db), error))
+    return FALSE;
+  a->revision_version = version_no;
+  if (old->revision_status == NULL)
+    {
+      kefu_set_str (&a->revision_status, "draft");
+      kefu_set_str (&a->revision_author_id, kefu_db_get_actor (db));
+      /* The published version's review is done with. */
+      kefu_set_str (&a->submitted_by, NULL);
+      kefu_set_str (&a->review_note, NULL);
+    }
+  return write_article (db, old, a, error);
 }
 
 gboolean
@@ -951,6 +1183,7 @@ kefu_kb_save (KefuDb         *db,
 {
   g_autoptr(KefuKbArticle) old = NULL;
   g_autoptr(KefuKbArticle) work = NULL;
+  gboolean changed;
   gint64 at;
 
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
@@ -988,6 +1221,16 @@ kefu_kb_save (KefuDb         *db,
                        old->title);
           goto fail;
         }
+      if (g_strcmp0 (old->status, "published") == 0)
+        {
+          /* Agents keep the published text: the edit is a revision. */
+          if (!write_revision (db, old, work, work->change_note, &changed, error))
+            goto fail;
+          if (changed)
+            goto commit;
+          kefu_db_rollback (db);
+          goto done;
+        }
       /* Only the content comes from the caller. */
       kefu_set_str (&work->status, "draft");
       kefu_set_str (&work->author_id, old->author_id);
@@ -995,28 +1238,29 @@ kefu_kb_save (KefuDb         *db,
       kefu_set_str (&work->submitted_by, old->submitted_by);
       kefu_set_str (&work->review_note, old->review_note);
       work->published_at = old->published_at;
-      if (g_strcmp0 (old->title, work->title) == 0 && g_strcmp0 (old->body, work->body) == 0 &&
-          g_strcmp0 (old->tags, work->tags) == 0 && g_strcmp0 (old->category_id, work->category_id) == 0 &&
-          g_strcmp0 (old->case_kinds, work->case_kinds) == 0)
+      work->published_version = old->published_version;
+      kefu_set_str (&work->revision_status, old->revision_status);
+      work->revision_version = old->revision_version;
+      kefu_set_str (&work->revision_author_id, old->revision_author_id);
+      if (same_content (old, work))
         {
           /* Nothing changed: no version, no status change. */
           kefu_db_rollback (db);
-          kefu_kb_article_free (work);
-          work = kefu_kb_article_copy (old);
           goto done;
         }
       if (!write_article (db, old, work, error))
         goto fail;
-      if (!insert_version (db, work, old->latest_version + 1, NULL, TRUE, at, error))
+      if (!insert_version (db, work, old->latest_version + 1, work->change_note, TRUE, at, error))
         goto fail;
       work->latest_version = old->latest_version + 1;
     }
+commit:
   if (!kefu_db_commit (db, error))
     return FALSE;
 
 done:
   {
-    g_autoptr(KefuKbArticle) stored = load_article (db, work->id, error);
+    g_autoptr(KefuKbArticle) stored = kefu_kb_get_for_writing (db, work->id, error);
 
     if (stored == NULL)
       return FALSE;
@@ -1026,6 +1270,8 @@ done:
 
       *a = *stored;
       *stored = tmp;
+      /* The note was this save's: the next one says its own. */
+      g_clear_pointer (&a->change_note, g_free);
     }
   }
   return TRUE;
@@ -1080,7 +1326,7 @@ submit_cb (KefuDb         *db,
            gpointer        data,
            GError        **error)
 {
-  kefu_set_str (&a->status, "review");
+  kefu_set_str (a->revision_status ? &a->revision_status : &a->status, "review");
   kefu_set_str (&a->submitted_by, me);
   return TRUE;
 }
@@ -1100,6 +1346,27 @@ approve_cb (KefuDb         *db,
             gpointer        data,
             GError        **error)
 {
+  if (a->revision_status != NULL)
+    {
+      /* The revision's text becomes the published text (write_article
+       * re-indexes it), in this one transaction. */
+      g_autoptr(KefuKbArticle) r = revision_of (db, a, error);
+
+      if (r == NULL)
+        return FALSE;
+      kefu_set_str (&a->title, r->title);
+      kefu_set_str (&a->body, r->body);
+      kefu_set_str (&a->tags, r->tags);
+      kefu_set_str (&a->case_kinds, r->case_kinds);
+      kefu_set_str (&a->category_id, r->category_id);
+      a->published_version = a->revision_version;
+      kefu_set_str (&a->revision_status, NULL);
+      a->revision_version = 0;
+      kefu_set_str (&a->revision_author_id, NULL);
+      kefu_set_str (&a->submitted_by, NULL);
+    }
+  else
+    a->published_version = a->latest_version;
   kefu_set_str (&a->status, "published");
   kefu_set_str (&a->reviewer_id, me);
   kefu_set_str (&a->review_note, NULL);
@@ -1124,7 +1391,7 @@ return_cb (KefuDb         *db,
 {
   const char *comment = data;
 
-  kefu_set_str (&a->status, "draft");
+  kefu_set_str (a->revision_status ? &a->revision_status : &a->status, "draft");
   kefu_set_str (&a->reviewer_id, me);
   kefu_set_str (&a->review_note, comment);
   return TRUE;
@@ -1165,6 +1432,68 @@ kefu_kb_archive (KefuDb      *db,
   return run_transition (db, id, "archive", archive_cb, NULL, error);
 }
 
+static gboolean
+discard_cb (KefuDb         *db,
+            KefuKbArticle  *a,
+            const char     *me,
+            gpointer        data,
+            GError        **error)
+{
+  kefu_set_str (&a->revision_status, NULL);
+  a->revision_version = 0;
+  kefu_set_str (&a->revision_author_id, NULL);
+  kefu_set_str (&a->submitted_by, NULL);
+  kefu_set_str (&a->review_note, NULL);
+  return TRUE;
+}
+
+gboolean
+kefu_kb_discard_revision (KefuDb      *db,
+                          const char  *id,
+                          GError     **error)
+{
+  return run_transition (db, id, "discard", discard_cb, NULL, error);
+}
+
+gboolean
+kefu_kb_delete_draft (KefuDb      *db,
+                      const char  *id,
+                      GError     **error)
+{
+  g_autoptr(KefuKbArticle) old = NULL;
+  g_autoptr(KefuChangeSet) cs = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  if ((old = load_article (db, id, error)) == NULL || !kefu_kb_check_action (db, old, "delete", error))
+    goto fail;
+  cs = kefu_change_set_new ("kb_article", id, KEFU_CHANGE_DELETE, old->version);
+  kefu_change_set_int (cs, "deleted", TRUE, 0, 1);
+  stmt = kefu_db_prepare (db,
+                          "UPDATE kb_article SET deleted = 1, version = version + 1, hlc = ?, updated_by = ?,"
+                          " updated_at = ? WHERE id = ? AND version = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, kefu_db_get_actor (db), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, now_ms (db));
+  sqlite3_bind_text (stmt, 4, id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, old->version);
+  /* The tombstone leaves the search index with the row. */
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error) ||
+      !kefu_kb_reindex_article (db, id, error))
+    goto fail;
+  return kefu_db_commit (db, error);
+
+fail:
+  kefu_db_rollback (db);
+  return FALSE;
+}
+
 /* --- versions -------------------------------------------------------- */
 
 #define VERSION_COLUMNS \
@@ -1201,31 +1530,32 @@ kefu_kb_list_versions (KefuDb      *db,
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
-  /* Whoever may not read the article may not read its history either. */
+  /* Whoever may not read the article may not read its history either,
+   * nor a pending revision's versions. */
   if ((a = kefu_kb_get (db, article_id, error)) == NULL)
     return NULL;
   stmt = kefu_db_prepare (db,
                           "SELECT " VERSION_COLUMNS " FROM kb_article_version v LEFT JOIN staff s ON s.id = v.author_id"
-                          " WHERE v.article_id = ? AND v.deleted = 0 ORDER BY v.version_no DESC", error);
+                          " WHERE v.article_id = ? AND v.deleted = 0 AND v.version_no <= ?"
+                          " ORDER BY v.version_no DESC", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, article_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, sees_unpublished (db) ? G_MAXINT64 : a->published_version);
   if (!kefu_db_read_rows (db, stmt, (KefuRowReader) version_from_row, ret, error))
     return NULL;
   return g_steal_pointer (&ret);
 }
 
-KefuKbVersion *
-kefu_kb_get_version (KefuDb      *db,
-                     const char  *article_id,
-                     gint64       version_no,
-                     GError     **error)
+static KefuKbVersion *
+fetch_version (KefuDb      *db,
+               const char  *article_id,
+               gint64       version_no,
+               GError     **error)
 {
   sqlite3_stmt *stmt;
   KefuKbVersion *v = NULL;
   int rc;
-
-  g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
   stmt = kefu_db_prepare (db,
                           "SELECT " VERSION_COLUMNS " FROM kb_article_version v LEFT JOIN staff s ON s.id = v.author_id"
@@ -1249,6 +1579,31 @@ kefu_kb_get_version (KefuDb      *db,
   return v;
 }
 
+KefuKbVersion *
+kefu_kb_get_version (KefuDb      *db,
+                     const char  *article_id,
+                     gint64       version_no,
+                     GError     **error)
+{
+  g_return_val_if_fail (KEFU_IS_DB (db), NULL);
+  g_return_val_if_fail (article_id != NULL, NULL);
+
+  if (!sees_unpublished (db))
+    {
+      g_autoptr(KefuKbArticle) a = kefu_kb_get (db, article_id, error);
+
+      if (a == NULL)
+        return NULL;
+      if (version_no > a->published_version)
+        {
+          g_set_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND,
+                       _("Version %u of this article does not exist."), (guint) version_no);
+          return NULL;
+        }
+    }
+  return fetch_version (db, article_id, version_no, error);
+}
+
 gboolean
 kefu_kb_restore_version (KefuDb      *db,
                          const char  *article_id,
@@ -1259,6 +1614,7 @@ kefu_kb_restore_version (KefuDb      *db,
   g_autoptr(KefuKbArticle) a = NULL;
   g_autoptr(KefuKbVersion) v = NULL;
   g_autofree char *note = NULL;
+  gboolean changed;
 
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
 
@@ -1268,7 +1624,7 @@ kefu_kb_restore_version (KefuDb      *db,
     goto fail;
   if (!kefu_kb_check_action (db, old, "save", error))
     goto fail;
-  if ((v = kefu_kb_get_version (db, article_id, version_no, error)) == NULL)
+  if ((v = fetch_version (db, article_id, version_no, error)) == NULL)
     goto fail;
   a = kefu_kb_article_copy (old);
   kefu_set_str (&a->title, v->title);
@@ -1284,9 +1640,19 @@ kefu_kb_restore_version (KefuDb      *db,
     if (_kefu_kb_validate (db, probe, NULL))
       kefu_set_str (&a->category_id, v->category_id);
   }
+  note = g_strdup_printf ("restored %" G_GINT64_FORMAT, version_no);
+  if (g_strcmp0 (old->status, "published") == 0)
+    {
+      /* Agents keep the published text: the restored one is a revision. */
+      if (!write_revision (db, old, a, note, &changed, error))
+        goto fail;
+      if (changed)
+        return kefu_db_commit (db, error);
+      kefu_db_rollback (db);
+      return TRUE;
+    }
   if (!write_article (db, old, a, error))
     goto fail;
-  note = g_strdup_printf ("restored %" G_GINT64_FORMAT, version_no);
   if (!insert_version (db, a, old->latest_version + 1, note, TRUE, now_ms (db), error))
     goto fail;
   return kefu_db_commit (db, error);
@@ -1632,7 +1998,8 @@ kefu_kb_highlight (const char *text,
 /* --- search ---------------------------------------------------------- */
 
 #define HIT_COLUMNS \
-  "a.id, a.title, a.body, c.name, c.code, c.scope, a.tags, a.status, a.updated_at"
+  "a.id, a.title, a.body, c.name, c.code, c.scope, a.tags, a.status, a.updated_at, a.revision_status," \
+  " (SELECT count(*) FROM kb_report r WHERE r.article_id = a.id AND r.resolved_at IS NULL AND r.deleted = 0)"
 
 static KefuKbHit *
 hit_from_row (sqlite3_stmt *stmt,
@@ -1650,6 +2017,8 @@ hit_from_row (sqlite3_stmt *stmt,
   h->tags = kefu_stmt_dup (stmt, 6);
   h->status = kefu_stmt_dup (stmt, 7);
   h->updated_at = sqlite3_column_int64 (stmt, 8);
+  h->revision_status = kefu_stmt_dup (stmt, 9);
+  h->n_reports = (guint) sqlite3_column_int (stmt, 10);
   h->rank = rank;
   return h;
 }
@@ -1661,6 +2030,10 @@ append_filters (GString           *sql,
 {
   if (published_only)
     g_string_append (sql, " AND a.status = 'published'");
+  else if (g_strcmp0 (q->status, "draft") == 0 || g_strcmp0 (q->status, "review") == 0)
+    /* A published article's pending revision waits for its writers and
+     * reviewers too. */
+    g_string_append (sql, " AND (a.status = :status OR a.revision_status = :status)");
   else if (q->status != NULL && *q->status)
     g_string_append (sql, " AND a.status = :status");
   if (q->category_id != NULL && *q->category_id)
@@ -1732,7 +2105,14 @@ kefu_kb_search (KefuDb             *db,
   bind_named (stmt, ":tag", q->tag);
   sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":limit"), (int) limit);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ret, hit_from_row (stmt, match ? q->text : NULL, sqlite3_column_double (stmt, 9)));
+    {
+      KefuKbHit *h = hit_from_row (stmt, match ? q->text : NULL, sqlite3_column_double (stmt, 11));
+
+      /* Readers see the published article only, as kefu_kb_get() does. */
+      if (published_only)
+        g_clear_pointer (&h->revision_status, g_free);
+      g_ptr_array_add (ret, h);
+    }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
@@ -1838,7 +2218,7 @@ suggestion_from_row (sqlite3_stmt *stmt)
   h->tags = kefu_stmt_dup (stmt, 6);
   h->status = kefu_stmt_dup (stmt, 7);
   h->updated_at = sqlite3_column_int64 (stmt, 8);
-  h->rank = sqlite3_column_double (stmt, 9);
+  h->rank = sqlite3_column_double (stmt, 11);
   return h;
 }
 
@@ -2002,6 +2382,170 @@ kefu_kb_get_usage (KefuDb      *db,
   if (rc != SQLITE_ROW)
     return kefu_db_set_error (db, error);
   return TRUE;
+}
+
+/* --- problem reports ------------------------------------------------- */
+
+gboolean
+kefu_kb_report_problem (KefuDb      *db,
+                        const char  *article_id,
+                        const char  *comment,
+                        GError     **error)
+{
+  g_autoptr(KefuStaff) me = NULL;
+  g_autoptr(KefuKbArticle) a = NULL;
+  g_autoptr(KefuChangeSet) cs = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *id = NULL;
+  sqlite3_stmt *stmt;
+  gint64 at;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+  g_return_val_if_fail (article_id != NULL, FALSE);
+
+  if ((me = current_user (db)) == NULL)
+    return denied (error, _("Sign in to work on the knowledge base."));
+  if (is_blank (comment) || !g_utf8_validate (comment, -1, NULL))
+    return invalid (error, _("Say what is wrong or missing in the article."));
+  text = g_strstrip (g_strdup (comment));
+  if (g_utf8_strlen (text, -1) > 1000)
+    return invalid (error, _("The report is too long (at most 1,000 characters)."));
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  if ((a = kefu_kb_get (db, article_id, error)) == NULL)
+    goto fail;
+  if (g_strcmp0 (a->status, "published") != 0)
+    {
+      invalid (error, _("Only a published article can be reported."));
+      goto fail;
+    }
+  at = now_ms (db);
+  id = kefu_uuid7_new_at (at);
+  cs = kefu_change_set_new ("kb_report", id, KEFU_CHANGE_INSERT, 0);
+  kefu_change_set_text (cs, "article_id", NULL, article_id);
+  kefu_change_set_text (cs, "branch_id", NULL, me->org_unit_id);
+  kefu_change_set_text (cs, "reported_by", NULL, me->id);
+  kefu_change_set_text (cs, "comment", NULL, text);
+  kefu_change_set_int (cs, "created_at", FALSE, 0, at);
+  stmt = kefu_db_prepare (db,
+                          "INSERT INTO kb_report (id, hlc, updated_by, updated_at, article_id, branch_id, reported_by,"
+                          " comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, me->id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, at);
+  sqlite3_bind_text (stmt, 5, article_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, me->org_unit_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, me->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, text, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 9, at);
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+    goto fail;
+  return kefu_db_commit (db, error);
+
+fail:
+  kefu_db_rollback (db);
+  return FALSE;
+}
+
+static gpointer
+report_from_row (sqlite3_stmt *stmt)
+{
+  KefuKbReport *r = g_new0 (KefuKbReport, 1);
+
+  r->id = kefu_stmt_dup (stmt, 0);
+  r->article_id = kefu_stmt_dup (stmt, 1);
+  r->comment = kefu_stmt_dup (stmt, 2);
+  r->reporter_name = kefu_stmt_dup (stmt, 3);
+  r->branch_name = kefu_stmt_dup (stmt, 4);
+  r->created_at = sqlite3_column_int64 (stmt, 5);
+  return r;
+}
+
+GPtrArray *
+kefu_kb_list_reports (KefuDb      *db,
+                      const char  *article_id,
+                      GError     **error)
+{
+  g_return_val_if_fail (KEFU_IS_DB (db), NULL);
+  g_return_val_if_fail (article_id != NULL, NULL);
+
+  if (!sees_unpublished (db))
+    {
+      denied (error, _("Only trainers and administrators read problem reports."));
+      return NULL;
+    }
+  return kefu_db_read_all (db,
+                           "SELECT r.id, r.article_id, r.comment, s.name, u.name, r.created_at FROM kb_report r"
+                           " LEFT JOIN staff s ON s.id = r.reported_by LEFT JOIN org_unit u ON u.id = r.branch_id"
+                           " WHERE r.article_id = ?1 AND r.resolved_at IS NULL AND r.deleted = 0"
+                           " ORDER BY r.created_at DESC, r.rowid DESC",
+                           article_id, report_from_row, (GDestroyNotify) kefu_kb_report_free, error);
+}
+
+gboolean
+kefu_kb_resolve_report (KefuDb      *db,
+                        const char  *report_id,
+                        GError     **error)
+{
+  g_autoptr(KefuChangeSet) cs = NULL;
+  sqlite3_stmt *stmt;
+  gint64 version, at;
+  gboolean open;
+  int rc;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+  g_return_val_if_fail (report_id != NULL, FALSE);
+
+  if (!sees_unpublished (db))
+    return denied (error, _("Only trainers and administrators read problem reports."));
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  if ((stmt = kefu_db_prepare (db, "SELECT version, resolved_at IS NULL FROM kb_report WHERE id = ? AND deleted = 0",
+                               error)) == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, report_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  version = sqlite3_column_int64 (stmt, 0);
+  open = sqlite3_column_int (stmt, 1) != 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND, _("This report does not exist (any more)."));
+      else
+        kefu_db_set_error (db, error);
+      goto fail;
+    }
+  if (!open)
+    {
+      /* Someone dealt with it already. */
+      kefu_db_rollback (db);
+      return TRUE;
+    }
+  at = now_ms (db);
+  cs = kefu_change_set_new ("kb_report", report_id, KEFU_CHANGE_UPDATE, version);
+  kefu_change_set_text (cs, "resolved_by", NULL, kefu_db_get_actor (db));
+  kefu_change_set_int (cs, "resolved_at", FALSE, 0, at);
+  if ((stmt = kefu_db_prepare (db,
+                               "UPDATE kb_report SET resolved_by = ?, resolved_at = ?, version = version + 1, hlc = ?,"
+                               " updated_by = ?, updated_at = ? WHERE id = ?", error)) == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, kefu_db_get_actor (db), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, at);
+  sqlite3_bind_text (stmt, 3, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, kefu_db_get_actor (db), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, at);
+  sqlite3_bind_text (stmt, 6, report_id, -1, SQLITE_STATIC);
+  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
+    goto fail;
+  return kefu_db_commit (db, error);
+
+fail:
+  kefu_db_rollback (db);
+  return FALSE;
 }
 
 /* --- questions without an answer ------------------------------------- */

@@ -13,8 +13,13 @@ G_BEGIN_DECLS
  * Status keys: draft → review → published → archived. Trainers and
  * administrators write; submitting sends a draft to review; another
  * trainer or administrator (never the author or whoever submitted it)
- * approves it (published) or returns it to draft with a comment. Saving a
- * published or archived article takes it back to draft. Agents and
+ * approves it (published) or returns it to draft with a comment. Saving an
+ * archived article takes it back to draft. Saving a published article
+ * starts (or continues) a pending revision beside the published text: the
+ * revision goes through the same review (draft → review, then approved or
+ * returned, or discarded), and while it is pending everyone else — search,
+ * suggestions, links, agents opening the article — keeps the published
+ * text. Approving the revision makes it the published text. Agents and
  * supervisors see published articles only.
  *
  * Every save writes a version (kb_article_version, numbered from 1).
@@ -26,6 +31,7 @@ G_BEGIN_DECLS
 #define KEFU_KB_BODY_MAX_BYTES  (256 * 1024)
 #define KEFU_KB_MAX_TAGS        20
 #define KEFU_KB_TAG_MAX_CHARS   32
+#define KEFU_KB_NOTE_MAX_CHARS  200
 /* Articles in the sample data set (the benchmark set has 10,000). */
 #define KEFU_KB_SAMPLE_ARTICLES 240
 /* A search returns at most this many articles, best first. */
@@ -49,11 +55,28 @@ typedef struct
   gint64  published_at;
   gint64  updated_at;
   gint64  latest_version;   /* number of the newest kb_article_version */
+  gint64  published_version;  /* the version whose text is published, or 0 */
+
+  /* A pending revision of a published article (revision_status NULL
+   * when there is none): its text is version revision_version. */
+  char   *revision_status;  /* "draft" or "review" */
+  gint64  revision_version;
+  char   *revision_author_id;
+  /* TRUE when title, body, category, tags and case kinds hold the
+   * pending revision rather than the published text
+   * (kefu_kb_get_revision()). */
+  gboolean is_revision;
+  /* What a save changed, one line for the reviewer and the history
+   * (kefu_kb_save() stores it with the version it writes and clears it;
+   * NULL for none). kefu_kb_get_revision() reads back the note of the
+   * revision's newest save. */
+  char   *change_note;
 
   /* Read-only, joined when read. */
   char   *category_name;
   char   *author_name;
   char   *reviewer_name;
+  char   *revision_author_name;
 } KefuKbArticle;
 
 typedef struct
@@ -80,6 +103,8 @@ typedef struct
   char   *category_name;
   char   *tags;
   char   *status;
+  char   *revision_status;  /* a pending revision: "draft", "review" or NULL */
+  guint   n_reports;        /* open problem reports (the view shows them to writers) */
   double  rank;             /* bm25: lower is better */
   gint64  updated_at;
 } KefuKbHit;
@@ -105,6 +130,17 @@ typedef struct
   char         *text;
 } KefuKbDiffLine;
 
+/* A problem an agent reported with a published article. */
+typedef struct
+{
+  char   *id;
+  char   *article_id;
+  char   *comment;
+  char   *reporter_name;
+  char   *branch_name;
+  gint64  created_at;
+} KefuKbReport;
+
 typedef struct
 {
   char   *kind;             /* "category" or "word" */
@@ -129,6 +165,7 @@ void           kefu_kb_hit_free           (KefuKbHit       *h);
 void           kefu_kb_query_clear        (KefuKbQuery     *q);
 void           kefu_kb_diff_line_free     (KefuKbDiffLine  *l);
 void           kefu_kb_gap_free           (KefuKbGap       *g);
+void           kefu_kb_report_free        (KefuKbReport    *r);
 void           kefu_kb_import_row_free    (KefuKbImportRow *r);
 
 gboolean       kefu_kb_status_is_valid    (const char *status);
@@ -141,8 +178,10 @@ gboolean       kefu_kb_role_can_review    (const char *role);
 /* Creates (a->id NULL) or saves the article as the signed-in user, with
  * a->version as the base (KEFU_ERROR_CONFLICT when someone saved it in
  * the meantime). Validates and normalises title, body, tags, case kinds
- * and category; writes a new version. On success @a holds the stored
- * state (id, version, status). */
+ * and category; writes a new version. Saving a published article writes
+ * its pending revision (started by this save when there is none), never
+ * the published text. On success @a holds the stored state (id, version,
+ * status) as its writers work on it: the revision when one is pending. */
 gboolean       kefu_kb_save               (KefuDb         *db,
                                            KefuKbArticle  *a,
                                            GError        **error);
@@ -152,6 +191,21 @@ KefuKbArticle *kefu_kb_get                (KefuDb         *db,
                                            const char     *id,
                                            GError        **error);
 
+/* Returns: (transfer full): the article with the text of its pending
+ * revision (is_revision TRUE), for trainers and administrators;
+ * KEFU_ERROR_NOT_FOUND when there is none. */
+KefuKbArticle *kefu_kb_get_revision       (KefuDb         *db,
+                                           const char     *id,
+                                           GError        **error);
+/* The article as its writers work on it: its pending revision when it
+ * has one, else the article itself. Returns: (transfer full) */
+KefuKbArticle *kefu_kb_get_for_writing    (KefuDb         *db,
+                                           const char     *id,
+                                           GError        **error);
+
+/* Submit, approve and return act on the pending revision when the
+ * article has one: approving it replaces the published text (and the
+ * search index) in one transaction. */
 gboolean       kefu_kb_submit             (KefuDb         *db,
                                            const char     *id,
                                            GError        **error);
@@ -166,8 +220,20 @@ gboolean       kefu_kb_return             (KefuDb         *db,
 gboolean       kefu_kb_archive            (KefuDb         *db,
                                            const char     *id,
                                            GError        **error);
+/* Drops the pending revision: the published text stays as it is; the
+ * revision's versions stay in the history. */
+gboolean       kefu_kb_discard_revision   (KefuDb         *db,
+                                           const char     *id,
+                                           GError        **error);
+/* Deletes a draft that was never published (its author or an
+ * administrator): an article started by mistake, or a wrong import. A
+ * published article is archived instead. The row is kept as a tombstone. */
+gboolean       kefu_kb_delete_draft       (KefuDb         *db,
+                                           const char     *id,
+                                           GError        **error);
 /* What the signed-in user may do with @a now ("save", "submit",
- * "approve", "return", "archive"); @error says why not. */
+ * "approve", "return", "archive", "discard", "delete"); @error says why
+ * not. */
 gboolean       kefu_kb_check_action       (KefuDb              *db,
                                            const KefuKbArticle *a,
                                            const char          *action,
@@ -181,7 +247,8 @@ KefuKbVersion *kefu_kb_get_version        (KefuDb         *db,
                                            const char     *article_id,
                                            gint64          version_no,
                                            GError        **error);
-/* Saves the content of @version_no as a new version (status as a save). */
+/* Saves the content of @version_no as a new version (as a save: of a
+ * published article, as its pending revision). */
 gboolean       kefu_kb_restore_version    (KefuDb         *db,
                                            const char     *article_id,
                                            gint64          version_no,
@@ -243,6 +310,23 @@ gboolean       kefu_kb_get_usage          (KefuDb         *db,
 GPtrArray     *kefu_kb_unanswered         (KefuDb         *db,
                                            guint           days,
                                            guint           limit,
+                                           GError        **error);
+
+/* "Report a problem": anyone signed in tells the trainers what is wrong
+ * with a published article (@comment required, at most 1,000
+ * characters). The report belongs to the reporter's branch. */
+gboolean       kefu_kb_report_problem     (KefuDb         *db,
+                                           const char     *article_id,
+                                           const char     *comment,
+                                           GError        **error);
+/* The open reports of an article, newest first; trainers and
+ * administrators only. Returns: (transfer full) (element-type KefuKbReport) */
+GPtrArray     *kefu_kb_list_reports       (KefuDb         *db,
+                                           const char     *article_id,
+                                           GError        **error);
+/* Marks a report dealt with (trainers and administrators). */
+gboolean       kefu_kb_resolve_report     (KefuDb         *db,
+                                           const char     *report_id,
                                            GError        **error);
 
 /* Stores the image by content hash (kefu-attachments.c) as an attachment

@@ -581,6 +581,32 @@ static const char migration_10[] =
   "  rater_id TEXT NOT NULL REFERENCES staff (id),"
   "  UNIQUE (round_id, staff_id, rater_id));";
 
+/* Knowledge base: a published article's pending revision. Its text is a
+ * version (kb_article_version, like every save); the article row says
+ * which version is published and which one is the revision, its review
+ * status and who started it. The text agents read stays in the article
+ * row until the revision is approved. Articles published until now
+ * publish their newest version. */
+static const char migration_12[] =
+  "ALTER TABLE kb_article ADD COLUMN published_version INTEGER;"
+  "ALTER TABLE kb_article ADD COLUMN revision_version INTEGER;"
+  "ALTER TABLE kb_article ADD COLUMN revision_status TEXT CHECK (revision_status IN ('draft','review'));"
+  "ALTER TABLE kb_article ADD COLUMN revision_author_id TEXT;"
+  "UPDATE kb_article SET published_version ="
+  "  (SELECT max (v.version_no) FROM kb_article_version v WHERE v.article_id = kb_article.id)"
+  " WHERE status IN ('published','archived');"
+  /* Problems agents report with a published article (outdated, wrong,
+   * unclear), for its trainers: a row of the reporter's branch. */
+  "CREATE TABLE kb_report (" SYNCED ","
+  "  article_id TEXT NOT NULL REFERENCES kb_article (id),"
+  "  branch_id TEXT REFERENCES org_unit (id),"
+  "  reported_by TEXT,"
+  "  comment TEXT NOT NULL CHECK (length (comment) > 0),"
+  "  created_at INTEGER NOT NULL,"
+  "  resolved_by TEXT,"
+  "  resolved_at INTEGER);"
+  "CREATE INDEX kb_report_open ON kb_report (article_id) WHERE resolved_at IS NULL AND deleted = 0;";
+
 static const KefuMigration migrations[] = {
   { 1, "domain schema", migration_1 },
   { 2, "default segmentation rules and case categories", migration_2 },
@@ -592,6 +618,7 @@ static const KefuMigration migrations[] = {
   { 8, "knowledge base: review, search index, case links, images", migration_8 },
   { 9, "training: quiz settings, question kinds, attempt results", migration_9 },
   { 10, "dashboards, monthly report notes, staff assessment", migration_10 },
+  { 12, "knowledge base: pending revisions of published articles, problem reports", migration_12 },
 };
 
 const KefuMigration *

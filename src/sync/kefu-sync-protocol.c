@@ -23,7 +23,8 @@ G_DEFINE_QUARK (kefu-sync-error-quark, kefu_sync_error)
 /* Sorted by name for bsearch. Assignments, attempts and assessments
  * belong to the branch of the staff member they are about (a trainer or
  * supervisor above reads them for completion figures); knowledge-base
- * links to the case they answered. */
+ * links to the case they answered, problem reports of an article to the
+ * reporter's branch (the trainers above read them). */
 static const KefuSyncEntity entity_table[] = {
   CHILD ("assessment", KEFU_SYNC_MERGE_LAST_ARRIVAL, "staff_id", "staff", NULL, NULL),
   CHILD ("assessment_rater", KEFU_SYNC_MERGE_LAST_ARRIVAL, "staff_id", "staff", NULL, NULL),
@@ -45,6 +46,7 @@ static const KefuSyncEntity entity_table[] = {
   KB ("kb_article", KEFU_SYNC_MERGE_VERSION_CHECK),
   KB ("kb_article_version", KEFU_SYNC_MERGE_INSERT_ONLY),
   CHILD ("kb_case_link", KEFU_SYNC_MERGE_LAST_ARRIVAL, "case_id", "kcase", NULL, NULL),
+  OWN ("kb_report", KEFU_SYNC_MERGE_LAST_ARRIVAL),
   OWN ("kcase", KEFU_SYNC_MERGE_CASE),
   KB ("lesson", KEFU_SYNC_MERGE_LAST_ARRIVAL),
   CHILD ("notification", KEFU_SYNC_MERGE_LAST_ARRIVAL, "staff_id", "staff", NULL, NULL),

@@ -36,11 +36,18 @@ struct _KefuKnowledgeView
   GtkLabel          *title_label;
   GtkLabel          *meta_label;
   GtkLabel          *note_label;
+  GtkWidget         *revision_bar;
+  GtkLabel          *revision_label;
+  GtkWidget         *revision_open;   /* "Open Revision" or "Show Published" */
   GtkWidget         *actions_box;
+  GtkWidget         *reports_box;
+  GtkListBox        *reports_list;
   GtkTextView       *article_view;
 
   /* editor */
+  GtkLabel          *edit_hint;
   GtkEntry          *edit_title;
+  GtkEntry          *edit_note;
   GtkDropDown       *edit_category;
   GtkEntry          *edit_tags;
   GtkWidget         *kind_checks[6];
@@ -71,6 +78,7 @@ static const char *status_keys[] = { NULL, "draft", "review", "published", "arch
 
 static void run_search (KefuKnowledgeView *self);
 static void show_article (KefuKnowledgeView *self, const char *id);
+static void show (KefuKnowledgeView *self, const char *id, gboolean revision);
 
 /* --- helpers --------------------------------------------------------- */
 
@@ -113,6 +121,15 @@ clear_list (GtkListBox *list)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
     gtk_list_box_remove (list, child);
+}
+
+/* Translated; transfer none. */
+static const char *
+revision_label (const char *revision_status)
+{
+  if (g_strcmp0 (revision_status, "review") == 0)
+    return _("revision in review");
+  return _("revision being written");
 }
 
 static char *
@@ -206,6 +223,25 @@ run_search (KefuKnowledgeView *self)
       /* Translators: category · status of a knowledge article */
       meta_text = g_strdup_printf (_("%s · %s"), h->category_name ? h->category_name : _("No category"),
                                    kefu_kb_status_label (h->status));
+      if (h->revision_status != NULL && is_writer (self))
+        {
+          char *with = g_strdup_printf (_("%s · %s"), meta_text, revision_label (h->revision_status));
+
+          g_free (meta_text);
+          meta_text = with;
+          gtk_widget_add_css_class (meta, "accent");
+        }
+      if (h->n_reports > 0 && is_writer (self))
+        {
+          /* Translators: appended to an article's category · status */
+          g_autofree char *reports = g_strdup_printf (ngettext ("%u problem reported", "%u problems reported",
+                                                                h->n_reports), h->n_reports);
+          char *with = g_strdup_printf (_("%s · %s"), meta_text, reports);
+
+          g_free (meta_text);
+          meta_text = with;
+          gtk_widget_add_css_class (meta, "warning");
+        }
       gtk_label_set_text (GTK_LABEL (meta), meta_text);
       gtk_label_set_xalign (GTK_LABEL (meta), 0);
       gtk_widget_add_css_class (meta, "caption");
@@ -275,6 +311,13 @@ update_actions (KefuKnowledgeView *self)
   gtk_widget_action_set_enabled (w, "kb.archive", a && kefu_kb_check_action (self->db, a, "archive", NULL));
   gtk_widget_action_set_enabled (w, "kb.history", a != NULL && a->id != NULL);
   gtk_widget_action_set_enabled (w, "kb.restore", a && kefu_kb_check_action (self->db, a, "save", NULL));
+  gtk_widget_action_set_enabled (w, "kb.discard", a && kefu_kb_check_action (self->db, a, "discard", NULL));
+  gtk_widget_action_set_enabled (w, "kb.delete", a && kefu_kb_check_action (self->db, a, "delete", NULL));
+  gtk_widget_action_set_enabled (w, "kb.report", a && !a->is_revision && g_strcmp0 (a->status, "published") == 0);
+  gtk_widget_action_set_enabled (w, "kb.resolve-report", a != NULL && is_writer (self));
+  gtk_widget_action_set_enabled (w, "kb.open-revision", a && a->revision_status && is_writer (self));
+  gtk_widget_action_set_enabled (w, "kb.open-published", a && a->is_revision);
+  gtk_widget_action_set_enabled (w, "kb.compare-revision", a && a->revision_status && is_writer (self));
 }
 
 static void
@@ -286,6 +329,15 @@ fill_actions (KefuKnowledgeView *self)
   while ((child = gtk_widget_get_first_child (self->actions_box)) != NULL)
     gtk_box_remove (GTK_BOX (self->actions_box), child);
   update_actions (self);
+  if (a != NULL && a->revision_status != NULL && !a->is_revision && is_writer (self))
+    {
+      /* The published text of an article with a pending revision: the
+       * review buttons are on the revision's page. */
+      if (kefu_kb_check_action (self->db, a, "save", NULL))
+        add_action_button (self, _("_Edit Revision"), "kb.edit", NULL);
+      add_action_button (self, _("_History"), "kb.history", NULL);
+      return;
+    }
   /* Only what this user may do with this article now. */
   if (kefu_kb_check_action (self->db, a, "save", NULL))
     add_action_button (self, _("_Edit"), "kb.edit", NULL);
@@ -297,13 +349,98 @@ fill_actions (KefuKnowledgeView *self)
     add_action_button (self, _("_Return…"), "kb.return", NULL);
   if (kefu_kb_check_action (self->db, a, "archive", NULL))
     add_action_button (self, _("Ar_chive"), "kb.archive", NULL);
+  if (kefu_kb_check_action (self->db, a, "discard", NULL))
+    add_action_button (self, _("_Discard Revision…"), "kb.discard", "destructive-action");
+  if (kefu_kb_check_action (self->db, a, "delete", NULL))
+    add_action_button (self, _("_Delete Draft…"), "kb.delete", "destructive-action");
   if (is_writer (self))
     add_action_button (self, _("_History"), "kb.history", NULL);
+  else if (a != NULL && g_strcmp0 (a->status, "published") == 0)
+    /* Agents tell the trainers what is wrong with an answer. */
+    add_action_button (self, _("_Report a Problem…"), "kb.report", NULL);
 }
 
+/* The problems agents reported with the article shown (writers only). */
 static void
-show_article (KefuKnowledgeView *self,
-              const char        *id)
+fill_reports (KefuKnowledgeView *self)
+{
+  g_autoptr(GPtrArray) reports = NULL;
+
+  clear_list (self->reports_list);
+  if (self->article == NULL || !is_writer (self) ||
+      (reports = kefu_kb_list_reports (self->db, self->article->id, NULL)) == NULL || reports->len == 0)
+    {
+      gtk_widget_set_visible (self->reports_box, FALSE);
+      return;
+    }
+  for (guint i = 0; i < reports->len; i++)
+    {
+      KefuKbReport *r = reports->pdata[i];
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *done = gtk_button_new_with_mnemonic (_("_Resolved"));
+      g_autofree char *when = format_day (r->created_at);
+      /* Translators: who reported a problem with an article, their branch, when */
+      g_autofree char *sub = g_strdup_printf (_("%s · %s · %s"), r->reporter_name ? r->reporter_name : "—",
+                                              r->branch_name ? r->branch_name : "—", when);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), r->comment);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+      gtk_widget_set_valign (done, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (done, _("The article answers this now"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (done), "kb.resolve-report");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (done), "s", r->id);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), done);
+      gtk_list_box_append (self->reports_list, row);
+    }
+  gtk_widget_set_visible (self->reports_box, TRUE);
+}
+
+/* The bar above an article that has a pending revision: whose, in which
+ * state, and what agents see meanwhile. */
+static void
+update_revision_bar (KefuKnowledgeView   *self,
+                     const KefuKbArticle *a)
+{
+  g_autofree char *text = NULL;
+  const char *who = a->revision_author_name ? a->revision_author_name : "—";
+
+  gtk_widget_set_visible (self->revision_bar, a->revision_status != NULL && is_writer (self));
+  if (a->revision_status == NULL || !is_writer (self))
+    return;
+  if (a->is_revision)
+    text = g_strdup_printf (g_strcmp0 (a->revision_status, "review") == 0
+                              /* Translators: %s is who started the revision, %u the published version */
+                              ? _("This is the revision by %s, in review. Agents see the published version %u until it is approved.")
+                              : _("This is the revision by %s, not yet sent for review. Agents see the published version %u until it is approved."),
+                            who, (guint) a->published_version);
+  else
+    text = g_strdup_printf (g_strcmp0 (a->revision_status, "review") == 0
+                              /* Translators: %s is who started the revision */
+                              ? _("A revision by %s is in review. Agents see this published text until it is approved.")
+                              : _("A revision by %s is being written. Agents see this published text until it is approved."),
+                            who);
+  if (a->is_revision && a->change_note != NULL)
+    {
+      /* Translators: the revision writer's note on what they changed */
+      char *with = g_strdup_printf (_("%s What changed: %s"), text, a->change_note);
+
+      g_free (text);
+      text = with;
+    }
+  gtk_label_set_text (self->revision_label, text);
+  gtk_button_set_label (GTK_BUTTON (self->revision_open), a->is_revision ? _("Show _Published") : _("_Open Revision"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->revision_open),
+                                  a->is_revision ? "kb.open-published" : "kb.open-revision");
+}
+
+/* Shows the article @id: its pending revision when @revision is TRUE and
+ * it has one, else the text agents read. */
+static void
+show (KefuKnowledgeView *self,
+      const char        *id,
+      gboolean           revision)
 {
   g_autoptr(KefuKbArticle) a = NULL;
   g_autoptr(GError) error = NULL;
@@ -311,16 +448,23 @@ show_article (KefuKnowledgeView *self,
   g_autofree char *when = NULL;
   g_autofree char *usage = NULL;
   guint n_cases = 0, n_first = 0;
+  gboolean published;
 
   if (id == NULL)
     return;
-  if ((a = kefu_kb_get (self->db, id, &error)) == NULL)
+  if (revision && is_writer (self))
+    a = kefu_kb_get_for_writing (self->db, id, &error);
+  else
+    a = kefu_kb_get (self->db, id, &error);
+  if (a == NULL)
     {
       kefu_toast_error (GTK_WIDGET (self), error);
       return;
     }
+  /* What agents read is the published version, as of its publication. */
+  published = g_strcmp0 (a->status, "published") == 0 && !a->is_revision && a->published_version > 0;
   kefu_kb_get_usage (self->db, id, &n_cases, &n_first, NULL);
-  when = format_day (a->updated_at);
+  when = format_day (published && a->published_at > 0 ? a->published_at : a->updated_at);
   if (n_cases > 0)
     /* Translators: how often a knowledge article answered a case */
     usage = g_strdup_printf (ngettext ("answered %u case, %u%% at first contact",
@@ -328,13 +472,21 @@ show_article (KefuKnowledgeView *self,
                              n_cases, n_first * 100 / n_cases);
   else
     usage = g_strdup (_("not linked to a case yet"));
-  /* Translators: category · status · version number · when updated · usage */
-  meta = g_strdup_printf (_("%s · %s · version %u · updated %s · %s"),
-                          a->category_name ? a->category_name : _("No category"), kefu_kb_status_label (a->status),
-                          (guint) a->latest_version, when, usage);
+  if (a->is_revision)
+    /* Translators: category · the revision's status · its version number · when saved */
+    meta = g_strdup_printf (_("%s · %s · version %u · saved %s"),
+                            a->category_name ? a->category_name : _("No category"),
+                            revision_label (a->revision_status), (guint) a->revision_version, when);
+  else
+    /* Translators: category · status · version number · when updated · usage */
+    meta = g_strdup_printf (_("%s · %s · version %u · updated %s · %s"),
+                            a->category_name ? a->category_name : _("No category"), kefu_kb_status_label (a->status),
+                            (guint) (published ? a->published_version : a->latest_version), when, usage);
   gtk_label_set_text (self->title_label, a->title);
   gtk_label_set_text (self->meta_label, meta);
-  if (a->review_note != NULL && g_strcmp0 (a->status, "draft") == 0 && is_writer (self))
+  if (a->review_note != NULL && is_writer (self) &&
+      (a->is_revision ? g_strcmp0 (a->revision_status, "draft") == 0
+                      : g_strcmp0 (a->status, "draft") == 0 && a->revision_status == NULL))
     {
       g_autofree char *note = g_strdup_printf (_("Returned by %s: %s"), a->reviewer_name ? a->reviewer_name : "—",
                                                a->review_note);
@@ -344,11 +496,31 @@ show_article (KefuKnowledgeView *self,
     }
   else
     gtk_widget_set_visible (GTK_WIDGET (self->note_label), FALSE);
+  update_revision_bar (self, a);
   kefu_kb_render_markdown (gtk_text_view_get_buffer (self->article_view), a->body, self->db);
   g_clear_pointer (&self->article, kefu_kb_article_free);
   self->article = g_steal_pointer (&a);
   fill_actions (self);
+  fill_reports (self);
   gtk_stack_set_visible_child_name (self->stack, "article");
+}
+
+static void
+show_article (KefuKnowledgeView *self,
+              const char        *id)
+{
+  show (self, id, FALSE);
+}
+
+static void
+open_revision_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
+
+  if (self->article != NULL)
+    show (self, self->article->id, g_str_equal (action_name, "kb.open-revision"));
 }
 
 /* --- editor ---------------------------------------------------------- */
@@ -380,7 +552,12 @@ open_editor (KefuKnowledgeView   *self,
 {
   const char **kinds = kefu_case_kind_keys ();
 
+  /* Saving a published article makes (or continues) its revision. */
+  gtk_widget_set_visible (GTK_WIDGET (self->edit_hint), a != NULL && g_strcmp0 (a->status, "published") == 0);
   gtk_editable_set_text (GTK_EDITABLE (self->edit_title), a ? a->title : "");
+  /* A new article needs no note on what changed. */
+  gtk_editable_set_text (GTK_EDITABLE (self->edit_note), "");
+  gtk_widget_set_visible (GTK_WIDGET (self->edit_note), a != NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->edit_tags), a ? a->tags : "");
   fill_category_model (self, self->edit_category, _("No category"));
   gtk_drop_down_set_selected (self->edit_category, category_position (self, a ? a->category_id : NULL));
@@ -417,8 +594,23 @@ edit_action (GtkWidget  *widget,
 {
   KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
 
-  if (self->article != NULL)
-    open_editor (self, self->article);
+  if (self->article == NULL)
+    return;
+  if (self->article->revision_status != NULL && !self->article->is_revision)
+    {
+      /* The published text is shown: the revision is what gets edited. */
+      g_autoptr(GError) error = NULL;
+      KefuKbArticle *r = kefu_kb_get_revision (self->db, self->article->id, &error);
+
+      if (r == NULL)
+        {
+          kefu_toast_error (widget, error);
+          return;
+        }
+      kefu_kb_article_free (self->article);
+      self->article = r;
+    }
+  open_editor (self, self->article);
 }
 
 static char *
@@ -431,6 +623,7 @@ save_editor (KefuKnowledgeView *self)
   GtkTextIter start, end;
 
   kefu_set_str (&a->title, gtk_editable_get_text (GTK_EDITABLE (self->edit_title)));
+  kefu_set_str (&a->change_note, gtk_editable_get_text (GTK_EDITABLE (self->edit_note)));
   kefu_set_str (&a->tags, gtk_editable_get_text (GTK_EDITABLE (self->edit_tags)));
   kefu_set_str (&a->category_id, category_at (self, gtk_drop_down_get_selected (self->edit_category)));
   for (guint i = 0; keys[i] && i < G_N_ELEMENTS (self->kind_checks); i++)
@@ -445,9 +638,10 @@ save_editor (KefuKnowledgeView *self)
       kefu_toast_error (GTK_WIDGET (self), error);
       return NULL;
     }
-  kefu_toast (GTK_WIDGET (self), _("Article saved"));
+  kefu_toast (GTK_WIDGET (self), a->is_revision ? _("Revision saved: agents keep seeing the published text")
+                                               : _("Article saved"));
   run_search (self);
-  show_article (self, a->id);
+  show (self, a->id, a->is_revision);
   return g_strdup (a->id);
 }
 
@@ -459,6 +653,8 @@ save_action (GtkWidget  *widget,
   g_free (save_editor (KEFU_KNOWLEDGE_VIEW (widget)));
 }
 
+/* Cancel in the editor, Back in the history: the article again (as it is
+ * stored now), or the empty page. */
 static void
 cancel_action (GtkWidget  *widget,
                const char *action_name,
@@ -466,7 +662,10 @@ cancel_action (GtkWidget  *widget,
 {
   KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
 
-  gtk_stack_set_visible_child_name (self->stack, self->article ? "article" : "empty");
+  if (self->article != NULL && self->article->id != NULL)
+    show (self, self->article->id, self->article->is_revision);
+  else
+    gtk_stack_set_visible_child_name (self->stack, "empty");
 }
 
 static void
@@ -523,6 +722,32 @@ image_action (GtkWidget  *widget,
 
 /* --- workflow -------------------------------------------------------- */
 
+/* A question with a one-line comment (the entry is the dialog's data
+ * "comment"); @callback gets the response and the view's reference. */
+static void
+ask_comment (KefuKnowledgeView *self,
+             const char        *heading,
+             const char        *body,
+             const char        *placeholder,
+             const char        *response,
+             const char        *label,
+             GCallback          callback)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body);
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  g_object_set_data (G_OBJECT (dialog), "comment", entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), response, label, NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), response, ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), response);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", callback, g_object_ref (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 after_transition (KefuKnowledgeView *self,
                   gboolean           ok,
@@ -538,7 +763,8 @@ after_transition (KefuKnowledgeView *self,
     }
   kefu_toast (GTK_WIDGET (self), done);
   run_search (self);
-  show_article (self, id);
+  /* A pending revision is what its writers work on next. */
+  show (self, id, TRUE);
 }
 
 static void
@@ -564,7 +790,8 @@ approve_action (GtkWidget  *widget,
 
   if (self->article)
     after_transition (self, kefu_kb_approve (self->db, self->article->id, &error), error,
-                      _("Published: agents see the article now"));
+                      self->article->revision_status ? _("Published: agents see the revised text now")
+                                                     : _("Published: agents see the article now"));
 }
 
 static void
@@ -577,6 +804,112 @@ archive_action (GtkWidget  *widget,
 
   if (self->article)
     after_transition (self, kefu_kb_archive (self->db, self->article->id, &error), error, _("Archived"));
+}
+
+static void
+discard_response_cb (AdwMessageDialog  *dialog,
+                     const char        *response,
+                     KefuKnowledgeView *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "discard") == 0 && self->article != NULL)
+    after_transition (self, kefu_kb_discard_revision (self->db, self->article->id, &error), error,
+                      _("Revision discarded: the published text stays"));
+  else if (g_strcmp0 (response, "delete") == 0 && self->article != NULL)
+    {
+      if (!kefu_kb_delete_draft (self->db, self->article->id, &error))
+        kefu_toast_error (GTK_WIDGET (self), error);
+      else
+        {
+          kefu_toast (GTK_WIDGET (self), _("Draft deleted"));
+          g_clear_pointer (&self->article, kefu_kb_article_free);
+          update_actions (self);
+          run_search (self);
+          gtk_stack_set_visible_child_name (self->stack, "empty");
+        }
+    }
+  g_object_unref (self);
+}
+
+static void
+report_response_cb (AdwMessageDialog  *dialog,
+                    const char        *response,
+                    KefuKnowledgeView *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "comment");
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "send") == 0 && self->article != NULL)
+    {
+      if (kefu_kb_report_problem (self->db, self->article->id, gtk_editable_get_text (entry), &error))
+        kefu_toast (GTK_WIDGET (self), _("Sent to the trainers who write the knowledge base"));
+      else
+        kefu_toast_error (GTK_WIDGET (self), error);
+    }
+  g_object_unref (self);
+}
+
+static void
+report_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
+
+  if (self->article != NULL)
+    ask_comment (self, _("Report a Problem"),
+                 _("Say what is wrong, outdated or missing in this article. The trainers who write the knowledge base will see it."),
+                 _("What is wrong or missing"), "send", _("_Send"), G_CALLBACK (report_response_cb));
+}
+
+static void
+resolve_report_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!kefu_kb_resolve_report (self->db, g_variant_get_string (parameter, NULL), &error))
+    {
+      kefu_toast_error (widget, error);
+      return;
+    }
+  fill_reports (self);
+  run_search (self);
+}
+
+/* Discard Revision and Delete Draft: asked first, answered by
+ * discard_response_cb(). */
+static void
+discard_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
+  gboolean delete = g_str_equal (action_name, "kb.delete");
+  GtkWidget *dialog;
+
+  if (self->article == NULL)
+    return;
+  if (delete)
+    dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Delete the Draft?"),
+                                     _("It was never published: no agent has read it. It leaves the knowledge base."));
+  else
+    dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Discard the Revision?"),
+                                     _("The published text stays as it is. The revision’s text stays in the history."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), NULL);
+  if (delete)
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "delete", _("_Delete"));
+  else
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "discard", _("_Discard"));
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), delete ? "delete" : "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (discard_response_cb), g_object_ref (self));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -599,22 +932,10 @@ return_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
-  GtkWidget *dialog, *entry;
 
-  if (self->article == NULL)
-    return;
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Return to the Author?"),
-                                   _("Say what should change before the article is published."));
-  entry = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Comment for the author"));
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  g_object_set_data (G_OBJECT (dialog), "comment", entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "return", _("_Return"), NULL);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "return");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (return_response_cb), g_object_ref (self));
-  gtk_window_present (GTK_WINDOW (dialog));
+  if (self->article != NULL)
+    ask_comment (self, _("Return to the Author?"), _("Say what should change before the article is published."),
+                 _("Comment for the author"), "return", _("_Return"), G_CALLBACK (return_response_cb));
 }
 
 /* --- history --------------------------------------------------------- */
@@ -667,24 +988,39 @@ restore_action (GtkWidget  *widget,
     }
   v = self->versions->pdata[gtk_list_box_row_get_index (row)];
   after_transition (self, kefu_kb_restore_version (self->db, self->article->id, v->version_no, &error), error,
-                    _("Restored as a new version"));
+                    g_strcmp0 (self->article->status, "published") == 0
+                      ? _("Restored as the revision: agents keep seeing the published text")
+                      : _("Restored as a new version"));
 }
 
-static void
-history_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+static guint
+version_position (KefuKnowledgeView *self,
+                  gint64             version_no,
+                  guint              fallback)
 {
-  KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
+  for (guint i = 0; self->versions && i < self->versions->len; i++)
+    if (((KefuKbVersion *) self->versions->pdata[i])->version_no == version_no)
+      return i;
+  return fallback;
+}
+
+/* The history of the article shown, comparing version @from_no with
+ * @to_no (0: the newest with the one before). */
+static void
+open_history (KefuKnowledgeView *self,
+              gint64             from_no,
+              gint64             to_no)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  KefuKbArticle *a = self->article;
 
-  if (self->article == NULL)
+  if (a == NULL)
     return;
   g_clear_pointer (&self->versions, g_ptr_array_unref);
-  if ((self->versions = kefu_kb_list_versions (self->db, self->article->id, &error)) == NULL)
+  if ((self->versions = kefu_kb_list_versions (self->db, a->id, &error)) == NULL)
     {
-      kefu_toast_error (widget, error);
+      kefu_toast_error (GTK_WIDGET (self), error);
       return;
     }
   clear_list (self->versions_list);
@@ -695,34 +1031,62 @@ history_action (GtkWidget  *widget,
       g_autofree char *title = g_strdup_printf (_("Version %u"), (guint) v->version_no);
       g_autofree char *when = format_day (v->created_at);
       g_autofree char *sub = NULL;
+      const char *badge = NULL;
 
       if (v->note && g_str_has_prefix (v->note, "restored "))
         /* Translators: who saved a version, when, and which version it restored */
         sub = g_strdup_printf (_("%s · %s · restored version %s"), v->author_name ? v->author_name : "—", when,
                                v->note + strlen ("restored "));
+      else if (v->note != NULL)
+        /* Translators: who saved a version, when, and what they changed */
+        sub = g_strdup_printf (_("%s · %s · %s"), v->author_name ? v->author_name : "—", when, v->note);
       else
         sub = g_strdup_printf (_("%s · %s"), v->author_name ? v->author_name : "—", when);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
+      /* Which version agents read, and which one waits for review. */
+      if (g_strcmp0 (a->status, "published") == 0 && v->version_no == a->published_version)
+        badge = C_("kb version", "Published");
+      else if (a->revision_status != NULL && v->version_no == a->revision_version)
+        badge = C_("kb version", "Revision");
+      if (badge != NULL)
+        {
+          GtkWidget *label = gtk_label_new (badge);
+
+          gtk_widget_add_css_class (label, "caption-heading");
+          gtk_widget_add_css_class (label, v->version_no == a->published_version ? "success" : "accent");
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+        }
       gtk_list_box_append (self->versions_list, row);
       gtk_string_list_append (names, title);
     }
   gtk_drop_down_set_model (self->compare_from, G_LIST_MODEL (names));
   gtk_drop_down_set_model (self->compare_to, G_LIST_MODEL (names));
-  gtk_drop_down_set_selected (self->compare_to, 0);
-  gtk_drop_down_set_selected (self->compare_from, self->versions->len > 1 ? 1 : 0);
-  compare_action (widget, NULL, NULL);
+  gtk_drop_down_set_selected (self->compare_to, version_position (self, to_no, 0));
+  gtk_drop_down_set_selected (self->compare_from,
+                              version_position (self, from_no, self->versions->len > 1 ? 1 : 0));
+  compare_action (GTK_WIDGET (self), NULL, NULL);
   gtk_stack_set_visible_child_name (self->stack, "history");
 }
 
 static void
-back_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+history_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  open_history (KEFU_KNOWLEDGE_VIEW (widget), 0, 0);
+}
+
+/* The pending revision against the published text. */
+static void
+compare_revision_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
 {
   KefuKnowledgeView *self = KEFU_KNOWLEDGE_VIEW (widget);
 
-  gtk_stack_set_visible_child_name (self->stack, self->article ? "article" : "empty");
+  if (self->article != NULL && self->article->revision_status != NULL)
+    open_history (self, self->article->published_version, self->article->revision_version);
 }
 
 /* --- questions without an answer ------------------------------------- */
@@ -1020,10 +1384,47 @@ build_article_page (KefuKnowledgeView *self)
   gtk_label_set_wrap (self->note_label, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->note_label), "warning");
   self->actions_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  {
+    GtkWidget *b;
+
+    self->revision_bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+    gtk_widget_add_css_class (self->revision_bar, "kb-revision-bar");
+    gtk_box_append (GTK_BOX (self->revision_bar), gtk_image_new_from_icon_name ("document-edit-symbolic"));
+    self->revision_label = GTK_LABEL (gtk_label_new (NULL));
+    gtk_label_set_xalign (self->revision_label, 0);
+    gtk_label_set_wrap (self->revision_label, TRUE);
+    gtk_label_set_max_width_chars (self->revision_label, 50);
+    gtk_widget_set_hexpand (GTK_WIDGET (self->revision_label), TRUE);
+    gtk_box_append (GTK_BOX (self->revision_bar), GTK_WIDGET (self->revision_label));
+    self->revision_open = gtk_button_new_with_mnemonic ("");
+    gtk_widget_set_valign (self->revision_open, GTK_ALIGN_CENTER);
+    gtk_box_append (GTK_BOX (self->revision_bar), self->revision_open);
+    b = gtk_button_new_with_mnemonic (_("_Compare with Published"));
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (b), "kb.compare-revision");
+    gtk_widget_set_valign (b, GTK_ALIGN_CENTER);
+    gtk_box_append (GTK_BOX (self->revision_bar), b);
+    gtk_widget_set_visible (self->revision_bar, FALSE);
+  }
+  gtk_box_append (GTK_BOX (header), self->revision_bar);
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->title_label));
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->meta_label));
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->note_label));
   gtk_box_append (GTK_BOX (header), self->actions_box);
+  self->reports_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  {
+    GtkWidget *heading = gtk_label_new (_("Problems Reported by Agents"));
+
+    gtk_label_set_xalign (GTK_LABEL (heading), 0);
+    gtk_widget_add_css_class (heading, "heading");
+    gtk_box_append (GTK_BOX (self->reports_box), heading);
+    self->reports_list = GTK_LIST_BOX (gtk_list_box_new ());
+    gtk_list_box_set_selection_mode (self->reports_list, GTK_SELECTION_NONE);
+    gtk_widget_add_css_class (GTK_WIDGET (self->reports_list), "boxed-list");
+    gtk_box_append (GTK_BOX (self->reports_box), GTK_WIDGET (self->reports_list));
+    gtk_widget_set_margin_top (self->reports_box, 6);
+    gtk_widget_set_visible (self->reports_box, FALSE);
+  }
+  gtk_box_append (GTK_BOX (header), self->reports_box);
   gtk_box_append (GTK_BOX (box), header);
 
   self->article_view = reading_view ();
@@ -1036,7 +1437,8 @@ build_editor (KefuKnowledgeView *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *kinds = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  /* Six case kinds are wider than the editor in English: they wrap. */
+  GtkWidget *kinds = gtk_flow_box_new ();
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
   GtkWidget *source_view, *label, *b;
@@ -1048,6 +1450,14 @@ build_editor (KefuKnowledgeView *self)
   gtk_widget_set_margin_end (box, 12);
   gtk_widget_set_margin_top (box, 12);
   gtk_widget_set_margin_bottom (box, 12);
+
+  self->edit_hint = GTK_LABEL (gtk_label_new (_("This article is published: saving makes a revision, and agents keep seeing the published text until the revision is approved.")));
+  gtk_label_set_xalign (self->edit_hint, 0);
+  gtk_label_set_wrap (self->edit_hint, TRUE);
+  /* A wrapping label asks for its whole text as natural width. */
+  gtk_label_set_max_width_chars (self->edit_hint, 60);
+  gtk_widget_add_css_class (GTK_WIDGET (self->edit_hint), "dim-label");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->edit_hint));
 
   self->edit_title = GTK_ENTRY (gtk_entry_new ());
   gtk_entry_set_placeholder_text (self->edit_title, _("Title: the question as customers ask it"));
@@ -1064,11 +1474,16 @@ build_editor (KefuKnowledgeView *self)
   gtk_box_append (GTK_BOX (box), row);
 
   label = gtk_label_new (_("Applies to:"));
-  gtk_box_append (GTK_BOX (kinds), label);
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (kinds), GTK_SELECTION_NONE);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (kinds), 6);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (kinds), 7);
+  gtk_widget_set_halign (label, GTK_ALIGN_START);
+  gtk_flow_box_append (GTK_FLOW_BOX (kinds), label);
   for (guint i = 0; keys[i] && i < G_N_ELEMENTS (self->kind_checks); i++)
     {
       self->kind_checks[i] = gtk_check_button_new_with_label (kefu_case_kind_label (keys[i]));
-      gtk_box_append (GTK_BOX (kinds), self->kind_checks[i]);
+      gtk_widget_set_halign (self->kind_checks[i], GTK_ALIGN_START);
+      gtk_flow_box_append (GTK_FLOW_BOX (kinds), self->kind_checks[i]);
     }
   gtk_box_append (GTK_BOX (box), kinds);
 
@@ -1088,6 +1503,11 @@ build_editor (KefuKnowledgeView *self)
   gtk_paned_set_position (GTK_PANED (paned), 420);
   gtk_widget_set_vexpand (paned, TRUE);
   gtk_box_append (GTK_BOX (box), paned);
+
+  self->edit_note = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (self->edit_note, _("What changed, for the reviewer and the history"));
+  gtk_entry_set_max_length (self->edit_note, KEFU_KB_NOTE_MAX_CHARS);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->edit_note));
 
   b = gtk_button_new_with_mnemonic (_("_Save"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (b), "kb.save");
@@ -1218,8 +1638,15 @@ kefu_knowledge_view_class_init (KefuKnowledgeViewClass *klass)
   gtk_widget_class_install_action (widget_class, "kb.return", NULL, return_action);
   gtk_widget_class_install_action (widget_class, "kb.archive", NULL, archive_action);
   gtk_widget_class_install_action (widget_class, "kb.history", NULL, history_action);
+  gtk_widget_class_install_action (widget_class, "kb.discard", NULL, discard_action);
+  gtk_widget_class_install_action (widget_class, "kb.delete", NULL, discard_action);
+  gtk_widget_class_install_action (widget_class, "kb.report", NULL, report_action);
+  gtk_widget_class_install_action (widget_class, "kb.resolve-report", "s", resolve_report_action);
+  gtk_widget_class_install_action (widget_class, "kb.open-revision", NULL, open_revision_action);
+  gtk_widget_class_install_action (widget_class, "kb.open-published", NULL, open_revision_action);
+  gtk_widget_class_install_action (widget_class, "kb.compare-revision", NULL, compare_revision_action);
   gtk_widget_class_install_action (widget_class, "kb.restore", NULL, restore_action);
-  gtk_widget_class_install_action (widget_class, "kb.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "kb.back", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "kb.gaps", NULL, gaps_action);
   gtk_widget_class_install_action (widget_class, "kb.import-csv", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "kb.import-folder", NULL, import_action);
@@ -1306,6 +1733,21 @@ kefu_knowledge_view_get_n_results (KefuKnowledgeView *self)
 {
   g_return_val_if_fail (KEFU_IS_KNOWLEDGE_VIEW (self), 0);
   return self->n_results;
+}
+
+char *
+kefu_knowledge_view_revise (KefuKnowledgeView *self,
+                            const char        *body,
+                            const char        *note)
+{
+  g_return_val_if_fail (KEFU_IS_KNOWLEDGE_VIEW (self), NULL);
+
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "kb.edit", NULL) ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "editor") != 0)
+    return NULL;
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->source_buffer), body, -1);
+  gtk_editable_set_text (GTK_EDITABLE (self->edit_note), note ? note : "");
+  return save_editor (self);
 }
 
 char *

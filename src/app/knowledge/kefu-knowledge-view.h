@@ -28,5 +28,10 @@ guint              kefu_knowledge_view_get_n_results (KefuKnowledgeView *self);
 char              *kefu_knowledge_view_write        (KefuKnowledgeView *self,
                                                      const char        *title,
                                                      const char        *body);
+/* For tests: edits the article shown (Edit, or Edit Revision) with this
+ * body and note on what changed, and saves it. Returns: the id, or NULL. */
+char              *kefu_knowledge_view_revise       (KefuKnowledgeView *self,
+                                                     const char        *body,
+                                                     const char        *note);
 
 G_END_DECLS
