@@ -75,15 +75,6 @@ kefu_assessment_result_free (KefuAssessmentResult *result)
 
 /* --- helpers --------------------------------------------------------- */
 
-static gboolean
-fail (GError     **error,
-      int          code,
-      const char  *message)
-{
-  g_set_error_literal (error, KEFU_ERROR, code, message);
-  return FALSE;
-}
-
 /* Whether org unit @inner is @outer or lies below it. */
 static gboolean
 unit_within (KefuDb     *db,
@@ -149,26 +140,26 @@ check_rater (KefuDb         *db,
              GError        **error)
 {
   if (g_str_equal (me->id, staff->id))
-    return fail (error, KEFU_ERROR_INVALID, _("Nobody rates themselves in an assessment."));
+    return kefu_error_invalid (error, _("Nobody rates themselves in an assessment."));
   switch (kind)
     {
     case KEFU_RATER_SUPERVISOR:
       if (is_boss_role (me->role) && kefu_assessment_may_view (db, me->id, staff->id))
         return TRUE;
-      return fail (error, KEFU_ERROR_PERMISSION, _("Only a supervisor above this person can rate them as their supervisor."));
+      return kefu_error_denied (error, _("Only a supervisor above this person can rate them as their supervisor."));
     case KEFU_RATER_PEER:
       if (g_strcmp0 (me->org_unit_id, staff->org_unit_id) == 0 && g_strcmp0 (me->role, staff->role) == 0)
         return TRUE;
-      return fail (error, KEFU_ERROR_PERMISSION, _("Peers are colleagues of the same unit and role."));
+      return kefu_error_denied (error, _("Peers are colleagues of the same unit and role."));
     case KEFU_RATER_SUBORDINATE:
       if (is_boss_role (staff->role) && unit_within (db, staff->org_unit_id, me->org_unit_id) &&
           (!is_boss_role (me->role) || g_strcmp0 (me->org_unit_id, staff->org_unit_id) != 0))
         return TRUE;
-      return fail (error, KEFU_ERROR_PERMISSION, _("Only the people a supervisor leads can rate them as subordinates."));
+      return kefu_error_denied (error, _("Only the people a supervisor leads can rate them as subordinates."));
     case KEFU_RATER_CUSTOMER:
     case KEFU_N_RATER_KINDS:
     default:
-      return fail (error, KEFU_ERROR_INVALID, _("Customer ratings come from follow-up calls, not from staff."));
+      return kefu_error_invalid (error, _("Customer ratings come from follow-up calls, not from staff."));
     }
 }
 
@@ -286,19 +277,19 @@ kefu_assessment_round_create (KefuDb               *db,
   g_return_val_if_fail (round != NULL, FALSE);
 
   if (me == NULL || !is_boss_role (me->role))
-    return fail (error, KEFU_ERROR_PERMISSION, _("Only supervisors and administrators start assessment rounds."));
+    return kefu_error_denied (error, _("Only supervisors and administrators start assessment rounds."));
   if (round->name == NULL || *g_strstrip (round->name) == '\0')
-    return fail (error, KEFU_ERROR_INVALID, _("Give the assessment round a name."));
+    return kefu_error_invalid (error, _("Give the assessment round a name."));
   if (round->period_to <= round->period_from)
-    return fail (error, KEFU_ERROR_INVALID, _("The period of the round must end after it starts."));
+    return kefu_error_invalid (error, _("The period of the round must end after it starts."));
   for (guint k = 0; k < KEFU_N_RATER_KINDS; k++)
     {
       if (round->weights[k] < 0)
-        return fail (error, KEFU_ERROR_INVALID, _("A weight cannot be negative."));
+        return kefu_error_invalid (error, _("A weight cannot be negative."));
       sum += round->weights[k];
     }
   if (sum != 100)
-    return fail (error, KEFU_ERROR_INVALID, _("The weights of supervisor, customers, peers and subordinates must add up to 100."));
+    return kefu_error_invalid (error, _("The weights of supervisor, customers, peers and subordinates must add up to 100."));
 
   if (round->id == NULL)
     round->id = kefu_uuid7_new ();
@@ -395,7 +386,7 @@ kefu_assessment_rate (KefuDb        *db,
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
 
   if (me == NULL)
-    return fail (error, KEFU_ERROR_PERMISSION, _("Sign in to rate."));
+    return kefu_error_denied (error, _("Sign in to rate."));
   if ((round = load_round (db, round_id, error)) == NULL ||
       (staff = kefu_org_get_staff (db, staff_id, error)) == NULL)
     return FALSE;
@@ -403,7 +394,7 @@ kefu_assessment_rate (KefuDb        *db,
     return FALSE;
   for (guint d = 0; d < KEFU_N_DIMS; d++)
     if (scores[d] < 1 || scores[d] > 5)
-      return fail (error, KEFU_ERROR_INVALID, _("Each score is from 1 (poor) to 5 (excellent)."));
+      return kefu_error_invalid (error, _("Each score is from 1 (poor) to 5 (excellent)."));
 
   if (!kefu_db_begin (db, error))
     return FALSE;
@@ -655,7 +646,7 @@ kefu_assessment_result (KefuDb      *db,
 
   if (!kefu_assessment_may_view (db, kefu_db_get_actor (db), staff_id))
     {
-      fail (error, KEFU_ERROR_PERMISSION, _("Only the person, their supervisors and administrators see an assessment result."));
+      kefu_error_denied (error, _("Only the person, their supervisors and administrators see an assessment result."));
       return NULL;
     }
   if ((round = load_round (db, round_id, error)) == NULL)
@@ -673,7 +664,7 @@ kefu_assessment_history (KefuDb      *db,
 
   if (!kefu_assessment_may_view (db, kefu_db_get_actor (db), staff_id))
     {
-      fail (error, KEFU_ERROR_PERMISSION, _("Only the person, their supervisors and administrators see an assessment result."));
+      kefu_error_denied (error, _("Only the person, their supervisors and administrators see an assessment result."));
       return NULL;
     }
   if ((rounds = kefu_assessment_rounds_list (db, error)) == NULL)

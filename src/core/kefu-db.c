@@ -47,6 +47,22 @@ G_DEFINE_FINAL_TYPE (KefuDb, kefu_db, G_TYPE_OBJECT)
 
 /* --- helpers --------------------------------------------------------- */
 
+gboolean
+kefu_error_invalid (GError     **error,
+                    const char  *message)
+{
+  g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_INVALID, message);
+  return FALSE;
+}
+
+gboolean
+kefu_error_denied (GError     **error,
+                   const char  *message)
+{
+  g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_PERMISSION, message);
+  return FALSE;
+}
+
 static const char *
 op_name (KefuChangeOp op)
 {

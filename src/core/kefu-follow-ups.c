@@ -12,14 +12,6 @@
 #define DAY_MS G_GINT64_CONSTANT (86400000)
 #define MAX_COMMENT_CHARS 2000
 
-static gboolean
-invalid (GError     **error,
-         const char  *message)
-{
-  g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_INVALID, message);
-  return FALSE;
-}
-
 void
 kefu_follow_up_free (KefuFollowUp *f)
 {
@@ -395,9 +387,9 @@ finish (KefuDb      *db,
     goto fail;
   if (!g_str_equal (task->status, "open"))
     {
-      invalid (error, g_str_equal (task->status, "done")
-                      ? _("This follow-up call has already been recorded.")
-                      : _("This follow-up call has been cancelled."));
+      kefu_error_invalid (error, g_str_equal (task->status, "done")
+                                 ? _("This follow-up call has already been recorded.")
+                                 : _("This follow-up call has been cancelled."));
       goto fail;
     }
   d->task = task;
@@ -424,11 +416,11 @@ kefu_follow_ups_record (KefuDb      *db,
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
 
   if (satisfaction < 1 || satisfaction > 5)
-    return invalid (error, _("Satisfaction is scored from 1 (very unhappy) to 5 (very happy)."));
+    return kefu_error_invalid (error, _("Satisfaction is scored from 1 (very unhappy) to 5 (very happy)."));
   if (nps < 0 || nps > 10)
-    return invalid (error, _("Likelihood to recommend is scored from 0 (not at all) to 10 (certainly)."));
+    return kefu_error_invalid (error, _("Likelihood to recommend is scored from 0 (not at all) to 10 (certainly)."));
   if (clean && g_utf8_strlen (clean, -1) > MAX_COMMENT_CHARS)
-    return invalid (error, _("The comment is too long (at most 2,000 characters)."));
+    return kefu_error_invalid (error, _("The comment is too long (at most 2,000 characters)."));
   d.comment = clean && *clean ? clean : NULL;
   return finish (db, follow_up_id, &d, error);
 }

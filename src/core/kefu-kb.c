@@ -43,22 +43,6 @@ is_blank (const char *s)
   return TRUE;
 }
 
-static gboolean
-invalid (GError     **error,
-         const char  *message)
-{
-  g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_INVALID, message);
-  return FALSE;
-}
-
-static gboolean
-denied (GError     **error,
-        const char  *message)
-{
-  g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_PERMISSION, message);
-  return FALSE;
-}
-
 static gint64
 now_ms (KefuDb *db)
 {
@@ -338,14 +322,14 @@ _kefu_kb_validate (KefuDb         *db,
 
   if (a->title == NULL || !g_utf8_validate (a->title, -1, NULL) ||
       a->body == NULL || !g_utf8_validate (a->body, -1, NULL))
-    return invalid (error, _("The article is not valid text (UTF-8)."));
+    return kefu_error_invalid (error, _("The article is not valid text (UTF-8)."));
   title = g_strstrip (g_strdup (a->title));
   g_free (a->title);
   a->title = title;
   /* Titles are one line. */
   g_strdelimit (a->title, "\r\n\t", ' ');
   if (*a->title == '\0')
-    return invalid (error, _("Give the article a title."));
+    return kefu_error_invalid (error, _("Give the article a title."));
   if (g_utf8_strlen (a->title, -1) > KEFU_KB_TITLE_MAX_CHARS)
     {
       g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
@@ -379,7 +363,7 @@ _kefu_kb_validate (KefuDb         *db,
       rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
       if (rc != SQLITE_ROW)
-        return invalid (error, _("The category of this article does not exist. Choose another one."));
+        return kefu_error_invalid (error, _("The category of this article does not exist. Choose another one."));
     }
   return TRUE;
 }
@@ -896,17 +880,17 @@ kefu_kb_check_action (KefuDb              *db,
 
   me = current_user (db);
   if (me == NULL)
-    return denied (error, _("Sign in to work on the knowledge base."));
+    return kefu_error_denied (error, _("Sign in to work on the knowledge base."));
 
   if (g_str_equal (action, "save") || g_str_equal (action, "submit") || g_str_equal (action, "archive"))
     {
       if (!kefu_kb_role_can_write (me->role))
-        return denied (error, _("Only trainers and administrators write knowledge articles."));
+        return kefu_error_denied (error, _("Only trainers and administrators write knowledge articles."));
     }
   else if (g_str_equal (action, "approve") || g_str_equal (action, "return"))
     {
       if (!kefu_kb_role_can_review (me->role))
-        return denied (error, _("Only trainers and administrators review knowledge articles."));
+        return kefu_error_denied (error, _("Only trainers and administrators review knowledge articles."));
     }
   else
     g_return_val_if_reached (FALSE);
@@ -915,32 +899,32 @@ kefu_kb_check_action (KefuDb              *db,
     {
       if (g_str_equal (action, "save"))
         return TRUE;
-      return invalid (error, _("Save the article first."));
+      return kefu_error_invalid (error, _("Save the article first."));
     }
 
   if (g_str_equal (action, "save"))
     {
       if (g_strcmp0 (a->status, "review") == 0)
-        return invalid (error, _("The article is in review. Wait for the reviewer, or ask them to return it."));
+        return kefu_error_invalid (error, _("The article is in review. Wait for the reviewer, or ask them to return it."));
       return TRUE;
     }
   if (g_str_equal (action, "submit"))
     {
       if (g_strcmp0 (a->status, "draft") != 0)
-        return invalid (error, _("Only a draft can be sent for review."));
+        return kefu_error_invalid (error, _("Only a draft can be sent for review."));
       return TRUE;
     }
   if (g_str_equal (action, "archive"))
     {
       if (g_strcmp0 (a->status, "published") != 0)
-        return invalid (error, _("Only a published article can be archived."));
+        return kefu_error_invalid (error, _("Only a published article can be archived."));
       return TRUE;
     }
   /* approve, return */
   if (g_strcmp0 (a->status, "review") != 0)
-    return invalid (error, _("The article is not in review."));
+    return kefu_error_invalid (error, _("The article is not in review."));
   if (g_strcmp0 (a->author_id, me->id) == 0 || g_strcmp0 (a->submitted_by, me->id) == 0)
-    return denied (error, _("You wrote or submitted this article: another trainer or an administrator reviews it."));
+    return kefu_error_denied (error, _("You wrote or submitted this article: another trainer or an administrator reviews it."));
   return TRUE;
 }
 
@@ -1139,10 +1123,10 @@ kefu_kb_return (KefuDb      *db,
   g_autofree char *c = NULL;
 
   if (is_blank (comment) || !g_utf8_validate (comment, -1, NULL))
-    return invalid (error, _("Say what the author should change."));
+    return kefu_error_invalid (error, _("Say what the author should change."));
   c = g_strstrip (g_strdup (comment));
   if (g_utf8_strlen (c, -1) > 2000)
-    return invalid (error, _("The comment is too long (at most 2,000 characters)."));
+    return kefu_error_invalid (error, _("The comment is too long (at most 2,000 characters)."));
   return run_transition (db, id, "return", return_cb, c, error);
 }
 
@@ -1700,7 +1684,7 @@ kefu_kb_search (KefuDb             *db,
   published_only = !sees_unpublished (db);
   if (q->status != NULL && *q->status && !kefu_kb_status_is_valid (q->status))
     {
-      invalid (error, _("Unknown article status."));
+      kefu_error_invalid (error, _("Unknown article status."));
       return NULL;
     }
   if (q->text != NULL && g_utf8_validate (q->text, -1, NULL))
@@ -1899,14 +1883,14 @@ kefu_kb_link_case (KefuDb      *db,
   g_return_val_if_fail (article_id != NULL && case_id != NULL, FALSE);
 
   if (kefu_db_get_actor (db) == NULL)
-    return denied (error, _("Sign in to work on cases."));
+    return kefu_error_denied (error, _("Sign in to work on cases."));
   if (!kefu_db_begin (db, error))
     return FALSE;
   if ((a = load_article (db, article_id, error)) == NULL)
     goto fail;
   if (g_strcmp0 (a->status, "published") != 0)
     {
-      invalid (error, _("Only a published article can answer a case."));
+      kefu_error_invalid (error, _("Only a published article can answer a case."));
       goto fail;
     }
   stmt = kefu_db_prepare (db, "SELECT (SELECT 1 FROM kcase WHERE id = ?1 AND deleted = 0),"

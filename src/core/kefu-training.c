@@ -37,22 +37,6 @@ _kefu_training_collect (KefuDb               *db,
 }
 
 static gboolean
-invalid (GError     **error,
-         const char  *message)
-{
-  g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_INVALID, message);
-  return FALSE;
-}
-
-static gboolean
-refuse (GError     **error,
-        const char  *message)
-{
-  g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_PERMISSION, message);
-  return FALSE;
-}
-
-static gboolean
 blank (const char *text)
 {
   if (text == NULL)
@@ -86,7 +70,7 @@ require_builder (KefuDb  *db,
                  GError **error)
 {
   if (!kefu_training_may_build (db))
-    return refuse (error, _("Only trainers and administrators can build courses."));
+    return kefu_error_denied (error, _("Only trainers and administrators can build courses."));
   return TRUE;
 }
 
@@ -340,25 +324,25 @@ check_course (KefuCourse  *c,
   g_autofree char *title = strip_dup (c->title);
 
   if (blank (title))
-    return invalid (error, _("Give the course a title."));
+    return kefu_error_invalid (error, _("Give the course a title."));
   if (g_utf8_strlen (title, -1) > MAX_TITLE_CHARS)
-    return invalid (error, _("A course title can have at most 120 characters."));
+    return kefu_error_invalid (error, _("A course title can have at most 120 characters."));
   if (c->pass_mark < 0 || c->pass_mark > 100)
-    return invalid (error, _("The pass mark is a percentage from 0 to 100."));
+    return kefu_error_invalid (error, _("The pass mark is a percentage from 0 to 100."));
   if (c->time_limit_s < 0 || c->time_limit_s > MAX_TIME_LIMIT_S)
-    return invalid (error, _("The time limit can be at most 24 hours (0 for none)."));
+    return kefu_error_invalid (error, _("The time limit can be at most 24 hours (0 for none)."));
   if (c->max_attempts < 0 || c->max_attempts > MAX_ATTEMPTS)
-    return invalid (error, _("The number of attempts can be at most 100 (0 for no limit)."));
+    return kefu_error_invalid (error, _("The number of attempts can be at most 100 (0 for no limit)."));
   if (c->score_policy == NULL)
     c->score_policy = g_strdup ("best");
   if (g_strcmp0 (c->score_policy, "best") != 0 && g_strcmp0 (c->score_policy, "last") != 0)
-    return invalid (error, _("Either the best or the last attempt counts."));
+    return kefu_error_invalid (error, _("Either the best or the last attempt counts."));
   if (c->is_contest)
     {
       if (c->opens_at <= 0 || c->closes_at <= 0)
-        return invalid (error, _("A skills contest needs the time it opens and the time it closes."));
+        return kefu_error_invalid (error, _("A skills contest needs the time it opens and the time it closes."));
       if (c->closes_at <= c->opens_at)
-        return invalid (error, _("A skills contest must close after it opens."));
+        return kefu_error_invalid (error, _("A skills contest must close after it opens."));
     }
   else
     c->opens_at = c->closes_at = 0;
@@ -800,7 +784,7 @@ kefu_training_update_course (KefuDb      *db,
       return FALSE;
     }
   if (old->is_contest != c->is_contest)
-    return invalid (error, _("A course cannot become a skills contest, nor a contest a course."));
+    return kefu_error_invalid (error, _("A course cannot become a skills contest, nor a contest a course."));
 
   cs = kefu_change_set_new ("course", c->id, KEFU_CHANGE_UPDATE, c->version);
   if (g_strcmp0 (old->title, c->title) != 0)
@@ -895,9 +879,9 @@ kefu_training_publish_course (KefuDb      *db,
   if (g_strcmp0 (c->status, "published") == 0)
     return TRUE;
   if (c->is_contest && c->n_questions == 0)
-    return invalid (error, _("Add questions to the contest before publishing it."));
+    return kefu_error_invalid (error, _("Add questions to the contest before publishing it."));
   if (c->n_lessons + c->n_questions == 0)
-    return invalid (error, _("Add a lesson or a question before publishing the course."));
+    return kefu_error_invalid (error, _("Add a lesson or a question before publishing the course."));
   cs = kefu_change_set_new ("course", c->id, KEFU_CHANGE_UPDATE, c->version);
   kefu_change_set_text (cs, "status", c->status, "published");
   if (!kefu_db_begin (db, error))
@@ -1437,20 +1421,20 @@ check_start_at (KefuDb      *db,
   const char *actor = kefu_db_get_actor (db);
 
   if (actor == NULL)
-    return refuse (error, _("Sign in to take a course."));
+    return kefu_error_denied (error, _("Sign in to take a course."));
   if ((c = kefu_training_get_course (db, course_id, error)) == NULL)
     return FALSE;
   if (g_strcmp0 (c->status, "published") != 0)
-    return invalid (error, _("This course is not published yet; use “Preview as Learner” to try it."));
+    return kefu_error_invalid (error, _("This course is not published yet; use “Preview as Learner” to try it."));
   if (c->is_contest)
     {
       if (at < c->opens_at)
-        return invalid (error, _("The skills contest has not opened yet."));
+        return kefu_error_invalid (error, _("The skills contest has not opened yet."));
       if (at > c->closes_at)
-        return invalid (error, _("The skills contest has closed."));
+        return kefu_error_invalid (error, _("The skills contest has closed."));
     }
   else if ((assignment = my_assignment (db, course_id)) == NULL)
-    return invalid (error, _("This course has not been assigned to you."));
+    return kefu_error_invalid (error, _("This course has not been assigned to you."));
   if (c->max_attempts > 0 && count_attempts (db, actor, course_id) >= (guint) c->max_attempts)
     {
       g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
@@ -1543,7 +1527,7 @@ kefu_training_submit (KefuDb      *db,
     return NULL;
   if (started_at <= 0 || started_at > now)
     {
-      invalid (error, _("The attempt has no valid start time."));
+      kefu_error_invalid (error, _("The attempt has no valid start time."));
       return NULL;
     }
   if (c->time_limit_s > 0 && now - started_at > c->time_limit_s * G_GINT64_CONSTANT (1000) + KEFU_TRAINING_GRACE_MS)
@@ -1557,14 +1541,14 @@ kefu_training_submit (KefuDb      *db,
     }
   if (c->is_contest && now > c->closes_at + KEFU_TRAINING_GRACE_MS)
     {
-      invalid (error, _("The skills contest closed before the answers came; they were not recorded."));
+      kefu_error_invalid (error, _("The skills contest closed before the answers came; they were not recorded."));
       return NULL;
     }
   for (guint i = 0; answers && i < answers->len; i++)
     if (((KefuAnswer *) answers->pdata[i])->text &&
         g_utf8_strlen (((KefuAnswer *) answers->pdata[i])->text, -1) > MAX_TEXT_CHARS)
       {
-        invalid (error, _("An answer is too long (at most 20,000 characters)."));
+        kefu_error_invalid (error, _("An answer is too long (at most 20,000 characters)."));
         return NULL;
       }
   if ((questions = kefu_training_list_questions (db, course_id, error)) == NULL)
@@ -1741,21 +1725,21 @@ kefu_training_assign (KefuDb      *db,
   if (n_assigned)
     *n_assigned = 0;
   if (!kefu_training_may_assign (db))
-    return refuse (error, _("Only trainers, supervisors and administrators can assign training."));
+    return kefu_error_denied (error, _("Only trainers, supervisors and administrators can assign training."));
   if ((c = kefu_training_get_course (db, course_id, error)) == NULL)
     return FALSE;
   if (g_strcmp0 (c->status, "published") != 0)
-    return invalid (error, _("Publish the course before assigning it."));
+    return kefu_error_invalid (error, _("Publish the course before assigning it."));
   if (c->is_contest)
-    return invalid (error, _("A skills contest is open to everyone while it runs; it is not assigned."));
+    return kefu_error_invalid (error, _("A skills contest is open to everyone while it runs; it is not assigned."));
   if (due_at <= now)
-    return invalid (error, _("The due date must be in the future."));
+    return kefu_error_invalid (error, _("The due date must be in the future."));
   if (staff_id == NULL && unit_id == NULL && role == NULL)
-    return invalid (error, _("Choose the people, the role or the branch to assign the course to."));
+    return kefu_error_invalid (error, _("Choose the people, the role or the branch to assign the course to."));
   if (staff_id != NULL && (unit_id != NULL || role != NULL))
-    return invalid (error, _("Assign a course either to one person or to a role or branch, not both."));
+    return kefu_error_invalid (error, _("Assign a course either to one person or to a role or branch, not both."));
   if (role != NULL && !kefu_role_is_valid (role))
-    return invalid (error, _("Unknown role."));
+    return kefu_error_invalid (error, _("Unknown role."));
   /* A supervisor assigns within their own unit and the units below it
    * (a role alone: that role there); trainers and administrators
    * anywhere. */
@@ -1808,10 +1792,10 @@ kefu_training_assign (KefuDb      *db,
     return kefu_db_set_error (db, error);
   /* A role alone means the role within the supervisor's own units. */
   if (outside > 0 && (staff_id != NULL || unit_id != NULL))
-    return refuse (error, _("A supervisor assigns training only to the people of their own branch, city or province; "
-                            "nobody was assigned."));
+    return kefu_error_denied (error, _("A supervisor assigns training only to the people of their own branch, city or province; "
+                                       "nobody was assigned."));
   if (n_targets == 0)
-    return invalid (error, _("No active staff member matches; nobody was assigned."));
+    return kefu_error_invalid (error, _("No active staff member matches; nobody was assigned."));
 
   if (!kefu_db_begin (db, error))
     return FALSE;
