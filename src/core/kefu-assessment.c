@@ -241,9 +241,7 @@ insert_answer (KefuDb                    *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, round->id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, staff_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, period, -1, SQLITE_STATIC);
@@ -312,9 +310,7 @@ kefu_assessment_round_create (KefuDb               *db,
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, round->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, now);
+  kefu_db_bind_stamp (db, stmt, 2, cs, now);
   sqlite3_bind_text (stmt, 5, round->name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, round->org_unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 7, round->period_from);
@@ -519,9 +515,7 @@ kefu_assessment_derive_customer (KefuDb      *db,
           sqlite3_reset (stmt);
           goto fail;
         }
-      sqlite3_bind_text (del, 1, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-      sqlite3_bind_text (del, 2, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (del, 3, g_get_real_time () / 1000);
+      kefu_db_bind_stamp (db, del, 1, cs, g_get_real_time () / 1000);
       sqlite3_bind_text (del, 4, id, -1, SQLITE_STATIC);
       rc = sqlite3_step (del);
       sqlite3_reset (del);

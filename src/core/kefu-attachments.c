@@ -172,9 +172,7 @@ add_action (KefuDb    *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, a->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, a->sha256, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, a->filename, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, a->mime_type, -1, SQLITE_STATIC);

@@ -760,23 +760,15 @@ _kefu_cases_write (KefuDb          *db,
 
       bind_value (stmt, idx++, &v);
     }
-  sqlite3_bind_text (stmt, idx++, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, idx++, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, idx++, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, idx, cs, g_get_real_time () / 1000);
+  idx += 3;
   sqlite3_bind_text (stmt, idx++, old->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, idx++, old->version);
-  if (!kefu_db_step_done (db, stmt, error))
+  if (!kefu_db_step_versioned (db, stmt, cs, error,
+                               _("Someone else changed case %s in the meantime. Reopen it to see their changes."),
+                               old->number))
     return FALSE;
-  if (sqlite3_changes (kefu_db_get_handle (db)) != 1)
-    {
-      g_set_error (error, KEFU_ERROR, KEFU_ERROR_CONFLICT,
-                   _("Someone else changed case %s in the meantime. Reopen it to see their changes."),
-                   old->number);
-      return FALSE;
-    }
   c->version = old->version + 1;
-  if (!kefu_db_record_change (db, cs, error))
-    return FALSE;
   if (reindex && !fts_write (db, old->rowid, old, c, error))
     return FALSE;
   return TRUE;
@@ -1121,20 +1113,11 @@ _kefu_cases_customer_activity (KefuDb      *db,
   sqlite3_bind_int64 (stmt, 2, c->complaints_12m);
   sqlite3_bind_text (stmt, 3, c->segment, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, c->segment_reason, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 7, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 5, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 8, c->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 9, old->version);
-  if (!kefu_db_step_done (db, stmt, error))
-    return FALSE;
-  if (sqlite3_changes (kefu_db_get_handle (db)) != 1)
-    {
-      g_set_error (error, KEFU_ERROR, KEFU_ERROR_CONFLICT,
-                   _("Someone else changed this customer file in the meantime. Reopen it to see their changes."));
-      return FALSE;
-    }
-  return kefu_db_record_change (db, cs, error);
+  return kefu_db_step_versioned (db, stmt, cs, error,
+                                 _("Someone else changed this customer file in the meantime. Reopen it to see their changes."));
 }
 
 gboolean

@@ -96,6 +96,24 @@ gboolean     kefu_db_record_change       (KefuDb        *self,
                                           KefuChangeSet *cs,
                                           GError       **error);
 
+/* Writing one synced row: kefu_db_bind_stamp() binds @cs's HLC stamp, the
+ * actor and @at (ms) to ?@first, ?@first + 1 and ?@first + 2 (hlc,
+ * updated_by, updated_at); kefu_db_step_versioned() steps the bound
+ * UPDATE … WHERE … AND version = ? (or INSERT) once, refuses with
+ * KEFU_ERROR_CONFLICT and @conflict_format when it changed no row (someone
+ * else wrote the row since it was read), and records @cs. */
+void         kefu_db_bind_stamp          (KefuDb        *self,
+                                          sqlite3_stmt  *stmt,
+                                          int            first,
+                                          KefuChangeSet *cs,
+                                          gint64         at);
+gboolean     kefu_db_step_versioned      (KefuDb        *self,
+                                          sqlite3_stmt  *stmt,
+                                          KefuChangeSet *cs,
+                                          GError       **error,
+                                          const char    *conflict_format,
+                                          ...) G_GNUC_PRINTF (5, 6);
+
 /* Bulk writes: the outbox entry of each row, and one summarised audit
  * entry for the whole write. */
 gboolean     kefu_db_record_outbox       (KefuDb        *self,

@@ -70,9 +70,7 @@ _kefu_follow_ups_create (KefuDb      *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, c->id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, c->customer_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, kind, -1, SQLITE_STATIC);
@@ -108,20 +106,11 @@ set_follow_up_status (KefuDb      *db,
   sqlite3_bind_text (stmt, 1, status, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, done_at);
   sqlite3_bind_text (stmt, 3, result, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 4, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 7, id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 8, version);
-  if (!kefu_db_step_done (db, stmt, error))
-    return FALSE;
-  if (sqlite3_changes (kefu_db_get_handle (db)) != 1)
-    {
-      g_set_error (error, KEFU_ERROR, KEFU_ERROR_CONFLICT,
-                   _("Someone else recorded this follow-up call in the meantime."));
-      return FALSE;
-    }
-  return kefu_db_record_change (db, cs, error);
+  return kefu_db_step_versioned (db, stmt, cs, error,
+                                 _("Someone else recorded this follow-up call in the meantime."));
 }
 
 gboolean
@@ -314,9 +303,7 @@ insert_answer (KefuDb        *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, c->id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, c->customer_id, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 7, d->satisfaction);

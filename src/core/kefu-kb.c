@@ -846,24 +846,16 @@ write_article (KefuDb               *db,
       else
         sqlite3_bind_text (stmt, idx++, TEXT_AT (a, f), -1, SQLITE_STATIC);
     }
-  sqlite3_bind_text (stmt, idx++, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, idx++, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, idx++, at);
+  kefu_db_bind_stamp (db, stmt, idx, cs, at);
+  idx += 3;
   sqlite3_bind_text (stmt, idx++, old->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, idx++, old->version);
-  if (!kefu_db_step_done (db, stmt, error))
+  if (!kefu_db_step_versioned (db, stmt, cs, error,
+                               _("Someone else changed the article “%s” in the meantime. Reopen it to see their changes."),
+                               old->title))
     return FALSE;
-  if (sqlite3_changes (kefu_db_get_handle (db)) != 1)
-    {
-      g_set_error (error, KEFU_ERROR, KEFU_ERROR_CONFLICT,
-                   _("Someone else changed the article “%s” in the meantime. Reopen it to see their changes."),
-                   old->title);
-      return FALSE;
-    }
   a->version = old->version + 1;
   a->updated_at = at;
-  if (!kefu_db_record_change (db, cs, error))
-    return FALSE;
   return !reindex || _kefu_kb_index (db, old->rowid, a, error);
 }
 

@@ -291,8 +291,8 @@ check_nesting (KefuDb      *db,
   return TRUE;
 }
 
-/* Sets the common columns of an UPDATE: version, hlc, updated_by,
- * updated_at, bound at @first.. and the id at @first + 4. */
+/* Sets the common columns of an UPDATE: hlc, updated_by, updated_at,
+ * bound at @first.. and the id at @first + 3. */
 static void
 bind_update_tail (sqlite3_stmt  *stmt,
                   int            first,
@@ -300,9 +300,7 @@ bind_update_tail (sqlite3_stmt  *stmt,
                   KefuChangeSet *cs,
                   const char    *id)
 {
-  sqlite3_bind_text (stmt, first, kefu_change_set_stamp (cs, db), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, first + 1, kefu_db_get_actor (db), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, first + 2, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, first, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, first + 3, id, -1, SQLITE_TRANSIENT);
 }
 
@@ -490,9 +488,7 @@ kefu_org_create_unit (KefuDb       *db,
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, unit->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, now);
+  kefu_db_bind_stamp (db, stmt, 2, cs, now);
   sqlite3_bind_text (stmt, 5, code, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, level, -1, SQLITE_STATIC);
@@ -622,9 +618,7 @@ kefu_org_create_staff (KefuDb     *db,
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, c->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, now);
+  kefu_db_bind_stamp (db, stmt, 2, cs, now);
   sqlite3_bind_text (stmt, 5, c->org_unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, c->username, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, c->name, -1, SQLITE_STATIC);
@@ -1028,9 +1022,7 @@ kefu_org_create_department (KefuDb          *db,
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, dept->org_unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, dept->kind, -1, SQLITE_STATIC);

@@ -520,9 +520,7 @@ insert_course (KefuDb      *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, c->title, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, c->description, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 7, c->is_contest ? 1 : 0);
@@ -603,9 +601,7 @@ write_lesson (KefuDb      *db,
                             " WHERE id = ? AND deleted = 0 AND version = ?", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 1, cs, g_get_real_time () / 1000);
   sqlite3_bind_int (stmt, 4, l->position);
   sqlite3_bind_text (stmt, 5, l->article_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, l->title, -1, SQLITE_STATIC);
@@ -615,14 +611,8 @@ write_lesson (KefuDb      *db,
     sqlite3_bind_text (stmt, 9, l->course_id, -1, SQLITE_STATIC);
   else
     sqlite3_bind_int64 (stmt, 9, l->version);
-  if (!kefu_db_step_done (db, stmt, error))
-    return FALSE;
-  if (!insert && sqlite3_changes (kefu_db_get_handle (db)) != 1)
-    {
-      g_set_error (error, KEFU_ERROR, KEFU_ERROR_CONFLICT, _("Someone else changed this lesson in the meantime."));
-      return FALSE;
-    }
-  if (!kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_versioned (db, stmt, cs, error,
+                               _("Someone else changed this lesson in the meantime.")))
     return FALSE;
   kefu_set_str (&l->id, id);
   l->version = insert ? 1 : l->version + 1;
@@ -665,9 +655,7 @@ write_question (KefuDb        *db,
                             " WHERE id = ? AND deleted = 0 AND version = ?", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 1, cs, g_get_real_time () / 1000);
   sqlite3_bind_int (stmt, 4, q->position);
   sqlite3_bind_text (stmt, 5, kind_code (q->kind), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, q->text, -1, SQLITE_STATIC);
@@ -679,14 +667,8 @@ write_question (KefuDb        *db,
     sqlite3_bind_text (stmt, 11, q->course_id, -1, SQLITE_STATIC);
   else
     sqlite3_bind_int64 (stmt, 11, q->version);
-  if (!kefu_db_step_done (db, stmt, error))
-    return FALSE;
-  if (!insert && sqlite3_changes (kefu_db_get_handle (db)) != 1)
-    {
-      g_set_error (error, KEFU_ERROR, KEFU_ERROR_CONFLICT, _("Someone else changed this question in the meantime."));
-      return FALSE;
-    }
-  if (!kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_versioned (db, stmt, cs, error,
+                               _("Someone else changed this question in the meantime.")))
     return FALSE;
   kefu_set_str (&q->id, id);
   q->version = insert ? 1 : q->version + 1;
@@ -823,9 +805,7 @@ kefu_training_update_course (KefuDb      *db,
   sqlite3_bind_text (stmt, 6, c->score_policy, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 7, c->opens_at);
   sqlite3_bind_int64 (stmt, 8, c->closes_at);
-  sqlite3_bind_text (stmt, 9, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 10, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 11, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 9, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 12, c->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 13, c->version);
   if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error) || !kefu_db_commit (db, error))
@@ -849,19 +829,11 @@ set_course_field (KefuDb      *db,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 1, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 4, c->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, c->version);
-  if (!kefu_db_step_done (db, stmt, error))
-    return FALSE;
-  if (sqlite3_changes (kefu_db_get_handle (db)) != 1)
-    {
-      g_set_error (error, KEFU_ERROR, KEFU_ERROR_CONFLICT, _("Someone else changed this course in the meantime."));
-      return FALSE;
-    }
-  return kefu_db_record_change (db, cs, error);
+  return kefu_db_step_versioned (db, stmt, cs, error,
+                                 _("Someone else changed this course in the meantime."));
 }
 
 gboolean
@@ -928,9 +900,7 @@ tombstone (KefuDb      *db,
   stmt = kefu_db_prepare (db, update, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 1, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 4, id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, version);
   return kefu_db_step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
@@ -1677,9 +1647,7 @@ insert_assignment (KefuDb      *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, course_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, staff_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, unit_id, -1, SQLITE_STATIC);
