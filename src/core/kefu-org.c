@@ -6,7 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "kefu-org.h"
+#include "kefu-org-private.h"
 #include "kefu-text.h"
 #include "kefu-uuid.h"
 
@@ -46,12 +46,11 @@ staff_from_row (sqlite3_stmt *stmt)
 
 #define STAFF_COLUMNS "id, org_unit_id, username, name, role, phone, auth_limit_cents, active," \
                       " department_id, is_courier, delivery_area, version"
-#define UNIT_COLUMNS "id, code, name, level, parent_id, phone, address, active, version"
 #define DEPARTMENT_COLUMNS "id, org_unit_id, name, kind, phone, active, version"
 
 /* Returns: (transfer full) (type KefuOrgUnit) */
-static gpointer
-unit_from_row (sqlite3_stmt *stmt)
+gpointer
+_kefu_org_unit_from_row (sqlite3_stmt *stmt)
 {
   KefuOrgUnit *u = g_new0 (KefuOrgUnit, 1);
 
@@ -670,8 +669,8 @@ kefu_org_get_unit (KefuDb      *db,
                    const char  *id,
                    GError     **error)
 {
-  return get_row (db, "SELECT " UNIT_COLUMNS " FROM org_unit WHERE id = ? AND deleted = 0", id,
-                  unit_from_row, _("This organisation unit does not exist."), error);
+  return get_row (db, "SELECT " KEFU_ORG_UNIT_COLUMNS " FROM org_unit WHERE id = ? AND deleted = 0", id,
+                  _kefu_org_unit_from_row, _("This organisation unit does not exist."), error);
 }
 
 /**
@@ -923,13 +922,13 @@ kefu_org_list_units (KefuDb      *db,
   sqlite3_stmt *stmt;
 
   stmt = kefu_db_prepare (db,
-                          "SELECT " UNIT_COLUMNS " FROM org_unit WHERE deleted = 0 AND (?1 OR active = 1)"
+                          "SELECT " KEFU_ORG_UNIT_COLUMNS " FROM org_unit WHERE deleted = 0 AND (?1 OR active = 1)"
                           " ORDER BY CASE level WHEN 'hq' THEN 0 WHEN 'province' THEN 1 WHEN 'city' THEN 2 ELSE 3 END, code",
                           error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, include_inactive ? 1 : 0);
-  return collect_rows (db, stmt, unit_from_row, (GDestroyNotify) kefu_org_unit_free, error);
+  return collect_rows (db, stmt, _kefu_org_unit_from_row, (GDestroyNotify) kefu_org_unit_free, error);
 }
 
 /* --- departments ------------------------------------------------------ */

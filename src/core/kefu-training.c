@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "kefu-cases.h"
-#include "kefu-org.h"
+#include "kefu-org-private.h"
 #include "kefu-training-private.h"
 #include "kefu-uuid.h"
 
@@ -1199,19 +1199,6 @@ kefu_training_list_articles (KefuDb  *db,
   return g_steal_pointer (&list);
 }
 
-static gpointer
-unit_from_row (sqlite3_stmt *stmt)
-{
-  KefuOrgUnit *u = g_new0 (KefuOrgUnit, 1);
-
-  u->id = kefu_stmt_dup (stmt, 0);
-  u->code = kefu_stmt_dup (stmt, 1);
-  u->name = kefu_stmt_dup (stmt, 2);
-  u->level = kefu_stmt_dup (stmt, 3);
-  u->parent_id = kefu_stmt_dup (stmt, 4);
-  return u;
-}
-
 GPtrArray *
 kefu_training_list_units (KefuDb    *db,
                           gboolean   branches,
@@ -1222,13 +1209,13 @@ kefu_training_list_units (KefuDb    *db,
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
   stmt = kefu_db_prepare (db,
-                          "SELECT id, code, name, level, parent_id FROM org_unit"
+                          "SELECT " KEFU_ORG_UNIT_COLUMNS " FROM org_unit"
                           " WHERE deleted = 0 AND (level IN ('province','city') OR (? AND level = 'branch'))"
                           " ORDER BY code", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, branches);
-  return _kefu_training_collect (db, stmt, unit_from_row, (GDestroyNotify) kefu_org_unit_free, error);
+  return _kefu_training_collect (db, stmt, _kefu_org_unit_from_row, (GDestroyNotify) kefu_org_unit_free, error);
 }
 
 /* --- scoring --------------------------------------------------------- */
