@@ -3227,7 +3227,6 @@ customer_open_cases (KefuDb      *db,
                      const char  *customer_id,
                      GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_case_summary_free);
   sqlite3_stmt *stmt = kefu_db_prepare (db,
                                         "SELECT " SUMMARY_COLUMNS " FROM kcase k"
                                         " WHERE k.customer_id = ? AND k.deleted = 0 AND k.status <> 'closed'"
@@ -3236,9 +3235,7 @@ customer_open_cases (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
-  if (!kefu_db_read_rows (db, stmt, open_case_from_row, ret, error))
-    return NULL;
-  return g_steal_pointer (&ret);
+  return kefu_db_collect_rows (db, stmt, open_case_from_row, (GDestroyNotify) kefu_case_summary_free, error);
 }
 
 /**

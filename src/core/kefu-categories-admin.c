@@ -341,7 +341,6 @@ kefu_categories_list_entries (KefuDb      *db,
                               const char  *scope,
                               GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_category_entry_free);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
@@ -354,9 +353,7 @@ kefu_categories_list_entries (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, scope, -1, SQLITE_STATIC);
-  if (!kefu_db_read_rows (db, stmt, (KefuRowReader) entry_from_row, ret, error))
-    return NULL;
-  return g_steal_pointer (&ret);
+  return kefu_db_collect_rows (db, stmt, (KefuRowReader) entry_from_row, (GDestroyNotify) kefu_category_entry_free, error);
 }
 
 /**

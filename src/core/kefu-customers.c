@@ -1984,7 +1984,6 @@ kefu_customers_list_notes (KefuDb      *db,
                            const char  *customer_id,
                            GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_note_free);
   sqlite3_stmt *stmt;
 
   stmt = kefu_db_prepare (db,
@@ -1995,9 +1994,7 @@ kefu_customers_list_notes (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
-  if (!kefu_db_read_rows (db, stmt, note_from_row, ret, error))
-    return NULL;
-  return g_steal_pointer (&ret);
+  return kefu_db_collect_rows (db, stmt, note_from_row, (GDestroyNotify) kefu_note_free, error);
 }
 
 static gpointer
@@ -2032,7 +2029,6 @@ kefu_customers_history (KefuDb      *db,
                         const char  *customer_id,
                         GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_history_entry_free);
   sqlite3_stmt *stmt;
 
   stmt = kefu_db_prepare (db,
@@ -2056,9 +2052,7 @@ kefu_customers_history (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
-  if (!kefu_db_read_rows (db, stmt, history_entry_from_row, ret, error))
-    return NULL;
-  return g_steal_pointer (&ret);
+  return kefu_db_collect_rows (db, stmt, history_entry_from_row, (GDestroyNotify) kefu_history_entry_free, error);
 }
 
 static gpointer
@@ -2092,7 +2086,6 @@ kefu_customers_find_duplicates (KefuDb      *db,
                                 guint        limit,
                                 GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_duplicate_pair_free);
   sqlite3_stmt *stmt;
 
   stmt = kefu_db_prepare (db,
@@ -2115,9 +2108,7 @@ kefu_customers_find_duplicates (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, limit > 0 ? (int) limit : 1000);
-  if (!kefu_db_read_rows (db, stmt, duplicate_pair_from_row, ret, error))
-    return NULL;
-  return g_steal_pointer (&ret);
+  return kefu_db_collect_rows (db, stmt, duplicate_pair_from_row, (GDestroyNotify) kefu_duplicate_pair_free, error);
 }
 
 /* --- list queries ---------------------------------------------------- */

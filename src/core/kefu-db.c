@@ -878,6 +878,21 @@ kefu_db_read_rows (KefuDb         *self,
 
 /* Returns: (transfer full): the rows, or %NULL with @error set */
 GPtrArray *
+kefu_db_collect_rows (KefuDb          *self,
+                      sqlite3_stmt    *stmt,
+                      KefuRowReader    read_row,
+                      GDestroyNotify   free_row,
+                      GError         **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_row);
+
+  if (!kefu_db_read_rows (self, stmt, read_row, rows, error))
+    return NULL;
+  return g_steal_pointer (&rows);
+}
+
+/* Returns: (transfer full): the rows, or %NULL with @error set */
+GPtrArray *
 kefu_db_read_all (KefuDb          *self,
                   const char      *sql,
                   const char      *param,
@@ -885,7 +900,6 @@ kefu_db_read_all (KefuDb          *self,
                   GDestroyNotify   free_row,
                   GError         **error)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_row);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (KEFU_IS_DB (self), NULL);
@@ -894,9 +908,7 @@ kefu_db_read_all (KefuDb          *self,
     return NULL;
   if (param != NULL)
     sqlite3_bind_text (stmt, 1, param, -1, SQLITE_STATIC);
-  if (!kefu_db_read_rows (self, stmt, read_row, rows, error))
-    return NULL;
-  return g_steal_pointer (&rows);
+  return kefu_db_collect_rows (self, stmt, read_row, free_row, error);
 }
 
 gpointer

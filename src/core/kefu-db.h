@@ -131,15 +131,21 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KefuChangeSet, kefu_change_set_free)
 
 /* Reading rows: @read_row makes one element of the result from the row
  * @stmt is on (NULL elements are skipped). kefu_db_read_rows() steps a
- * prepared and bound statement to its end and resets it;
- * kefu_db_read_all() also prepares @sql and binds @param (if not NULL)
- * to ?1. Both set @error when a step fails. */
+ * prepared and bound statement to its end, appending to @rows, and resets
+ * it; kefu_db_collect_rows() does the same into a new array freeing its
+ * elements with @free_row; kefu_db_read_all() also prepares @sql and binds
+ * @param (if not NULL) to ?1. All set @error when a step fails. */
 typedef gpointer (*KefuRowReader) (sqlite3_stmt *stmt);
 
 gboolean     kefu_db_read_rows           (KefuDb        *self,
                                           sqlite3_stmt  *stmt,
                                           KefuRowReader  read_row,
                                           GPtrArray     *rows,
+                                          GError       **error);
+GPtrArray   *kefu_db_collect_rows        (KefuDb        *self,
+                                          sqlite3_stmt  *stmt,
+                                          KefuRowReader  read_row,
+                                          GDestroyNotify free_row,
                                           GError       **error);
 GPtrArray   *kefu_db_read_all            (KefuDb        *self,
                                           const char    *sql,

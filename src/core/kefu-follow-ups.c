@@ -213,7 +213,6 @@ kefu_follow_ups_list_for_case (KefuDb      *db,
                                const char  *case_id,
                                GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_follow_up_free);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
@@ -223,9 +222,7 @@ kefu_follow_ups_list_for_case (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, case_id, -1, SQLITE_STATIC);
-  if (!kefu_db_read_rows (db, stmt, (KefuRowReader) follow_up_from_row, ret, error))
-    return NULL;
-  return g_steal_pointer (&ret);
+  return kefu_db_collect_rows (db, stmt, (KefuRowReader) follow_up_from_row, (GDestroyNotify) kefu_follow_up_free, error);
 }
 
 static gpointer
@@ -250,7 +247,6 @@ kefu_surveys_list_for_customer (KefuDb      *db,
                                 const char  *customer_id,
                                 GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_survey_answer_free);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
@@ -262,9 +258,7 @@ kefu_surveys_list_for_customer (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
-  if (!kefu_db_read_rows (db, stmt, survey_answer_from_row, ret, error))
-    return NULL;
-  return g_steal_pointer (&ret);
+  return kefu_db_collect_rows (db, stmt, survey_answer_from_row, (GDestroyNotify) kefu_survey_answer_free, error);
 }
 
 /* --- recording ------------------------------------------------------- */

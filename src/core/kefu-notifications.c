@@ -82,7 +82,6 @@ kefu_notifications_list_unread (KefuDb      *db,
                                 const char  *staff_id,
                                 GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_notification_free);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
@@ -97,9 +96,7 @@ kefu_notifications_list_unread (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, staff_id, -1, SQLITE_STATIC);
-  if (!kefu_db_read_rows (db, stmt, notification_from_row, ret, error))
-    return NULL;
-  return g_steal_pointer (&ret);
+  return kefu_db_collect_rows (db, stmt, notification_from_row, (GDestroyNotify) kefu_notification_free, error);
 }
 
 guint

@@ -82,22 +82,6 @@ department_from_row (sqlite3_stmt *stmt)
   return d;
 }
 
-/* Steps @stmt (bound by the caller) to the end, one @from_row item per
- * row. */
-static GPtrArray *
-collect_rows (KefuDb          *db,
-              sqlite3_stmt    *stmt,
-              gpointer       (*from_row) (sqlite3_stmt *),
-              GDestroyNotify   free_func,
-              GError         **error)
-{
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func (free_func);
-
-  if (!kefu_db_read_rows (db, stmt, from_row, ret, error))
-    return NULL;
-  return g_steal_pointer (&ret);
-}
-
 /* One row by id, or a NOT_FOUND error with @missing. */
 static gpointer
 get_row (KefuDb       *db,
@@ -692,7 +676,7 @@ kefu_org_list_staff (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, org_unit_id, -1, SQLITE_STATIC);
-  return collect_rows (db, stmt, staff_from_row, (GDestroyNotify) kefu_staff_free, error);
+  return kefu_db_collect_rows (db, stmt, staff_from_row, (GDestroyNotify) kefu_staff_free, error);
 }
 
 /* --- editing the tree ------------------------------------------------- */
@@ -928,7 +912,7 @@ kefu_org_list_units (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, include_inactive ? 1 : 0);
-  return collect_rows (db, stmt, _kefu_org_unit_from_row, (GDestroyNotify) kefu_org_unit_free, error);
+  return kefu_db_collect_rows (db, stmt, _kefu_org_unit_from_row, (GDestroyNotify) kefu_org_unit_free, error);
 }
 
 /* --- departments ------------------------------------------------------ */
@@ -1145,7 +1129,7 @@ kefu_org_list_departments (KefuDb      *db,
     return NULL;
   sqlite3_bind_text (stmt, 1, org_unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 2, include_inactive ? 1 : 0);
-  return collect_rows (db, stmt, department_from_row, (GDestroyNotify) kefu_department_free, error);
+  return kefu_db_collect_rows (db, stmt, department_from_row, (GDestroyNotify) kefu_department_free, error);
 }
 
 /* --- staff ------------------------------------------------------------ */
@@ -1272,7 +1256,7 @@ kefu_org_list_unit_staff (KefuDb      *db,
     return NULL;
   sqlite3_bind_text (stmt, 1, org_unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 2, include_inactive ? 1 : 0);
-  return collect_rows (db, stmt, staff_from_row, (GDestroyNotify) kefu_staff_free, error);
+  return kefu_db_collect_rows (db, stmt, staff_from_row, (GDestroyNotify) kefu_staff_free, error);
 }
 
 /* --- the directory ---------------------------------------------------- */

@@ -20,22 +20,6 @@
 
 /* --- helpers --------------------------------------------------------- */
 
-/* Steps @stmt to the end, one element per row from @from_row; resets
- * it. Returns: (transfer full): the rows, or %NULL with @error set */
-GPtrArray *
-_kefu_training_collect (KefuDb               *db,
-                        sqlite3_stmt         *stmt,
-                        KefuTrainingRowFunc   from_row,
-                        GDestroyNotify        free_func,
-                        GError              **error)
-{
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (free_func);
-
-  if (!kefu_db_read_rows (db, stmt, from_row, list, error))
-    return NULL;
-  return g_steal_pointer (&list);
-}
-
 static gboolean
 blank (const char *text)
 {
@@ -1098,7 +1082,7 @@ kefu_training_list_courses (KefuDb  *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, kefu_training_may_build (db));
-  return _kefu_training_collect (db, stmt, course_from_row, (GDestroyNotify) kefu_course_free, error);
+  return kefu_db_collect_rows (db, stmt, course_from_row, (GDestroyNotify) kefu_course_free, error);
 }
 static gpointer
 lesson_from_row (sqlite3_stmt *stmt)
@@ -1132,7 +1116,7 @@ kefu_training_list_lessons (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, course_id, -1, SQLITE_STATIC);
-  return _kefu_training_collect (db, stmt, lesson_from_row, (GDestroyNotify) kefu_lesson_free, error);
+  return kefu_db_collect_rows (db, stmt, lesson_from_row, (GDestroyNotify) kefu_lesson_free, error);
 }
 static gpointer
 question_from_row (sqlite3_stmt *stmt)
@@ -1169,7 +1153,7 @@ kefu_training_list_questions (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, course_id, -1, SQLITE_STATIC);
-  return _kefu_training_collect (db, stmt, question_from_row, (GDestroyNotify) kefu_question_free, error);
+  return kefu_db_collect_rows (db, stmt, question_from_row, (GDestroyNotify) kefu_question_free, error);
 }
 
 GPtrArray *
@@ -1215,7 +1199,7 @@ kefu_training_list_units (KefuDb    *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, branches);
-  return _kefu_training_collect (db, stmt, _kefu_org_unit_from_row, (GDestroyNotify) kefu_org_unit_free, error);
+  return kefu_db_collect_rows (db, stmt, _kefu_org_unit_from_row, (GDestroyNotify) kefu_org_unit_free, error);
 }
 
 /* --- scoring --------------------------------------------------------- */
