@@ -224,7 +224,6 @@ insert_answer (KefuDb                    *db,
   g_autoptr(KefuChangeSet) cs = kefu_change_set_new ("assessment", id, KEFU_CHANGE_INSERT, 0);
   static const char *dims[KEFU_N_DIMS] = { "conduct", "ability", "attitude", "results" };
   sqlite3_stmt *stmt;
-  int rc;
 
   kefu_change_set_text (cs, "round_id", NULL, round->id);
   kefu_change_set_text (cs, "staff_id", NULL, staff_id);
@@ -250,10 +249,8 @@ insert_answer (KefuDb                    *db,
   for (guint d = 0; d < KEFU_N_DIMS; d++)
     sqlite3_bind_int (stmt, 10 + d, scores[d]);
   sqlite3_bind_text (stmt, 14, comment && *comment ? comment : NULL, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
+  if (!kefu_db_step_done (db, stmt, error))
+    return FALSE;
   return kefu_db_record_change (db, cs, error);
 }
 
@@ -269,7 +266,7 @@ kefu_assessment_round_create (KefuDb               *db,
   static const char *cols[KEFU_N_RATER_KINDS] = { "w_supervisor", "w_customer", "w_peer", "w_subordinate" };
   gint64 now = g_get_real_time () / 1000;
   sqlite3_stmt *stmt;
-  int sum = 0, rc;
+  int sum = 0;
 
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
   g_return_val_if_fail (round != NULL, FALSE);
@@ -317,13 +314,8 @@ kefu_assessment_round_create (KefuDb               *db,
   sqlite3_bind_int64 (stmt, 8, round->period_to);
   for (guint k = 0; k < KEFU_N_RATER_KINDS; k++)
     sqlite3_bind_int (stmt, 9 + k, round->weights[k]);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      goto fail;
-    }
+  if (!kefu_db_step_done (db, stmt, error))
+    goto fail;
   if (!kefu_db_record_change (db, cs, error))
     goto fail;
   return kefu_db_commit (db, error);

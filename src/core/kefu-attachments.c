@@ -144,7 +144,6 @@ add_action (KefuDb    *db,
   g_autoptr(KefuAttachment) a = NULL;
   gint64 now = kefu_cases_get_now (db);
   sqlite3_stmt *stmt;
-  int rc;
 
   if ((d->result = find_existing (db, c->id, d->sha256, error)) != NULL)
     return TRUE;
@@ -180,10 +179,8 @@ add_action (KefuDb    *db,
   sqlite3_bind_text (stmt, 9, c->id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 10, c->customer_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 11, now);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
+  if (!kefu_db_step_done (db, stmt, error))
+    return FALSE;
   if (!kefu_db_record_change (db, cs, error))
     return FALSE;
   if (!_kefu_cases_add_event (db, c, "attachment", NULL, NULL, a->sha256, a->filename, error))
