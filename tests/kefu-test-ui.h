@@ -3,6 +3,9 @@
 
 #include <adwaita.h>
 
+#include "kefu-application.h"
+#include "kefu-window.h"
+
 /* Shared by the UI tests: wait until the widget is laid out and drawn with
  * no transition running, check that a view is the one on screen, and save
  * a PNG of it to <builddir>/screenshots/<name>-<lang>.png. Two pictures
@@ -35,6 +38,56 @@ transition_running (GtkWidget *widget)
     if (transition_running (c))
       return TRUE;
   return FALSE;
+}
+
+/* Runs @n iterations of the main loop without waiting. */
+G_GNUC_UNUSED static void
+kefu_test_iterate (guint n)
+{
+  for (guint i = 0; i < n; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* The test program's one registered application, as in the real program;
+ * main() drops it after g_test_run(). */
+G_GNUC_UNUSED static KefuApplication *kefu_test_app;
+
+/* A new main window on @db at @width × @height, presented (not yet
+ * drawn); @app gets a reference to the application. */
+G_GNUC_UNUSED static KefuWindow *
+kefu_test_window_open (KefuDb           *db,
+                       int               width,
+                       int               height,
+                       KefuApplication **app)
+{
+  g_autoptr(GError) error = NULL;
+  KefuWindow *window;
+
+  if (kefu_test_app == NULL)
+    {
+      kefu_test_app = kefu_application_new ();
+      g_application_set_flags (G_APPLICATION (kefu_test_app), G_APPLICATION_NON_UNIQUE);
+      g_assert_true (g_application_register (G_APPLICATION (kefu_test_app), NULL, &error));
+      g_assert_no_error (error);
+    }
+  *app = g_object_ref (kefu_test_app);
+  kefu_application_set_db (*app, db);
+  window = kefu_window_new (*app);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+/* Destroys @window, lets GTK finish, takes the database from the
+ * application and drops @app's reference. */
+G_GNUC_UNUSED static void
+kefu_test_window_close (KefuWindow       *window,
+                        KefuApplication **app)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  kefu_test_iterate (20);
+  kefu_application_set_db (*app, NULL);
+  g_clear_object (app);
 }
 
 G_GNUC_UNUSED static void

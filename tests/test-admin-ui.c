@@ -37,16 +37,7 @@ typedef struct
   const char      *lang;
 } Fixture;
 
-static KefuApplication *the_app;
-
 /* --- helpers --------------------------------------------------------- */
-
-static void
-iterate (guint n)
-{
-  for (guint i = 0; i < n; i++)
-    g_main_context_iteration (NULL, FALSE);
-}
 
 
 
@@ -68,7 +59,7 @@ static void
 close_window (GtkWindow *window)
 {
   gtk_window_destroy (window);
-  iterate (20);
+  kefu_test_iterate (20);
 }
 
 /* The first AdwPreferencesRow under @root whose title starts with
@@ -150,18 +141,7 @@ fixture_set_up (Fixture       *f,
   g_assert_true (kefu_sample_generate (f->t->db, &opts, NULL, NULL, &error));
   g_assert_no_error (error);
 
-  if (the_app == NULL)
-    {
-      the_app = kefu_application_new ();
-      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
-      g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, &error));
-      g_assert_no_error (error);
-    }
-  f->app = g_object_ref (the_app);
-  kefu_application_set_db (f->app, f->t->db);
-  f->window = kefu_window_new (f->app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (f->window));
+  f->window = kefu_test_window_open (f->t->db, 1280, 800, &f->app);
   wait_for_draw (GTK_WIDGET (f->window));
 }
 
@@ -169,10 +149,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  iterate (20);
-  kefu_application_set_db (f->app, NULL);
-  g_clear_object (&f->app);
+  kefu_test_window_close (f->window, &f->app);
   kefu_test_db_free (f->t);
 }
 
@@ -207,7 +184,7 @@ test_sla_dialog (Fixture       *f,
   _kefu_sla_policy_editor_set_times (KEFU_SLA_POLICY_EDITOR (editor), 1.5, KEFU_SLA_UNIT_HOURS, 2, KEFU_SLA_UNIT_DAYS);
   save_png (GTK_WIDGET (editor), "sla-policy", f->lang);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  iterate (20);
+  kefu_test_iterate (20);
   g_assert_null (find_window (KEFU_TYPE_SLA_POLICY_EDITOR));
 
   after = kefu_sla_policy_find (f->t->db, "complaint", "regular", "normal", NULL);
@@ -312,7 +289,7 @@ test_not_for_agents (Fixture       *f,
   kefu_db_set_actor (f->t->db, agent->id);
 
   gtk_window_destroy (GTK_WINDOW (f->window));
-  iterate (20);
+  kefu_test_iterate (20);
   f->window = kefu_window_new (f->app);
   gtk_window_present (GTK_WINDOW (f->window));
   wait_for_draw (GTK_WIDGET (f->window));
@@ -323,7 +300,7 @@ test_not_for_agents (Fixture       *f,
   /* The menu items are disabled: activating does nothing. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sla", NULL);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.categories", NULL);
-  iterate (10);
+  kefu_test_iterate (10);
   g_assert_null (find_window (KEFU_TYPE_SLA_DIALOG));
   g_assert_null (find_window (KEFU_TYPE_CATEGORIES_DIALOG));
 }
@@ -352,14 +329,14 @@ test_notifications (Fixture       *f,
   save_view_png (GTK_WIDGET (f->window), kefu_window_get_cases_view (f->window), "notifications-window", f->lang);
 
   kefu_notifications_button_popup (bell);
-  iterate (20);
+  kefu_test_iterate (20);
   g_assert_cmpuint (_kefu_notifications_button_get_n_rows (bell), ==, n);
   popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (gtk_widget_get_first_child (GTK_WIDGET (bell)))));
   save_png (popover, "notifications", f->lang);
 
   /* Opening one marks it read. */
   _kefu_notifications_button_activate_row (bell, 0);
-  iterate (10);
+  kefu_test_iterate (10);
   g_assert_cmpuint (kefu_notifications_button_get_n_unread (bell), ==, n - 1);
 
   /* Checking again escalates nothing twice. */
@@ -419,7 +396,7 @@ test_customer_cases (Fixture       *f,
   /* Opening a case goes through the window. */
   g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (cases_row)));
   g_signal_emit_by_name (cases_row, "activated");
-  iterate (10);
+  kefu_test_iterate (10);
 }
 
 static void
@@ -469,7 +446,7 @@ main (int   argc,
   {
     int ret = g_test_run ();
 
-    g_clear_object (&the_app);
+    g_clear_object (&kefu_test_app);
     return ret;
   }
 }

@@ -35,8 +35,6 @@ typedef struct
   const char      *lang;
 } Fixture;
 
-static KefuApplication *the_app;
-
 /* --- helpers --------------------------------------------------------- */
 
 
@@ -224,18 +222,7 @@ fixture_set_up (Fixture       *f,
   g_assert_true (kefu_sample_generate_cases (f->t->db, 20250101, 600, NULL, NULL, &error));
   g_assert_no_error (error);
 
-  if (the_app == NULL)
-    {
-      the_app = kefu_application_new ();
-      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
-      g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, &error));
-      g_assert_no_error (error);
-    }
-  f->app = g_object_ref (the_app);
-  kefu_application_set_db (f->app, f->t->db);
-  f->window = kefu_window_new (f->app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1360, 860);
-  gtk_window_present (GTK_WINDOW (f->window));
+  f->window = kefu_test_window_open (f->t->db, 1360, 860, &f->app);
   f->view = KEFU_CASES_VIEW (kefu_window_get_cases_view (f->window));
   g_assert_nonnull (f->view);
   wait_for_draw (GTK_WIDGET (f->window));
@@ -249,11 +236,7 @@ fixture_tear_down (Fixture       *f,
 
   while ((dialog = find_dialog ()))
     gtk_window_destroy (GTK_WINDOW (dialog));
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-  kefu_application_set_db (f->app, NULL);
-  g_clear_object (&f->app);
+  kefu_test_window_close (f->window, &f->app);
   kefu_test_db_free (f->t);
 }
 
@@ -602,7 +585,7 @@ main (int   argc,
   {
     int ret = g_test_run ();
 
-    g_clear_object (&the_app);
+    g_clear_object (&kefu_test_app);
     return ret;
   }
 }

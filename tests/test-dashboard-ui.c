@@ -36,8 +36,6 @@ typedef struct
   const char        *lang;
 } Fixture;
 
-static KefuApplication *the_app;
-
 /* --- helpers --------------------------------------------------------- */
 
 static void
@@ -106,18 +104,7 @@ fixture_set_up (Fixture       *f,
   g_assert_true (kefu_sample_generate_cases (f->t->db, 20250101, 3000, NULL, NULL, &error));
   g_assert_no_error (error);
 
-  if (the_app == NULL)
-    {
-      the_app = kefu_application_new ();
-      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
-      g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, &error));
-      g_assert_no_error (error);
-    }
-  f->app = g_object_ref (the_app);
-  kefu_application_set_db (f->app, f->t->db);
-  f->window = kefu_window_new (f->app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1360, 900);
-  gtk_window_present (GTK_WINDOW (f->window));
+  f->window = kefu_test_window_open (f->t->db, 1360, 900, &f->app);
   f->view = KEFU_DASHBOARD_VIEW (kefu_window_get_dashboard_view (f->window));
   g_assert_nonnull (f->view);
   wait_for_draw (GTK_WIDGET (f->window));
@@ -136,11 +123,7 @@ fixture_tear_down (Fixture       *f,
       if (KEFU_IS_REPORT_DIALOG (w))
         gtk_window_destroy (w);
     }
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-  kefu_application_set_db (f->app, NULL);
-  g_clear_object (&f->app);
+  kefu_test_window_close (f->window, &f->app);
   kefu_test_db_free (f->t);
 }
 
@@ -480,6 +463,6 @@ main (int    argc,
   g_test_add ("/dashboard-ui/headless-report", Fixture, NULL, fixture_set_up, test_headless_report, fixture_tear_down);
   g_test_add ("/dashboard-ui/agent-has-no-dashboard", Fixture, NULL, fixture_set_up, test_agent_has_no_dashboard, fixture_tear_down);
   ret = g_test_run ();
-  g_clear_object (&the_app);
+  g_clear_object (&kefu_test_app);
   return ret;
 }

@@ -31,8 +31,6 @@ typedef struct
   char            *opened;     /* the last "open-case" id */
 } Fixture;
 
-static KefuApplication *the_app;
-
 /* --- helpers --------------------------------------------------------- */
 
 
@@ -228,18 +226,7 @@ fixture_set_up (Fixture       *f,
   g_assert_true (kefu_sample_generate (f->t->db, &opts, NULL, NULL, &error));
   g_assert_no_error (error);
 
-  if (the_app == NULL)
-    {
-      the_app = kefu_application_new ();
-      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
-      g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, &error));
-      g_assert_no_error (error);
-    }
-  f->app = g_object_ref (the_app);
-  kefu_application_set_db (f->app, f->t->db);
-  f->window = kefu_window_new (f->app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (f->window));
+  f->window = kefu_test_window_open (f->t->db, 1280, 800, &f->app);
   wait_for_draw (GTK_WIDGET (f->window));
 }
 
@@ -251,11 +238,7 @@ fixture_tear_down (Fixture       *f,
 
   while ((intake = find_intake (f)) != NULL)
     close_intake (intake);
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-  kefu_application_set_db (f->app, NULL);
-  g_clear_object (&f->app);
+  kefu_test_window_close (f->window, &f->app);
   g_clear_pointer (&f->opened, g_free);
   kefu_test_db_free (f->t);
 }
@@ -662,7 +645,7 @@ main (int   argc,
   {
     int ret = g_test_run ();
 
-    g_clear_object (&the_app);
+    g_clear_object (&kefu_test_app);
     return ret;
   }
 }
