@@ -334,6 +334,18 @@ test_format_amount_and_phone (void)
     }
 }
 
+static void
+test_is_blank (void)
+{
+  g_assert_true (kefu_text_is_blank (NULL));
+  g_assert_true (kefu_text_is_blank (""));
+  g_assert_true (kefu_text_is_blank (" \t\n"));
+  /* The ideographic space of a Chinese input method is blank too. */
+  g_assert_true (kefu_text_is_blank ("\xe3\x80\x80 "));
+  g_assert_false (kefu_text_is_blank (" a "));
+  g_assert_false (kefu_text_is_blank ("\xe3\x80\x80\xe5\xae\xa2"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -351,6 +363,7 @@ main (int   argc,
   g_test_add_func ("/text/phone/normalize", test_phone_normalize);
   g_test_add_func ("/text/search/tokens", test_search_tokens);
   g_test_add_func ("/text/money", test_money);
+  g_test_add_func ("/text/blank", test_is_blank);
 
   g_test_add_func ("/text/format-amount-and-phone", test_format_amount_and_phone);
   return g_test_run ();

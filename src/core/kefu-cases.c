@@ -164,21 +164,10 @@ kefu_contact_medium_label (const char *medium)
 
 /* --- small helpers --------------------------------------------------- */
 
-static gboolean
-is_blank (const char *s)
-{
-  if (s == NULL)
-    return TRUE;
-  for (; *s; s = g_utf8_next_char (s))
-    if (!g_unichar_isspace (g_utf8_get_char (s)))
-      return FALSE;
-  return TRUE;
-}
-
 static char *
 strip_dup (const char *s)
 {
-  if (is_blank (s))
+  if (kefu_text_is_blank (s))
     return NULL;
   return g_strstrip (g_strdup (s));
 }
@@ -198,7 +187,7 @@ _kefu_cases_require_text (const char  *text,
                           const char  *message,
                           GError     **error)
 {
-  if (is_blank (text))
+  if (kefu_text_is_blank (text))
     return kefu_error_invalid (error, message);
   return TRUE;
 }
@@ -503,7 +492,7 @@ field_value (const KefuCase  *c,
     case F_TEXT:
       v.is_text = TRUE;
       v.text = *(char * const *) (base + f->offset);
-      v.is_null = is_blank (v.text);
+      v.is_null = kefu_text_is_blank (v.text);
       if (v.is_null)
         v.text = NULL;
       break;
@@ -1453,7 +1442,7 @@ validate_new_case (KefuCase  *c,
   set_stripped (&c->department_id, c->department_id);
   set_stripped (&c->assignee_id, c->assignee_id);
   set_stripped (&c->branch_id, c->branch_id);
-  if (is_blank (c->priority))
+  if (kefu_text_is_blank (c->priority))
     kefu_set_str (&c->priority, "normal");
 
   if (!kefu_case_kind_is_valid (c->kind))
@@ -1662,7 +1651,7 @@ fail_clear:
 static const char *
 blank_to_null (const char *s)
 {
-  return is_blank (s) ? NULL : s;
+  return kefu_text_is_blank (s) ? NULL : s;
 }
 
 static gboolean
@@ -1916,7 +1905,7 @@ close_action (KefuDb    *db,
 
   if (!kefu_case_check_transition (c->status, "closed", error))
     return FALSE;
-  if (is_blank (c->resolution))
+  if (kefu_text_is_blank (c->resolution))
     return kefu_error_invalid (error, _("Nothing can be closed without a resolution: resolve the case first."));
   if (g_strcmp0 (c->kind, "claim") == 0 && c->decision != NULL &&
       c->approved_amount_cents > 0 && c->payment_date == NULL)
@@ -2836,7 +2825,7 @@ build_query (KefuDb              *db,
     p->branch = g_strdup (q->branch_id);
   else if (q->queue == KEFU_CASE_QUEUE_BRANCH)
     p->branch = kefu_db_get_meta (db, "office_id");
-  if (!is_blank (q->text))
+  if (!kefu_text_is_blank (q->text))
     {
       p->match = kefu_search_build_match (q->text);
       p->empty = p->match == NULL;

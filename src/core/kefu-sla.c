@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kefu-sla.h"
+#include "kefu-text.h"
 #include "kefu-uuid.h"
 
 /* Business time is counted on the Asia/Shanghai wall clock, which has been
@@ -429,17 +430,6 @@ kefu_calendar_load_file (KefuCalendar  *cal,
 
 /* --- the calendar in the database ------------------------------------ */
 
-static gboolean
-is_blank (const char *s)
-{
-  if (s == NULL)
-    return TRUE;
-  for (; *s; s = g_utf8_next_char (s))
-    if (!g_unichar_isspace (g_utf8_get_char (s)))
-      return FALSE;
-  return TRUE;
-}
-
 void
 kefu_calendar_set_data_dir (const char *dir)
 {
@@ -822,7 +812,7 @@ kefu_calendar_save_day (KefuDb      *db,
                    _("A calendar day is either a holiday or a working day."));
       return FALSE;
     }
-  if (kind != NULL && is_blank (name))
+  if (kind != NULL && kefu_text_is_blank (name))
     {
       g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
                    _("Name the holiday or make-up working day."));

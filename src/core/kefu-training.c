@@ -9,6 +9,7 @@
 
 #include "kefu-cases.h"
 #include "kefu-org-private.h"
+#include "kefu-text.h"
 #include "kefu-training-private.h"
 #include "kefu-uuid.h"
 
@@ -19,17 +20,6 @@
 #define MAX_ATTEMPTS       100
 
 /* --- helpers --------------------------------------------------------- */
-
-static gboolean
-blank (const char *text)
-{
-  if (text == NULL)
-    return TRUE;
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    if (!g_unichar_isspace (g_utf8_get_char (p)))
-      return FALSE;
-  return TRUE;
-}
 
 static char *
 strip_dup (const char *text)
@@ -307,7 +297,7 @@ check_course (KefuCourse  *c,
 {
   g_autofree char *title = strip_dup (c->title);
 
-  if (blank (title))
+  if (kefu_text_is_blank (title))
     return kefu_error_invalid (error, _("Give the course a title."));
   if (g_utf8_strlen (title, -1) > MAX_TITLE_CHARS)
     return kefu_error_invalid (error, _("A course title can have at most 120 characters."));
@@ -371,13 +361,13 @@ check_lesson (KefuDb      *db,
                        _("Lesson %u: the knowledge article it uses no longer exists."), number);
           return FALSE;
         }
-      if (blank (title))
+      if (kefu_text_is_blank (title))
         kefu_set_str (&title, from_article);
     }
   else
     {
       g_clear_pointer (&l->article_id, g_free);
-      if (blank (l->body))
+      if (kefu_text_is_blank (l->body))
         {
           g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
                        _("Lesson %u: choose a knowledge article or write the lesson’s text."), number);
@@ -390,7 +380,7 @@ check_lesson (KefuDb      *db,
           return FALSE;
         }
     }
-  if (blank (title))
+  if (kefu_text_is_blank (title))
     {
       g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID, _("Lesson %u: give the lesson a title."), number);
       return FALSE;
@@ -416,7 +406,7 @@ check_question (KefuQuestion  *q,
   g_autofree char *text = strip_dup (q->text);
   guint n_choices = q->choices ? g_strv_length (q->choices) : 0;
 
-  if (blank (text))
+  if (kefu_text_is_blank (text))
     return question_error (error, number, _("write the question."));
   if (g_utf8_strlen (text, -1) > 2000)
     return question_error (error, number, _("the question is too long (at most 2,000 characters)."));
@@ -432,7 +422,7 @@ check_question (KefuQuestion  *q,
       if (n_choices > KEFU_TRAINING_MAX_CHOICES)
         return question_error (error, number, _("a question can have at most eight choices."));
       for (guint i = 0; i < n_choices; i++)
-        if (blank (q->choices[i]))
+        if (kefu_text_is_blank (q->choices[i]))
           return question_error (error, number, _("a choice is empty."));
       if ((q->correct & ((1u << n_choices) - 1)) == 0 || (q->correct >> n_choices) != 0)
         return question_error (error, number, _("mark the correct answer."));
@@ -451,7 +441,7 @@ check_question (KefuQuestion  *q,
         g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
 
         for (guint i = 0; q->keywords && q->keywords[i]; i++)
-          if (!blank (q->keywords[i]))
+          if (!kefu_text_is_blank (q->keywords[i]))
             {
               g_autofree char *k = strip_dup (q->keywords[i]);
 
