@@ -2,6 +2,8 @@
 #pragma once
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 
 #include "kefu-application.h"
 #include "kefu-window.h"
@@ -40,6 +42,29 @@ transition_running (GtkWidget *widget)
   return FALSE;
 }
 
+/* The start of a UI test's main(): the user's locale with Kefu's
+ * translations (from KEFU_LOCALEDIR, the build's, when set),
+ * gtk_test_init() and libadwaita. gtk_test_init() switches to en_US;
+ * @user_locale switches back, so that dates in the pictures read as users
+ * see them. */
+G_GNUC_UNUSED static void
+kefu_test_ui_init (int       *argc,
+                   char    ***argv,
+                   gboolean   user_locale)
+{
+  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (argc, argv, NULL);
+  if (user_locale)
+    setlocale (LC_ALL, "");
+  adw_init ();
+}
+
 /* Runs @n iterations of the main loop without waiting. */
 G_GNUC_UNUSED static void
 kefu_test_iterate (guint n)
@@ -76,6 +101,17 @@ kefu_test_window_open (KefuDb           *db,
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
   return window;
+}
+
+/* The end of a UI test's main(): runs the tests, then drops the
+ * application. */
+G_GNUC_UNUSED static int
+kefu_test_ui_run (void)
+{
+  int ret = g_test_run ();
+
+  g_clear_object (&kefu_test_app);
+  return ret;
 }
 
 /* Destroys @window, lets GTK finish, takes the database from the

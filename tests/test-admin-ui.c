@@ -420,18 +420,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  /* gtk_test_init() switches to en_US; dates should read as users see
-   * them in the screenshots. */
-  setlocale (LC_ALL, "");
-  adw_init ();
+  kefu_test_ui_init (&argc, &argv, TRUE);
   kefu_calendar_set_data_dir (CALENDARS);
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
@@ -443,10 +432,5 @@ main (int   argc,
   ADD ("/ui/preferences/cases", test_preferences);
 #undef ADD
 
-  {
-    int ret = g_test_run ();
-
-    g_clear_object (&kefu_test_app);
-    return ret;
-  }
+  return kefu_test_ui_run ();
 }

@@ -174,8 +174,7 @@ answer_dialog (const char *text)
   AdwMessageDialog *dialog;
   GtkWidget *view;
 
-  for (guint i = 0; i < 10; i++)
-    g_main_context_iteration (NULL, FALSE);
+  kefu_test_iterate (10);
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
   view = find_descendant (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW, 0);
@@ -373,8 +372,7 @@ test_take_resolve_close (Fixture       *f,
 
   /* The resolution dialog refuses an empty text. */
   activate (page, "case.resolve");
-  for (guint i = 0; i < 10; i++)
-    g_main_context_iteration (NULL, FALSE);
+  kefu_test_iterate (10);
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "ok"));
@@ -401,8 +399,7 @@ test_take_resolve_close (Fixture       *f,
   g_assert_false (action_offered (page, "case.close"));
   g_assert_true (action_offered (page, "case.reopen"));
   g_assert_true (gtk_widget_activate_action (page, "case.record-follow-up", "s", fu->id));
-  for (guint i = 0; i < 10; i++)
-    g_main_context_iteration (NULL, FALSE);
+  kefu_test_iterate (10);
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "ok"));
@@ -567,25 +564,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  kefu_test_ui_init (&argc, &argv, FALSE);
 
   g_test_add_func ("/ui/cases/time-left-in-business-time", test_time_left);
   g_test_add ("/ui/cases/queues-and-search", Fixture, NULL, fixture_set_up, test_queues_and_search, fixture_tear_down);
   g_test_add ("/ui/cases/take-resolve-close", Fixture, NULL, fixture_set_up, test_take_resolve_close, fixture_tear_down);
   g_test_add ("/ui/cases/claim-approval", Fixture, NULL, fixture_set_up, test_claim_approval, fixture_tear_down);
 
-  {
-    int ret = g_test_run ();
-
-    g_clear_object (&kefu_test_app);
-    return ret;
-  }
+  return kefu_test_ui_run ();
 }

@@ -446,15 +446,7 @@ int
 main (int    argc,
       char **argv)
 {
-  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
-  int ret;
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  kefu_test_ui_init (&argc, &argv, FALSE);
 
   g_test_add ("/dashboard-ui/figures-period-and-scope", Fixture, NULL, fixture_set_up, test_figures_period_and_scope, fixture_tear_down);
   g_test_add ("/dashboard-ui/drill-down", Fixture, NULL, fixture_set_up, test_drill_down, fixture_tear_down);
@@ -462,7 +454,5 @@ main (int    argc,
   g_test_add ("/dashboard-ui/assessment", Fixture, NULL, fixture_set_up, test_assessment, fixture_tear_down);
   g_test_add ("/dashboard-ui/headless-report", Fixture, NULL, fixture_set_up, test_headless_report, fixture_tear_down);
   g_test_add ("/dashboard-ui/agent-has-no-dashboard", Fixture, NULL, fixture_set_up, test_agent_has_no_dashboard, fixture_tear_down);
-  ret = g_test_run ();
-  g_clear_object (&kefu_test_app);
-  return ret;
+  return kefu_test_ui_run ();
 }

@@ -237,23 +237,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  setlocale (LC_ALL, "");
-  adw_init ();
+  kefu_test_ui_init (&argc, &argv, TRUE);
 
   g_test_add ("/ui/import/progress-and-cancel", Fixture, NULL, fixture_set_up, test_import_and_cancel, fixture_tear_down);
 
-  {
-    int ret = g_test_run ();
-
-    g_clear_object (&kefu_test_app);
-    return ret;
-  }
+  return kefu_test_ui_run ();
 }

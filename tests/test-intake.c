@@ -151,8 +151,7 @@ close_intake (KefuIntakeWindow *intake)
 {
   g_object_ref (intake);
   gtk_window_destroy (GTK_WINDOW (intake));
-  for (guint i = 0; i < 10; i++)
-    g_main_context_iteration (NULL, FALSE);
+  kefu_test_iterate (10);
   g_assert_finalize_object (intake);
 }
 
@@ -428,8 +427,7 @@ test_bad_check_digit (Fixture       *f,
 
   /* Escape (window.close) with unsaved text asks first. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "window.close", NULL));
-  for (guint i = 0; i < 10; i++)
-    g_main_context_iteration (NULL, FALSE);
+  kefu_test_iterate (10);
   g_assert_true (find_intake (f) == intake);
   toplevels = gtk_window_get_toplevels ();
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
@@ -625,15 +623,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  kefu_test_ui_init (&argc, &argv, FALSE);
 
   g_test_add ("/ui/intake/matched-saved-and-duplicate", Fixture, NULL, fixture_set_up, test_matched_saved_and_duplicate, fixture_tear_down);
   g_test_add ("/ui/intake/bad-check-digit", Fixture, NULL, fixture_set_up, test_bad_check_digit, fixture_tear_down);
@@ -642,10 +632,5 @@ main (int   argc,
   g_test_add ("/ui/intake/screen-pop", Fixture, NULL, fixture_set_up, test_screen_pop, fixture_tear_down);
   g_test_add_func ("/ui/intake/command-line-needs-a-number", test_command_line);
 
-  {
-    int ret = g_test_run ();
-
-    g_clear_object (&kefu_test_app);
-    return ret;
-  }
+  return kefu_test_ui_run ();
 }

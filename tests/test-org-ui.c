@@ -292,8 +292,7 @@ test_first_tree (Fixture       *f,
   save_view_png (GTK_WIDGET (window), GTK_WIDGET (view), "org-first-tree", f->lang);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
+  kefu_test_iterate (20);
   kefu_application_set_db (f->app, f->t->db);
 }
 
@@ -301,25 +300,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  kefu_test_ui_init (&argc, &argv, FALSE);
 
   g_test_add ("/ui/org/tree-and-directory", Fixture, NULL, fixture_set_up, test_tree_and_directory, fixture_tear_down);
   g_test_add ("/ui/org/admin-forms", Fixture, NULL, fixture_set_up, test_admin_forms, fixture_tear_down);
   g_test_add ("/ui/org/agents-only-look", Fixture, NULL, fixture_set_up, test_agents_only_look, fixture_tear_down);
   g_test_add ("/ui/org/first-tree", Fixture, NULL, fixture_set_up, test_first_tree, fixture_tear_down);
 
-  {
-    int ret = g_test_run ();
-
-    g_clear_object (&kefu_test_app);
-    return ret;
-  }
+  return kefu_test_ui_run ();
 }

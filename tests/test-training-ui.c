@@ -417,18 +417,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  /* gtk_test_init() switches to en_US; dates should read as users see
-   * them in the screenshots. */
-  setlocale (LC_ALL, "");
-  adw_init ();
+  kefu_test_ui_init (&argc, &argv, TRUE);
   /* Screenshots of the page, not of a crossfade into it. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
@@ -438,5 +427,5 @@ main (int   argc,
   g_test_add ("/training-ui/builder-and-roles", Fixture, NULL, fixture_set_up, test_builder_and_roles,
               fixture_tear_down);
 
-  return g_test_run ();
+  return kefu_test_ui_run ();
 }

@@ -147,23 +147,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  kefu_test_ui_init (&argc, &argv, FALSE);
 
   g_test_add ("/ui/customers/list-search-and-file", Fixture, NULL, fixture_set_up, test_list_search_and_file, fixture_tear_down);
   g_test_add ("/ui/customers/edit-and-save", Fixture, NULL, fixture_set_up, test_edit_and_save, fixture_tear_down);
 
-  {
-    int ret = g_test_run ();
-
-    g_clear_object (&kefu_test_app);
-    return ret;
-  }
+  return kefu_test_ui_run ();
 }
