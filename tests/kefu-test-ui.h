@@ -6,6 +6,8 @@
 #include <locale.h>
 
 #include "kefu-application.h"
+#include "kefu-sample.h"
+#include "kefu-test-util.h"
 #include "kefu-window.h"
 
 /* Shared by the UI tests: wait until the widget is laid out and drawn with
@@ -63,6 +65,31 @@ kefu_test_ui_init (int       *argc,
   if (user_locale)
     setlocale (LC_ALL, "");
   adw_init ();
+}
+
+/* The language the test runs in (KEFU_TEST_LANG, "en" by default): the
+ * suffix of its pictures' names. */
+G_GNUC_UNUSED static const char *
+kefu_test_ui_lang (void)
+{
+  const char *lang = g_getenv ("KEFU_TEST_LANG");
+
+  return lang ? lang : "en";
+}
+
+/* A fresh test database (kefu_test_db_new (FALSE)) holding the sample data
+ * set with @n_customers customers. Free with kefu_test_db_free(). */
+G_GNUC_UNUSED static KefuTestDb *
+kefu_test_sample_db_new (guint n_customers)
+{
+  g_autoptr(GError) error = NULL;
+  KefuSampleOptions opts = kefu_sample_default_options ();
+  KefuTestDb *t = kefu_test_db_new (FALSE);
+
+  opts.n_customers = n_customers;
+  g_assert_true (kefu_sample_generate (t->db, &opts, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return t;
 }
 
 /* Runs @n iterations of the main loop without waiting. */

@@ -211,13 +211,9 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  KefuSampleOptions opts = kefu_sample_default_options ();
 
-  f->lang = g_getenv ("KEFU_TEST_LANG") ? g_getenv ("KEFU_TEST_LANG") : "en";
-  f->t = kefu_test_db_new (FALSE);
-  opts.n_customers = 300;
-  g_assert_true (kefu_sample_generate (f->t->db, &opts, NULL, NULL, &error));
-  g_assert_no_error (error);
+  f->lang = kefu_test_ui_lang ();
+  f->t = kefu_test_sample_db_new (300);
   g_assert_true (kefu_sample_generate_cases (f->t->db, 20250101, 600, NULL, NULL, &error));
   g_assert_no_error (error);
 

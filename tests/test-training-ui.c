@@ -47,13 +47,10 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  KefuSampleOptions opts = kefu_sample_default_options ();
 
-  f->lang = g_getenv ("KEFU_TEST_LANG") ? g_getenv ("KEFU_TEST_LANG") : "en";
-  f->t = kefu_test_db_new (FALSE);
-  opts.n_customers = 50;
-  g_assert_true (kefu_sample_generate (f->t->db, &opts, NULL, NULL, &error));
-  g_assert_true (kefu_sample_generate_training (f->t->db, opts.seed, &error));
+  f->lang = kefu_test_ui_lang ();
+  f->t = kefu_test_sample_db_new (50);
+  g_assert_true (kefu_sample_generate_training (f->t->db, kefu_sample_default_options ().seed, &error));
   g_assert_no_error (error);
 
   f->window = kefu_test_window_open (f->t->db, 1280, 800, &f->app);
