@@ -2,6 +2,13 @@
 #pragma once
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "kefu-application.h"
+#include "kefu-sample.h"
+#include "kefu-test-util.h"
+#include "kefu-window.h"
 
 /* Shared by the UI tests: wait until the widget is laid out and drawn with
  * no transition running, check that a view is the one on screen, and save
@@ -35,6 +42,115 @@ transition_running (GtkWidget *widget)
     if (transition_running (c))
       return TRUE;
   return FALSE;
+}
+
+/* The start of a UI test's main(): the user's locale with Kefu's
+ * translations (from KEFU_LOCALEDIR, the build's, when set),
+ * gtk_test_init() and libadwaita. gtk_test_init() switches to en_US;
+ * @user_locale switches back, so that dates in the pictures read as users
+ * see them. */
+G_GNUC_UNUSED static void
+kefu_test_ui_init (int       *argc,
+                   char    ***argv,
+                   gboolean   user_locale)
+{
+  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (argc, argv, NULL);
+  if (user_locale)
+    setlocale (LC_ALL, "");
+  adw_init ();
+}
+
+/* The language the test runs in (KEFU_TEST_LANG, "en" by default): the
+ * suffix of its pictures' names. */
+G_GNUC_UNUSED static const char *
+kefu_test_ui_lang (void)
+{
+  const char *lang = g_getenv ("KEFU_TEST_LANG");
+
+  return lang ? lang : "en";
+}
+
+/* A fresh test database (kefu_test_db_new (FALSE)) holding the sample data
+ * set with @n_customers customers. Free with kefu_test_db_free(). */
+G_GNUC_UNUSED static KefuTestDb *
+kefu_test_sample_db_new (guint n_customers)
+{
+  g_autoptr(GError) error = NULL;
+  KefuSampleOptions opts = kefu_sample_default_options ();
+  KefuTestDb *t = kefu_test_db_new (FALSE);
+
+  opts.n_customers = n_customers;
+  g_assert_true (kefu_sample_generate (t->db, &opts, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return t;
+}
+
+/* Runs @n iterations of the main loop without waiting. */
+G_GNUC_UNUSED static void
+kefu_test_iterate (guint n)
+{
+  for (guint i = 0; i < n; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* The test program's one registered application, as in the real program;
+ * main() drops it after g_test_run(). */
+G_GNUC_UNUSED static KefuApplication *kefu_test_app;
+
+/* A new main window on @db at @width × @height, presented (not yet
+ * drawn); @app gets a reference to the application. */
+G_GNUC_UNUSED static KefuWindow *
+kefu_test_window_open (KefuDb           *db,
+                       int               width,
+                       int               height,
+                       KefuApplication **app)
+{
+  g_autoptr(GError) error = NULL;
+  KefuWindow *window;
+
+  if (kefu_test_app == NULL)
+    {
+      kefu_test_app = kefu_application_new ();
+      g_application_set_flags (G_APPLICATION (kefu_test_app), G_APPLICATION_NON_UNIQUE);
+      g_assert_true (g_application_register (G_APPLICATION (kefu_test_app), NULL, &error));
+      g_assert_no_error (error);
+    }
+  *app = g_object_ref (kefu_test_app);
+  kefu_application_set_db (*app, db);
+  window = kefu_window_new (*app);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+/* The end of a UI test's main(): runs the tests, then drops the
+ * application. */
+G_GNUC_UNUSED static int
+kefu_test_ui_run (void)
+{
+  int ret = g_test_run ();
+
+  g_clear_object (&kefu_test_app);
+  return ret;
+}
+
+/* Destroys @window, lets GTK finish, takes the database from the
+ * application and drops @app's reference. */
+G_GNUC_UNUSED static void
+kefu_test_window_close (KefuWindow       *window,
+                        KefuApplication **app)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  kefu_test_iterate (20);
+  kefu_application_set_db (*app, NULL);
+  g_clear_object (app);
 }
 
 G_GNUC_UNUSED static void

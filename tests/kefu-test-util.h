@@ -29,6 +29,17 @@ kefu_test_count (KefuDb     *db,
   return n;
 }
 
+/* Runs @sql (any number of statements), which must succeed. */
+static inline void
+kefu_test_exec (KefuDb     *db,
+                const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kefu_db_exec (db, sql, &error));
+  g_assert_no_error (error);
+}
+
 static inline void
 kefu_test_rm_rf (const char *dir)
 {

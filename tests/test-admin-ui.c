@@ -37,16 +37,7 @@ typedef struct
   const char      *lang;
 } Fixture;
 
-static KefuApplication *the_app;
-
 /* --- helpers --------------------------------------------------------- */
-
-static void
-iterate (guint n)
-{
-  for (guint i = 0; i < n; i++)
-    g_main_context_iteration (NULL, FALSE);
-}
 
 
 
@@ -68,7 +59,7 @@ static void
 close_window (GtkWindow *window)
 {
   gtk_window_destroy (window);
-  iterate (20);
+  kefu_test_iterate (20);
 }
 
 /* The first AdwPreferencesRow under @root whose title starts with
@@ -141,27 +132,10 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  KefuSampleOptions opts = kefu_sample_default_options ();
+  f->lang = kefu_test_ui_lang ();
+  f->t = kefu_test_sample_db_new (200);
 
-  f->lang = g_getenv ("KEFU_TEST_LANG") ? g_getenv ("KEFU_TEST_LANG") : "en";
-  f->t = kefu_test_db_new (FALSE);
-  opts.n_customers = 200;
-  g_assert_true (kefu_sample_generate (f->t->db, &opts, NULL, NULL, &error));
-  g_assert_no_error (error);
-
-  if (the_app == NULL)
-    {
-      the_app = kefu_application_new ();
-      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
-      g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, &error));
-      g_assert_no_error (error);
-    }
-  f->app = g_object_ref (the_app);
-  kefu_application_set_db (f->app, f->t->db);
-  f->window = kefu_window_new (f->app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (f->window));
+  f->window = kefu_test_window_open (f->t->db, 1280, 800, &f->app);
   wait_for_draw (GTK_WIDGET (f->window));
 }
 
@@ -169,10 +143,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  iterate (20);
-  kefu_application_set_db (f->app, NULL);
-  g_clear_object (&f->app);
+  kefu_test_window_close (f->window, &f->app);
   kefu_test_db_free (f->t);
 }
 
@@ -207,7 +178,7 @@ test_sla_dialog (Fixture       *f,
   _kefu_sla_policy_editor_set_times (KEFU_SLA_POLICY_EDITOR (editor), 1.5, KEFU_SLA_UNIT_HOURS, 2, KEFU_SLA_UNIT_DAYS);
   save_png (GTK_WIDGET (editor), "sla-policy", f->lang);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  iterate (20);
+  kefu_test_iterate (20);
   g_assert_null (find_window (KEFU_TYPE_SLA_POLICY_EDITOR));
 
   after = kefu_sla_policy_find (f->t->db, "complaint", "regular", "normal", NULL);
@@ -312,7 +283,7 @@ test_not_for_agents (Fixture       *f,
   kefu_db_set_actor (f->t->db, agent->id);
 
   gtk_window_destroy (GTK_WINDOW (f->window));
-  iterate (20);
+  kefu_test_iterate (20);
   f->window = kefu_window_new (f->app);
   gtk_window_present (GTK_WINDOW (f->window));
   wait_for_draw (GTK_WIDGET (f->window));
@@ -323,7 +294,7 @@ test_not_for_agents (Fixture       *f,
   /* The menu items are disabled: activating does nothing. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sla", NULL);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.categories", NULL);
-  iterate (10);
+  kefu_test_iterate (10);
   g_assert_null (find_window (KEFU_TYPE_SLA_DIALOG));
   g_assert_null (find_window (KEFU_TYPE_CATEGORIES_DIALOG));
 }
@@ -352,14 +323,14 @@ test_notifications (Fixture       *f,
   save_view_png (GTK_WIDGET (f->window), kefu_window_get_cases_view (f->window), "notifications-window", f->lang);
 
   kefu_notifications_button_popup (bell);
-  iterate (20);
+  kefu_test_iterate (20);
   g_assert_cmpuint (_kefu_notifications_button_get_n_rows (bell), ==, n);
   popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (gtk_widget_get_first_child (GTK_WIDGET (bell)))));
   save_png (popover, "notifications", f->lang);
 
   /* Opening one marks it read. */
   _kefu_notifications_button_activate_row (bell, 0);
-  iterate (10);
+  kefu_test_iterate (10);
   g_assert_cmpuint (kefu_notifications_button_get_n_unread (bell), ==, n - 1);
 
   /* Checking again escalates nothing twice. */
@@ -419,7 +390,7 @@ test_customer_cases (Fixture       *f,
   /* Opening a case goes through the window. */
   g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (cases_row)));
   g_signal_emit_by_name (cases_row, "activated");
-  iterate (10);
+  kefu_test_iterate (10);
 }
 
 static void
@@ -443,18 +414,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  /* gtk_test_init() switches to en_US; dates should read as users see
-   * them in the screenshots. */
-  setlocale (LC_ALL, "");
-  adw_init ();
+  kefu_test_ui_init (&argc, &argv, TRUE);
   kefu_calendar_set_data_dir (CALENDARS);
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
@@ -466,10 +426,5 @@ main (int   argc,
   ADD ("/ui/preferences/cases", test_preferences);
 #undef ADD
 
-  {
-    int ret = g_test_run ();
-
-    g_clear_object (&the_app);
-    return ret;
-  }
+  return kefu_test_ui_run ();
 }

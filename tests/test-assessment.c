@@ -31,16 +31,6 @@ sign_in (Fixture    *f,
 }
 
 static void
-exec (KefuDb     *db,
-      const char *sql)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (kefu_db_exec (db, sql, &error));
-  g_assert_no_error (error);
-}
-
-static void
 add_case (Fixture    *f,
           const char *assignee,
           const char *kind,
@@ -55,7 +45,7 @@ add_case (Fixture    *f,
                                           " 's', '%s', '%s', (SELECT id FROM category WHERE code = '%s'), %" G_GINT64_FORMAT ")",
                                           id, number, kind, f->customer, f->b1, assignee, category ? category : "", created);
 
-  exec (f->t->db, sql);
+  kefu_test_exec (f->t->db, sql);
   if (satisfaction > 0)
     {
       g_autofree char *sid = kefu_uuid7_new ();
@@ -63,7 +53,7 @@ add_case (Fixture    *f,
                                              " VALUES ('%s', '%s', '%s', %d, %" G_GINT64_FORMAT ")",
                                              sid, id, f->customer, satisfaction, created + 1000);
 
-      exec (f->t->db, s2);
+      kefu_test_exec (f->t->db, s2);
     }
 }
 
@@ -92,7 +82,7 @@ fixture_set_up (Fixture       *f,
   f->sz = kefu_test_add_unit (db, "SZ", "city", gd);
   f->b2 = kefu_test_add_unit (db, "B2", "branch", f->sz);
   sql = g_strdup_printf ("UPDATE org_unit SET parent_id = '%s' WHERE id = '%s'", f->sz, f->b1);
-  exec (db, sql);
+  kefu_test_exec (db, sql);
   g_free (gd);
   f->sup_city = kefu_test_add_staff (db, f->sz, "sup_city", "supervisor");
   f->sup_b1 = kefu_test_add_staff (db, f->b1, "sup_b1", "supervisor");
@@ -104,7 +94,7 @@ fixture_set_up (Fixture       *f,
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("INSERT INTO customer (id, number, kind, name, created_at) VALUES ('%s', 'C1', 'person', '张三', 0)",
                          f->customer);
-  exec (db, sql);
+  kefu_test_exec (db, sql);
 
   sign_in (f, f->sup_b1);
   round.name = g_strdup ("2026 年第四季度");

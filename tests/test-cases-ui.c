@@ -35,8 +35,6 @@ typedef struct
   const char      *lang;
 } Fixture;
 
-static KefuApplication *the_app;
-
 /* --- helpers --------------------------------------------------------- */
 
 
@@ -176,8 +174,7 @@ answer_dialog (const char *text)
   AdwMessageDialog *dialog;
   GtkWidget *view;
 
-  for (guint i = 0; i < 10; i++)
-    g_main_context_iteration (NULL, FALSE);
+  kefu_test_iterate (10);
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
   view = find_descendant (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW, 0);
@@ -214,28 +211,13 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  KefuSampleOptions opts = kefu_sample_default_options ();
 
-  f->lang = g_getenv ("KEFU_TEST_LANG") ? g_getenv ("KEFU_TEST_LANG") : "en";
-  f->t = kefu_test_db_new (FALSE);
-  opts.n_customers = 300;
-  g_assert_true (kefu_sample_generate (f->t->db, &opts, NULL, NULL, &error));
-  g_assert_no_error (error);
+  f->lang = kefu_test_ui_lang ();
+  f->t = kefu_test_sample_db_new (300);
   g_assert_true (kefu_sample_generate_cases (f->t->db, 20250101, 600, NULL, NULL, &error));
   g_assert_no_error (error);
 
-  if (the_app == NULL)
-    {
-      the_app = kefu_application_new ();
-      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
-      g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, &error));
-      g_assert_no_error (error);
-    }
-  f->app = g_object_ref (the_app);
-  kefu_application_set_db (f->app, f->t->db);
-  f->window = kefu_window_new (f->app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1360, 860);
-  gtk_window_present (GTK_WINDOW (f->window));
+  f->window = kefu_test_window_open (f->t->db, 1360, 860, &f->app);
   f->view = KEFU_CASES_VIEW (kefu_window_get_cases_view (f->window));
   g_assert_nonnull (f->view);
   wait_for_draw (GTK_WIDGET (f->window));
@@ -249,11 +231,7 @@ fixture_tear_down (Fixture       *f,
 
   while ((dialog = find_dialog ()))
     gtk_window_destroy (GTK_WINDOW (dialog));
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-  kefu_application_set_db (f->app, NULL);
-  g_clear_object (&f->app);
+  kefu_test_window_close (f->window, &f->app);
   kefu_test_db_free (f->t);
 }
 
@@ -390,8 +368,7 @@ test_take_resolve_close (Fixture       *f,
 
   /* The resolution dialog refuses an empty text. */
   activate (page, "case.resolve");
-  for (guint i = 0; i < 10; i++)
-    g_main_context_iteration (NULL, FALSE);
+  kefu_test_iterate (10);
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "ok"));
@@ -418,8 +395,7 @@ test_take_resolve_close (Fixture       *f,
   g_assert_false (action_offered (page, "case.close"));
   g_assert_true (action_offered (page, "case.reopen"));
   g_assert_true (gtk_widget_activate_action (page, "case.record-follow-up", "s", fu->id));
-  for (guint i = 0; i < 10; i++)
-    g_main_context_iteration (NULL, FALSE);
+  kefu_test_iterate (10);
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "ok"));
@@ -584,25 +560,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  kefu_test_ui_init (&argc, &argv, FALSE);
 
   g_test_add_func ("/ui/cases/time-left-in-business-time", test_time_left);
   g_test_add ("/ui/cases/queues-and-search", Fixture, NULL, fixture_set_up, test_queues_and_search, fixture_tear_down);
   g_test_add ("/ui/cases/take-resolve-close", Fixture, NULL, fixture_set_up, test_take_resolve_close, fixture_tear_down);
   g_test_add ("/ui/cases/claim-approval", Fixture, NULL, fixture_set_up, test_claim_approval, fixture_tear_down);
 
-  {
-    int ret = g_test_run ();
-
-    g_clear_object (&the_app);
-    return ret;
-  }
+  return kefu_test_ui_run ();
 }

@@ -36,8 +36,6 @@ typedef struct
   const char        *lang;
 } Fixture;
 
-static KefuApplication *the_app;
-
 /* --- helpers --------------------------------------------------------- */
 
 static void
@@ -96,28 +94,13 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  KefuSampleOptions opts = kefu_sample_default_options ();
 
-  f->lang = g_getenv ("KEFU_TEST_LANG") ? g_getenv ("KEFU_TEST_LANG") : "en";
-  f->t = kefu_test_db_new (FALSE);
-  opts.n_customers = 300;
-  g_assert_true (kefu_sample_generate (f->t->db, &opts, NULL, NULL, &error));
-  g_assert_no_error (error);
+  f->lang = kefu_test_ui_lang ();
+  f->t = kefu_test_sample_db_new (300);
   g_assert_true (kefu_sample_generate_cases (f->t->db, 20250101, 3000, NULL, NULL, &error));
   g_assert_no_error (error);
 
-  if (the_app == NULL)
-    {
-      the_app = kefu_application_new ();
-      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
-      g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, &error));
-      g_assert_no_error (error);
-    }
-  f->app = g_object_ref (the_app);
-  kefu_application_set_db (f->app, f->t->db);
-  f->window = kefu_window_new (f->app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1360, 900);
-  gtk_window_present (GTK_WINDOW (f->window));
+  f->window = kefu_test_window_open (f->t->db, 1360, 900, &f->app);
   f->view = KEFU_DASHBOARD_VIEW (kefu_window_get_dashboard_view (f->window));
   g_assert_nonnull (f->view);
   wait_for_draw (GTK_WIDGET (f->window));
@@ -136,11 +119,7 @@ fixture_tear_down (Fixture       *f,
       if (KEFU_IS_REPORT_DIALOG (w))
         gtk_window_destroy (w);
     }
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-  kefu_application_set_db (f->app, NULL);
-  g_clear_object (&f->app);
+  kefu_test_window_close (f->window, &f->app);
   kefu_test_db_free (f->t);
 }
 
@@ -463,15 +442,7 @@ int
 main (int    argc,
       char **argv)
 {
-  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
-  int ret;
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  kefu_test_ui_init (&argc, &argv, FALSE);
 
   g_test_add ("/dashboard-ui/figures-period-and-scope", Fixture, NULL, fixture_set_up, test_figures_period_and_scope, fixture_tear_down);
   g_test_add ("/dashboard-ui/drill-down", Fixture, NULL, fixture_set_up, test_drill_down, fixture_tear_down);
@@ -479,7 +450,5 @@ main (int    argc,
   g_test_add ("/dashboard-ui/assessment", Fixture, NULL, fixture_set_up, test_assessment, fixture_tear_down);
   g_test_add ("/dashboard-ui/headless-report", Fixture, NULL, fixture_set_up, test_headless_report, fixture_tear_down);
   g_test_add ("/dashboard-ui/agent-has-no-dashboard", Fixture, NULL, fixture_set_up, test_agent_has_no_dashboard, fixture_tear_down);
-  ret = g_test_run ();
-  g_clear_object (&the_app);
-  return ret;
+  return kefu_test_ui_run ();
 }

@@ -133,6 +133,63 @@ test_nested_transactions (void)
   g_assert_false (kefu_db_in_transaction (t->db));
 }
 
+/* One synced row written with kefu_db_bind_stamp() and
+ * kefu_db_step_versioned(): a write on the version read lands with its
+ * stamp and its outbox entry; one on a stale version is refused as a
+ * conflict and records nothing. */
+static gboolean
+write_name (KefuDb      *db,
+            gint64       version,
+            const char  *name,
+            GError     **error)
+{
+  g_autoptr(KefuChangeSet) cs = kefu_change_set_new ("t", "r1", KEFU_CHANGE_UPDATE, version);
+  sqlite3_stmt *stmt = kefu_db_prepare (db,
+                                        "UPDATE t SET name = ?1, version = version + 1, hlc = ?2, updated_by = ?3,"
+                                        " updated_at = ?4 WHERE id = ?5 AND version = ?6", error);
+
+  g_assert_nonnull (stmt);
+  kefu_change_set_text (cs, "name", NULL, name);
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  kefu_db_bind_stamp (db, stmt, 2, cs, 1234);
+  sqlite3_bind_text (stmt, 5, "r1", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, version);
+  return kefu_db_step_versioned (db, stmt, cs, error, "Someone else changed %s.", "r1");
+}
+
+static void
+test_versioned_write (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (FALSE);
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  g_assert_true (kefu_db_exec (t->db,
+                               "CREATE TABLE t (id TEXT, version INTEGER, hlc TEXT, updated_by TEXT,"
+                               " updated_at INTEGER, name TEXT);"
+                               "INSERT INTO t (id, version) VALUES ('r1', 1)", &error));
+  kefu_db_set_actor (t->db, "staff-1");
+  g_assert_true (kefu_db_begin (t->db, &error));
+  g_assert_true (write_name (t->db, 1, "first", &error));
+  g_assert_no_error (error);
+  g_assert_false (write_name (t->db, 1, "stale", &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_CONFLICT);
+  g_assert_cmpstr (error->message, ==, "Someone else changed r1.");
+  g_clear_error (&error);
+  g_assert_true (kefu_db_commit (t->db, &error));
+
+  stmt = kefu_db_prepare (t->db, "SELECT version, name, updated_by, updated_at, hlc IS NOT NULL FROM t", NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, 2);
+  g_assert_cmpstr (kefu_stmt_text (stmt, 1), ==, "first");
+  g_assert_cmpstr (kefu_stmt_text (stmt, 2), ==, "staff-1");
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 3), ==, 1234);
+  g_assert_cmpint (sqlite3_column_int (stmt, 4), ==, 1);
+  sqlite3_reset (stmt);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM outbox WHERE entity = 't'"), ==, 1);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM outbox o JOIN t ON o.hlc = t.hlc"), ==, 1);
+}
+
 static void
 test_uuid7 (void)
 {
@@ -277,6 +334,18 @@ test_format_amount_and_phone (void)
     }
 }
 
+static void
+test_is_blank (void)
+{
+  g_assert_true (kefu_text_is_blank (NULL));
+  g_assert_true (kefu_text_is_blank (""));
+  g_assert_true (kefu_text_is_blank (" \t\n"));
+  /* The ideographic space of a Chinese input method is blank too. */
+  g_assert_true (kefu_text_is_blank ("\xe3\x80\x80 "));
+  g_assert_false (kefu_text_is_blank (" a "));
+  g_assert_false (kefu_text_is_blank ("\xe3\x80\x80\xe5\xae\xa2"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -288,11 +357,13 @@ main (int   argc,
   g_test_add_func ("/db/migrate/refuses-newer-schema", test_refuses_newer_schema);
   g_test_add_func ("/db/open/not-a-database", test_not_a_database);
   g_test_add_func ("/db/transactions/nested", test_nested_transactions);
+  g_test_add_func ("/db/write/stale-version-refused", test_versioned_write);
   g_test_add_func ("/db/uuid7", test_uuid7);
   g_test_add_func ("/db/hlc/monotonic", test_hlc_is_monotonic);
   g_test_add_func ("/text/phone/normalize", test_phone_normalize);
   g_test_add_func ("/text/search/tokens", test_search_tokens);
   g_test_add_func ("/text/money", test_money);
+  g_test_add_func ("/text/blank", test_is_blank);
 
   g_test_add_func ("/text/format-amount-and-phone", test_format_amount_and_phone);
   return g_test_run ();

@@ -24,15 +24,6 @@ typedef struct
   const char      *lang;
 } Fixture;
 
-static KefuApplication *the_app;
-
-static void
-iterate (guint n)
-{
-  for (guint i = 0; i < n; i++)
-    g_main_context_iteration (NULL, FALSE);
-}
-
 /* Runs the main loop until @done says so (at most 60 s). */
 static void
 wait_until (gboolean (*done) (GtkWidget *), GtkWidget *widget)
@@ -176,22 +167,9 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->lang = g_getenv ("KEFU_TEST_LANG") ? g_getenv ("KEFU_TEST_LANG") : "en";
+  f->lang = kefu_test_ui_lang ();
   f->t = kefu_test_db_new (TRUE);
-  if (the_app == NULL)
-    {
-      the_app = kefu_application_new ();
-      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
-      g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, &error));
-      g_assert_no_error (error);
-    }
-  f->app = g_object_ref (the_app);
-  kefu_application_set_db (f->app, f->t->db);
-  f->window = kefu_window_new (f->app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (f->window));
+  f->window = kefu_test_window_open (f->t->db, 1280, 800, &f->app);
   wait_for_draw (GTK_WIDGET (f->window));
 }
 
@@ -199,10 +177,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  iterate (20);
-  kefu_application_set_db (f->app, NULL);
-  g_clear_object (&f->app);
+  kefu_test_window_close (f->window, &f->app);
   kefu_test_db_free (f->t);
 }
 
@@ -233,7 +208,7 @@ test_import_and_cancel (Fixture       *f,
   save_png (dialog, "import-done", f->lang);
   g_assert_cmpint (count (f, "customer"), ==, 300);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  iterate (20);
+  kefu_test_iterate (20);
 
   /* A large one: progress with rows per second, then Cancel. */
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
@@ -253,7 +228,7 @@ test_import_and_cancel (Fixture       *f,
   /* The same file may go again: nothing of it was written. */
   g_assert_true (gtk_widget_is_sensitive (g_object_get_data (G_OBJECT (dialog), "test-run-button")));
   gtk_window_destroy (GTK_WINDOW (dialog));
-  iterate (20);
+  kefu_test_iterate (20);
   g_unlink (small);
   g_unlink (large);
 }
@@ -262,23 +237,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  setlocale (LC_ALL, "");
-  adw_init ();
+  kefu_test_ui_init (&argc, &argv, TRUE);
 
   g_test_add ("/ui/import/progress-and-cancel", Fixture, NULL, fixture_set_up, test_import_and_cancel, fixture_tear_down);
 
-  {
-    int ret = g_test_run ();
-
-    g_clear_object (&the_app);
-    return ret;
-  }
+  return kefu_test_ui_run ();
 }

@@ -31,8 +31,6 @@ typedef struct
   char            *opened;     /* the last "open-case" id */
 } Fixture;
 
-static KefuApplication *the_app;
-
 /* --- helpers --------------------------------------------------------- */
 
 
@@ -153,8 +151,7 @@ close_intake (KefuIntakeWindow *intake)
 {
   g_object_ref (intake);
   gtk_window_destroy (GTK_WINDOW (intake));
-  for (guint i = 0; i < 10; i++)
-    g_main_context_iteration (NULL, FALSE);
+  kefu_test_iterate (10);
   g_assert_finalize_object (intake);
 }
 
@@ -219,27 +216,10 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  KefuSampleOptions opts = kefu_sample_default_options ();
+  f->lang = kefu_test_ui_lang ();
+  f->t = kefu_test_sample_db_new (300);
 
-  f->lang = g_getenv ("KEFU_TEST_LANG") ? g_getenv ("KEFU_TEST_LANG") : "en";
-  f->t = kefu_test_db_new (FALSE);
-  opts.n_customers = 300;
-  g_assert_true (kefu_sample_generate (f->t->db, &opts, NULL, NULL, &error));
-  g_assert_no_error (error);
-
-  if (the_app == NULL)
-    {
-      the_app = kefu_application_new ();
-      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
-      g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, &error));
-      g_assert_no_error (error);
-    }
-  f->app = g_object_ref (the_app);
-  kefu_application_set_db (f->app, f->t->db);
-  f->window = kefu_window_new (f->app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (f->window));
+  f->window = kefu_test_window_open (f->t->db, 1280, 800, &f->app);
   wait_for_draw (GTK_WIDGET (f->window));
 }
 
@@ -251,11 +231,7 @@ fixture_tear_down (Fixture       *f,
 
   while ((intake = find_intake (f)) != NULL)
     close_intake (intake);
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-  kefu_application_set_db (f->app, NULL);
-  g_clear_object (&f->app);
+  kefu_test_window_close (f->window, &f->app);
   g_clear_pointer (&f->opened, g_free);
   kefu_test_db_free (f->t);
 }
@@ -445,8 +421,7 @@ test_bad_check_digit (Fixture       *f,
 
   /* Escape (window.close) with unsaved text asks first. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "window.close", NULL));
-  for (guint i = 0; i < 10; i++)
-    g_main_context_iteration (NULL, FALSE);
+  kefu_test_iterate (10);
   g_assert_true (find_intake (f) == intake);
   toplevels = gtk_window_get_toplevels ();
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
@@ -642,15 +617,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  kefu_test_ui_init (&argc, &argv, FALSE);
 
   g_test_add ("/ui/intake/matched-saved-and-duplicate", Fixture, NULL, fixture_set_up, test_matched_saved_and_duplicate, fixture_tear_down);
   g_test_add ("/ui/intake/bad-check-digit", Fixture, NULL, fixture_set_up, test_bad_check_digit, fixture_tear_down);
@@ -659,10 +626,5 @@ main (int   argc,
   g_test_add ("/ui/intake/screen-pop", Fixture, NULL, fixture_set_up, test_screen_pop, fixture_tear_down);
   g_test_add_func ("/ui/intake/command-line-needs-a-number", test_command_line);
 
-  {
-    int ret = g_test_run ();
-
-    g_clear_object (&the_app);
-    return ret;
-  }
+  return kefu_test_ui_run ();
 }

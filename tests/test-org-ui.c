@@ -26,33 +26,14 @@ typedef struct
   const char      *lang;
 } Fixture;
 
-static KefuApplication *the_app;
-
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  KefuSampleOptions opts = kefu_sample_default_options ();
+  f->lang = kefu_test_ui_lang ();
+  f->t = kefu_test_sample_db_new (200);
 
-  f->lang = g_getenv ("KEFU_TEST_LANG") ? g_getenv ("KEFU_TEST_LANG") : "en";
-  f->t = kefu_test_db_new (FALSE);
-  opts.n_customers = 200;
-  g_assert_true (kefu_sample_generate (f->t->db, &opts, NULL, NULL, &error));
-  g_assert_no_error (error);
-
-  if (the_app == NULL)
-    {
-      the_app = kefu_application_new ();
-      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
-      g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, &error));
-      g_assert_no_error (error);
-    }
-  f->app = g_object_ref (the_app);
-  kefu_application_set_db (f->app, f->t->db);
-  f->window = kefu_window_new (f->app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (f->window));
+  f->window = kefu_test_window_open (f->t->db, 1280, 800, &f->app);
   f->view = KEFU_ORG_VIEW (kefu_window_get_org_view (f->window));
   g_assert_nonnull (f->view);
   kefu_window_show_view (f->window, "org");
@@ -63,11 +44,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-  kefu_application_set_db (f->app, NULL);
-  g_clear_object (&f->app);
+  kefu_test_window_close (f->window, &f->app);
   kefu_test_db_free (f->t);
 }
 
@@ -309,8 +286,7 @@ test_first_tree (Fixture       *f,
   save_view_png (GTK_WIDGET (window), GTK_WIDGET (view), "org-first-tree", f->lang);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
+  kefu_test_iterate (20);
   kefu_application_set_db (f->app, f->t->db);
 }
 
@@ -318,25 +294,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  kefu_test_ui_init (&argc, &argv, FALSE);
 
   g_test_add ("/ui/org/tree-and-directory", Fixture, NULL, fixture_set_up, test_tree_and_directory, fixture_tear_down);
   g_test_add ("/ui/org/admin-forms", Fixture, NULL, fixture_set_up, test_admin_forms, fixture_tear_down);
   g_test_add ("/ui/org/agents-only-look", Fixture, NULL, fixture_set_up, test_agents_only_look, fixture_tear_down);
   g_test_add ("/ui/org/first-tree", Fixture, NULL, fixture_set_up, test_first_tree, fixture_tear_down);
 
-  {
-    int ret = g_test_run ();
-
-    g_clear_object (&the_app);
-    return ret;
-  }
+  return kefu_test_ui_run ();
 }

@@ -26,16 +26,6 @@ typedef struct
 } Fixture;
 
 static void
-exec (KefuDb     *db,
-      const char *sql)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (kefu_db_exec (db, sql, &error));
-  g_assert_no_error (error);
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
@@ -57,7 +47,7 @@ fixture_set_up (Fixture       *f,
   hz = kefu_test_add_unit (db, "HZ", "city", f->zj);
   f->hz01 = kefu_test_add_unit (db, "HZ01", "branch", hz);
   sql = g_strdup_printf ("UPDATE org_unit SET parent_id = '%s' WHERE id = '%s'", f->sz, f->sz01);
-  exec (db, sql);
+  kefu_test_exec (db, sql);
   f->agent1 = kefu_test_add_staff (db, f->sz01, "agent1", "agent");
   f->agent2 = kefu_test_add_staff (db, f->sz01, "agent2", "agent");
   f->sup_sz = kefu_test_add_staff (db, f->sz, "sup_sz", "supervisor");
@@ -67,7 +57,7 @@ fixture_set_up (Fixture       *f,
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("INSERT INTO customer (id, number, kind, name, created_at) VALUES ('%s', 'C1', 'person', '张三', 0)",
                          f->customer);
-  exec (db, sql);
+  kefu_test_exec (db, sql);
 
   /* Working days 09:00–18:00, Saturday and Sunday off, and the National
    * Day holiday of 2026 with its make-up Saturday. */
@@ -302,7 +292,7 @@ test_business_time_medians (Fixture       *f,
    * resolved Monday 12th 12:00 with an hour waiting on the customer:
    * (9 + 3) h − 1 h = 11 h. */
   d = add_case (f, SPEC (.created = OCT (10, 9, 0), .fr_at = OCT (10, 11, 0), .resolved_at = OCT (12, 12, 0)));
-  exec (f->t->db, "UPDATE kcase SET paused_total = 60 WHERE resolved_at IS NOT NULL");
+  kefu_test_exec (f->t->db, "UPDATE kcase SET paused_total = 60 WHERE resolved_at IS NOT NULL");
 
   stats = compute (f, NULL, SEP (1, 0, 0), NOV (1, 0, 0), NOV (1, 0, 0));
   g_assert_cmpfloat (value (stats, "received"), ==, 4);
@@ -627,7 +617,7 @@ test_training (Fixture       *f,
                          " ('t1', 'a1', 'c1', '%s', 1, 2, 90), ('t2', 'a2', 'c1', '%s', 1, NULL, NULL), ('t4', 'a4', 'c1', '%s', 1, 2, 80);",
                          f->agent1, f->agent2, kefu_db_get_actor (f->t->db), f->sup_hz,
                          f->agent1, f->agent2, f->sup_hz);
-  exec (f->t->db, sql);
+  kefu_test_exec (f->t->db, sql);
   stats = compute (f, f->sz01, NOV (1, 0, 0), kefu_local_time_ms (2026, 12, 1, 0, 0), NOV (30, 9, 0));
   g_assert_cmpfloat (round (value (stats, "training") * 10), ==, 333);
   g_clear_pointer (&stats, kefu_stats_free);

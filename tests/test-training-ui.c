@@ -29,15 +29,6 @@ typedef struct
   const char       *lang;
 } Fixture;
 
-static KefuApplication *the_app;
-
-static void
-iterate (guint n)
-{
-  for (guint i = 0; i < n; i++)
-    g_main_context_iteration (NULL, FALSE);
-}
-
 static GtkWindow *
 find_window (GType type)
 {
@@ -56,27 +47,13 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  KefuSampleOptions opts = kefu_sample_default_options ();
 
-  f->lang = g_getenv ("KEFU_TEST_LANG") ? g_getenv ("KEFU_TEST_LANG") : "en";
-  f->t = kefu_test_db_new (FALSE);
-  opts.n_customers = 50;
-  g_assert_true (kefu_sample_generate (f->t->db, &opts, NULL, NULL, &error));
-  g_assert_true (kefu_sample_generate_training (f->t->db, opts.seed, &error));
+  f->lang = kefu_test_ui_lang ();
+  f->t = kefu_test_sample_db_new (50);
+  g_assert_true (kefu_sample_generate_training (f->t->db, kefu_sample_default_options ().seed, &error));
   g_assert_no_error (error);
 
-  if (the_app == NULL)
-    {
-      the_app = kefu_application_new ();
-      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
-      g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, &error));
-      g_assert_no_error (error);
-    }
-  f->app = g_object_ref (the_app);
-  kefu_application_set_db (f->app, f->t->db);
-  f->window = kefu_window_new (f->app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (f->window));
+  f->window = kefu_test_window_open (f->t->db, 1280, 800, &f->app);
   f->view = KEFU_TRAINING_VIEW (kefu_window_get_training_view (f->window));
   g_assert_nonnull (f->view);
   kefu_window_show_view (f->window, "training");
@@ -87,10 +64,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  iterate (20);
-  kefu_application_set_db (f->app, NULL);
-  g_clear_object (&f->app);
+  kefu_test_window_close (f->window, &f->app);
   kefu_test_db_free (f->t);
 }
 
@@ -163,7 +137,7 @@ respond (GtkWindow  *dialog,
 {
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
   gtk_window_destroy (dialog);
-  iterate (10);
+  kefu_test_iterate (10);
 }
 
 /* --- tests ----------------------------------------------------------- */
@@ -188,7 +162,7 @@ test_build_course (Fixture       *f,
 
   kefu_training_view_show_section (f->view, "courses");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "training.new-course", NULL));
-  iterate (10);
+  kefu_test_iterate (10);
   editor = find_window (KEFU_TYPE_COURSE_EDITOR);
   g_assert_nonnull (editor);
 
@@ -204,7 +178,7 @@ test_build_course (Fixture       *f,
 
   /* A lesson with its own text. */
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-lesson", NULL);
-  iterate (10);
+  kefu_test_iterate (10);
   dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
   collect (GTK_WIDGET (dialog), GTK_TYPE_ENTRY, entries);
@@ -217,7 +191,7 @@ test_build_course (Fixture       *f,
 
   /* A multiple-choice question: first without a correct answer. */
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-question", NULL);
-  iterate (10);
+  kefu_test_iterate (10);
   dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
   g_ptr_array_set_size (entries, 0);
@@ -252,7 +226,7 @@ test_build_course (Fixture       *f,
   respond (dialog, "save");
   save_png (GTK_WIDGET (editor), "training-new-course", f->lang);
   gtk_window_destroy (editor);
-  iterate (10);
+  kefu_test_iterate (10);
 
   courses = kefu_training_list_courses (f->t->db, NULL);
   for (guint i = 0; i < courses->len; i++)
@@ -297,7 +271,7 @@ test_take_quiz (Fixture       *f,
   answer_all (f, course_id, 1);
   save_png (GTK_WIDGET (f->window), "training-quiz", f->lang);
   _kefu_training_view_submit (f->view);
-  iterate (10);
+  kefu_test_iterate (10);
   /* Three of four right: 75 % passes the mark of 75. */
   g_assert_cmpint (_kefu_training_view_get_score (f->view), ==, 75);
   g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM attempt"), ==, n_attempts + 1);
@@ -348,7 +322,7 @@ test_leaderboard (Fixture       *f,
 
   kefu_training_view_show_section (f->view, "contests");
   _kefu_training_view_select_contest (f->view, contest_id);
-  iterate (10);
+  kefu_test_iterate (10);
   g_assert_cmpuint (_kefu_training_view_get_n_rows (f->view, "board"), ==, board->len);
   g_assert_cmpuint (_kefu_training_view_get_n_rows (f->view, "standings"), >=, 2);
   save_png (GTK_WIDGET (f->window), "training-contest", f->lang);
@@ -369,12 +343,12 @@ test_builder_and_roles (Fixture       *f,
   save_png (GTK_WIDGET (f->window), "training-courses", f->lang);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "training.edit", "s",
                                              ((KefuCourse *) courses->pdata[0])->id));
-  iterate (10);
+  kefu_test_iterate (10);
   editor = find_window (KEFU_TYPE_COURSE_EDITOR);
   g_assert_nonnull (editor);
   save_png (GTK_WIDGET (editor), "training-editor", f->lang);
   gtk_window_destroy (editor);
-  iterate (10);
+  kefu_test_iterate (10);
 
   /* Assign a new course to a province through the dialog, managers first. */
   {
@@ -394,7 +368,7 @@ test_builder_and_roles (Fixture       *f,
     g_assert_no_error (error);
     kefu_training_view_reload (f->view);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "training.assign", "s", c->id));
-    iterate (10);
+    kefu_test_iterate (10);
     dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
     g_assert_nonnull (dialog);
     collect (GTK_WIDGET (dialog), GTK_TYPE_DROP_DOWN, dropdowns);
@@ -414,7 +388,7 @@ test_builder_and_roles (Fixture       *f,
   }
 
   kefu_training_view_show_section (f->view, "completion");
-  iterate (10);
+  kefu_test_iterate (10);
   g_assert_cmpuint (_kefu_training_view_get_n_rows (f->view, "units"), >=, 2);
   g_assert_cmpuint (_kefu_training_view_get_n_rows (f->view, "people"), >, 10);
   save_png (GTK_WIDGET (f->window), "training-completion", f->lang);
@@ -428,7 +402,7 @@ test_builder_and_roles (Fixture       *f,
   kefu_training_view_reload (f->view);
   /* The action is disabled: activating it opens nothing. */
   gtk_widget_activate_action (GTK_WIDGET (f->view), "training.new-course", NULL);
-  iterate (10);
+  kefu_test_iterate (10);
   g_assert_null (find_window (KEFU_TYPE_COURSE_EDITOR));
   g_assert_cmpuint (_kefu_training_view_get_n_rows (f->view, "courses"), ==, 0);
   g_assert_cmpuint (_kefu_training_view_get_n_rows (f->view, "people"), ==, 0);
@@ -440,18 +414,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  /* gtk_test_init() switches to en_US; dates should read as users see
-   * them in the screenshots. */
-  setlocale (LC_ALL, "");
-  adw_init ();
+  kefu_test_ui_init (&argc, &argv, TRUE);
   /* Screenshots of the page, not of a crossfade into it. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
@@ -461,5 +424,5 @@ main (int   argc,
   g_test_add ("/training-ui/builder-and-roles", Fixture, NULL, fixture_set_up, test_builder_and_roles,
               fixture_tear_down);
 
-  return g_test_run ();
+  return kefu_test_ui_run ();
 }

@@ -26,36 +26,16 @@ typedef struct
   const char      *lang;
 } Fixture;
 
-static KefuApplication *the_app;
-
 
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  KefuSampleOptions opts = kefu_sample_default_options ();
+  f->lang = kefu_test_ui_lang ();
+  f->t = kefu_test_sample_db_new (400);
 
-  f->lang = g_getenv ("KEFU_TEST_LANG") ? g_getenv ("KEFU_TEST_LANG") : "en";
-  f->t = kefu_test_db_new (FALSE);
-  opts.n_customers = 400;
-  g_assert_true (kefu_sample_generate (f->t->db, &opts, NULL, NULL, &error));
-  g_assert_no_error (error);
-
-  /* One registered application per process, as in the real program. */
-  if (the_app == NULL)
-    {
-      the_app = kefu_application_new ();
-      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
-      g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, &error));
-      g_assert_no_error (error);
-    }
-  f->app = g_object_ref (the_app);
-  kefu_application_set_db (f->app, f->t->db);
-  f->window = kefu_window_new (f->app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (f->window));
+  f->window = kefu_test_window_open (f->t->db, 1280, 800, &f->app);
   wait_for_draw (GTK_WIDGET (f->window));
 }
 
@@ -63,11 +43,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-  kefu_application_set_db (f->app, NULL);
-  g_clear_object (&f->app);
+  kefu_test_window_close (f->window, &f->app);
   kefu_test_db_free (f->t);
 }
 
@@ -165,23 +141,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  kefu_test_ui_init (&argc, &argv, FALSE);
 
   g_test_add ("/ui/customers/list-search-and-file", Fixture, NULL, fixture_set_up, test_list_search_and_file, fixture_tear_down);
   g_test_add ("/ui/customers/edit-and-save", Fixture, NULL, fixture_set_up, test_edit_and_save, fixture_tear_down);
 
-  {
-    int ret = g_test_run ();
-
-    g_clear_object (&the_app);
-    return ret;
-  }
+  return kefu_test_ui_run ();
 }

@@ -75,15 +75,6 @@ kefu_assessment_result_free (KefuAssessmentResult *result)
 
 /* --- helpers --------------------------------------------------------- */
 
-static gboolean
-fail (GError     **error,
-      int          code,
-      const char  *message)
-{
-  g_set_error_literal (error, KEFU_ERROR, code, message);
-  return FALSE;
-}
-
 /* Whether org unit @inner is @outer or lies below it. */
 static gboolean
 unit_within (KefuDb     *db,
@@ -149,26 +140,26 @@ check_rater (KefuDb         *db,
              GError        **error)
 {
   if (g_str_equal (me->id, staff->id))
-    return fail (error, KEFU_ERROR_INVALID, _("Nobody rates themselves in an assessment."));
+    return kefu_error_invalid (error, _("Nobody rates themselves in an assessment."));
   switch (kind)
     {
     case KEFU_RATER_SUPERVISOR:
       if (is_boss_role (me->role) && kefu_assessment_may_view (db, me->id, staff->id))
         return TRUE;
-      return fail (error, KEFU_ERROR_PERMISSION, _("Only a supervisor above this person can rate them as their supervisor."));
+      return kefu_error_denied (error, _("Only a supervisor above this person can rate them as their supervisor."));
     case KEFU_RATER_PEER:
       if (g_strcmp0 (me->org_unit_id, staff->org_unit_id) == 0 && g_strcmp0 (me->role, staff->role) == 0)
         return TRUE;
-      return fail (error, KEFU_ERROR_PERMISSION, _("Peers are colleagues of the same unit and role."));
+      return kefu_error_denied (error, _("Peers are colleagues of the same unit and role."));
     case KEFU_RATER_SUBORDINATE:
       if (is_boss_role (staff->role) && unit_within (db, staff->org_unit_id, me->org_unit_id) &&
           (!is_boss_role (me->role) || g_strcmp0 (me->org_unit_id, staff->org_unit_id) != 0))
         return TRUE;
-      return fail (error, KEFU_ERROR_PERMISSION, _("Only the people a supervisor leads can rate them as subordinates."));
+      return kefu_error_denied (error, _("Only the people a supervisor leads can rate them as subordinates."));
     case KEFU_RATER_CUSTOMER:
     case KEFU_N_RATER_KINDS:
     default:
-      return fail (error, KEFU_ERROR_INVALID, _("Customer ratings come from follow-up calls, not from staff."));
+      return kefu_error_invalid (error, _("Customer ratings come from follow-up calls, not from staff."));
     }
 }
 
@@ -233,7 +224,6 @@ insert_answer (KefuDb                    *db,
   g_autoptr(KefuChangeSet) cs = kefu_change_set_new ("assessment", id, KEFU_CHANGE_INSERT, 0);
   static const char *dims[KEFU_N_DIMS] = { "conduct", "ability", "attitude", "results" };
   sqlite3_stmt *stmt;
-  int rc;
 
   kefu_change_set_text (cs, "round_id", NULL, round->id);
   kefu_change_set_text (cs, "staff_id", NULL, staff_id);
@@ -250,9 +240,7 @@ insert_answer (KefuDb                    *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, round->id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, staff_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, period, -1, SQLITE_STATIC);
@@ -261,10 +249,8 @@ insert_answer (KefuDb                    *db,
   for (guint d = 0; d < KEFU_N_DIMS; d++)
     sqlite3_bind_int (stmt, 10 + d, scores[d]);
   sqlite3_bind_text (stmt, 14, comment && *comment ? comment : NULL, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
+  if (!kefu_db_step_done (db, stmt, error))
+    return FALSE;
   return kefu_db_record_change (db, cs, error);
 }
 
@@ -280,25 +266,25 @@ kefu_assessment_round_create (KefuDb               *db,
   static const char *cols[KEFU_N_RATER_KINDS] = { "w_supervisor", "w_customer", "w_peer", "w_subordinate" };
   gint64 now = g_get_real_time () / 1000;
   sqlite3_stmt *stmt;
-  int sum = 0, rc;
+  int sum = 0;
 
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
   g_return_val_if_fail (round != NULL, FALSE);
 
   if (me == NULL || !is_boss_role (me->role))
-    return fail (error, KEFU_ERROR_PERMISSION, _("Only supervisors and administrators start assessment rounds."));
+    return kefu_error_denied (error, _("Only supervisors and administrators start assessment rounds."));
   if (round->name == NULL || *g_strstrip (round->name) == '\0')
-    return fail (error, KEFU_ERROR_INVALID, _("Give the assessment round a name."));
+    return kefu_error_invalid (error, _("Give the assessment round a name."));
   if (round->period_to <= round->period_from)
-    return fail (error, KEFU_ERROR_INVALID, _("The period of the round must end after it starts."));
+    return kefu_error_invalid (error, _("The period of the round must end after it starts."));
   for (guint k = 0; k < KEFU_N_RATER_KINDS; k++)
     {
       if (round->weights[k] < 0)
-        return fail (error, KEFU_ERROR_INVALID, _("A weight cannot be negative."));
+        return kefu_error_invalid (error, _("A weight cannot be negative."));
       sum += round->weights[k];
     }
   if (sum != 100)
-    return fail (error, KEFU_ERROR_INVALID, _("The weights of supervisor, customers, peers and subordinates must add up to 100."));
+    return kefu_error_invalid (error, _("The weights of supervisor, customers, peers and subordinates must add up to 100."));
 
   if (round->id == NULL)
     round->id = kefu_uuid7_new ();
@@ -321,22 +307,15 @@ kefu_assessment_round_create (KefuDb               *db,
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, round->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, now);
+  kefu_db_bind_stamp (db, stmt, 2, cs, now);
   sqlite3_bind_text (stmt, 5, round->name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, round->org_unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 7, round->period_from);
   sqlite3_bind_int64 (stmt, 8, round->period_to);
   for (guint k = 0; k < KEFU_N_RATER_KINDS; k++)
     sqlite3_bind_int (stmt, 9 + k, round->weights[k]);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      goto fail;
-    }
+  if (!kefu_db_step_done (db, stmt, error))
+    goto fail;
   if (!kefu_db_record_change (db, cs, error))
     goto fail;
   return kefu_db_commit (db, error);
@@ -395,7 +374,7 @@ kefu_assessment_rate (KefuDb        *db,
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
 
   if (me == NULL)
-    return fail (error, KEFU_ERROR_PERMISSION, _("Sign in to rate."));
+    return kefu_error_denied (error, _("Sign in to rate."));
   if ((round = load_round (db, round_id, error)) == NULL ||
       (staff = kefu_org_get_staff (db, staff_id, error)) == NULL)
     return FALSE;
@@ -403,7 +382,7 @@ kefu_assessment_rate (KefuDb        *db,
     return FALSE;
   for (guint d = 0; d < KEFU_N_DIMS; d++)
     if (scores[d] < 1 || scores[d] > 5)
-      return fail (error, KEFU_ERROR_INVALID, _("Each score is from 1 (poor) to 5 (excellent)."));
+      return kefu_error_invalid (error, _("Each score is from 1 (poor) to 5 (excellent)."));
 
   if (!kefu_db_begin (db, error))
     return FALSE;
@@ -528,9 +507,7 @@ kefu_assessment_derive_customer (KefuDb      *db,
           sqlite3_reset (stmt);
           goto fail;
         }
-      sqlite3_bind_text (del, 1, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-      sqlite3_bind_text (del, 2, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (del, 3, g_get_real_time () / 1000);
+      kefu_db_bind_stamp (db, del, 1, cs, g_get_real_time () / 1000);
       sqlite3_bind_text (del, 4, id, -1, SQLITE_STATIC);
       rc = sqlite3_step (del);
       sqlite3_reset (del);
@@ -655,7 +632,7 @@ kefu_assessment_result (KefuDb      *db,
 
   if (!kefu_assessment_may_view (db, kefu_db_get_actor (db), staff_id))
     {
-      fail (error, KEFU_ERROR_PERMISSION, _("Only the person, their supervisors and administrators see an assessment result."));
+      kefu_error_denied (error, _("Only the person, their supervisors and administrators see an assessment result."));
       return NULL;
     }
   if ((round = load_round (db, round_id, error)) == NULL)
@@ -673,7 +650,7 @@ kefu_assessment_history (KefuDb      *db,
 
   if (!kefu_assessment_may_view (db, kefu_db_get_actor (db), staff_id))
     {
-      fail (error, KEFU_ERROR_PERMISSION, _("Only the person, their supervisors and administrators see an assessment result."));
+      kefu_error_denied (error, _("Only the person, their supervisors and administrators see an assessment result."));
       return NULL;
     }
   if ((rounds = kefu_assessment_rounds_list (db, error)) == NULL)

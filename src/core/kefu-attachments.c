@@ -144,7 +144,6 @@ add_action (KefuDb    *db,
   g_autoptr(KefuAttachment) a = NULL;
   gint64 now = kefu_cases_get_now (db);
   sqlite3_stmt *stmt;
-  int rc;
 
   if ((d->result = find_existing (db, c->id, d->sha256, error)) != NULL)
     return TRUE;
@@ -172,9 +171,7 @@ add_action (KefuDb    *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, a->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, a->sha256, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, a->filename, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, a->mime_type, -1, SQLITE_STATIC);
@@ -182,10 +179,8 @@ add_action (KefuDb    *db,
   sqlite3_bind_text (stmt, 9, c->id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 10, c->customer_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 11, now);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return kefu_db_set_error (db, error);
+  if (!kefu_db_step_done (db, stmt, error))
+    return FALSE;
   if (!kefu_db_record_change (db, cs, error))
     return FALSE;
   if (!_kefu_cases_add_event (db, c, "attachment", NULL, NULL, a->sha256, a->filename, error))

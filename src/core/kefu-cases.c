@@ -164,21 +164,10 @@ kefu_contact_medium_label (const char *medium)
 
 /* --- small helpers --------------------------------------------------- */
 
-static gboolean
-is_blank (const char *s)
-{
-  if (s == NULL)
-    return TRUE;
-  for (; *s; s = g_utf8_next_char (s))
-    if (!g_unichar_isspace (g_utf8_get_char (s)))
-      return FALSE;
-  return TRUE;
-}
-
 static char *
 strip_dup (const char *s)
 {
-  if (is_blank (s))
+  if (kefu_text_is_blank (s))
     return NULL;
   return g_strstrip (g_strdup (s));
 }
@@ -193,21 +182,13 @@ set_stripped (char       **field,
   *field = tmp;
 }
 
-static gboolean
-invalid (GError     **error,
-         const char  *message)
-{
-  g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_INVALID, message);
-  return FALSE;
-}
-
 gboolean
 _kefu_cases_require_text (const char  *text,
                           const char  *message,
                           GError     **error)
 {
-  if (is_blank (text))
-    return invalid (error, message);
+  if (kefu_text_is_blank (text))
+    return kefu_error_invalid (error, message);
   return TRUE;
 }
 
@@ -511,7 +492,7 @@ field_value (const KefuCase  *c,
     case F_TEXT:
       v.is_text = TRUE;
       v.text = *(char * const *) (base + f->offset);
-      v.is_null = is_blank (v.text);
+      v.is_null = kefu_text_is_blank (v.text);
       if (v.is_null)
         v.text = NULL;
       break;
@@ -768,23 +749,15 @@ _kefu_cases_write (KefuDb          *db,
 
       bind_value (stmt, idx++, &v);
     }
-  sqlite3_bind_text (stmt, idx++, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, idx++, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, idx++, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, idx, cs, g_get_real_time () / 1000);
+  idx += 3;
   sqlite3_bind_text (stmt, idx++, old->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, idx++, old->version);
-  if (!kefu_db_step_done (db, stmt, error))
+  if (!kefu_db_step_versioned (db, stmt, cs, error,
+                               _("Someone else changed case %s in the meantime. Reopen it to see their changes."),
+                               old->number))
     return FALSE;
-  if (sqlite3_changes (kefu_db_get_handle (db)) != 1)
-    {
-      g_set_error (error, KEFU_ERROR, KEFU_ERROR_CONFLICT,
-                   _("Someone else changed case %s in the meantime. Reopen it to see their changes."),
-                   old->number);
-      return FALSE;
-    }
   c->version = old->version + 1;
-  if (!kefu_db_record_change (db, cs, error))
-    return FALSE;
   if (reindex && !fts_write (db, old->rowid, old, c, error))
     return FALSE;
   return TRUE;
@@ -1129,20 +1102,11 @@ _kefu_cases_customer_activity (KefuDb      *db,
   sqlite3_bind_int64 (stmt, 2, c->complaints_12m);
   sqlite3_bind_text (stmt, 3, c->segment, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, c->segment_reason, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 7, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 5, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 8, c->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 9, old->version);
-  if (!kefu_db_step_done (db, stmt, error))
-    return FALSE;
-  if (sqlite3_changes (kefu_db_get_handle (db)) != 1)
-    {
-      g_set_error (error, KEFU_ERROR, KEFU_ERROR_CONFLICT,
-                   _("Someone else changed this customer file in the meantime. Reopen it to see their changes."));
-      return FALSE;
-    }
-  return kefu_db_record_change (db, cs, error);
+  return kefu_db_step_versioned (db, stmt, cs, error,
+                                 _("Someone else changed this customer file in the meantime. Reopen it to see their changes."));
 }
 
 gboolean
@@ -1317,7 +1281,7 @@ check_routing (KefuDb      *db,
       if (!read_staff (db, assignee_id, &s, error))
         return FALSE;
       if (!s.exists)
-        return invalid (error, _("The person this case should go to does not exist."));
+        return kefu_error_invalid (error, _("The person this case should go to does not exist."));
       if (!s.active)
         {
           g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
@@ -1332,7 +1296,7 @@ check_routing (KefuDb      *db,
       if (!row_exists (db, "SELECT 1 FROM department WHERE id = ? AND deleted = 0", department_id, &exists, error))
         return FALSE;
       if (!exists)
-        return invalid (error, _("The department this case should go to does not exist."));
+        return kefu_error_invalid (error, _("The department this case should go to does not exist."));
     }
   return TRUE;
 }
@@ -1352,7 +1316,7 @@ kefu_case_check_transition (const char  *from,
                             GError     **error)
 {
   if (!kefu_case_status_is_valid (from) || !kefu_case_status_is_valid (to))
-    return invalid (error, _("Unknown case status."));
+    return kefu_error_invalid (error, _("Unknown case status."));
   if (g_str_equal (from, to))
     {
       g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
@@ -1360,29 +1324,29 @@ kefu_case_check_transition (const char  *from,
       return FALSE;
     }
   if (g_str_equal (to, "new"))
-    return invalid (error, _("A case cannot go back to new; transfer it to someone instead."));
+    return kefu_error_invalid (error, _("A case cannot go back to new; transfer it to someone instead."));
   if (g_str_equal (to, "closed") && !g_str_equal (from, "resolved"))
-    return invalid (error, _("Nothing can be closed without a resolution: resolve the case first."));
+    return kefu_error_invalid (error, _("Nothing can be closed without a resolution: resolve the case first."));
 
   if (g_str_equal (from, "new"))
     {
       if (g_str_equal (to, "waiting"))
-        return invalid (error, _("A new case must be assigned or taken before it can wait on the customer."));
+        return kefu_error_invalid (error, _("A new case must be assigned or taken before it can wait on the customer."));
       if (g_str_equal (to, "resolved"))
-        return invalid (error, _("A new case must be assigned or taken before it can be resolved."));
+        return kefu_error_invalid (error, _("A new case must be assigned or taken before it can be resolved."));
       return TRUE;   /* assigned, in_progress */
     }
   if (g_str_equal (from, "resolved"))
     {
       if (g_str_equal (to, "closed") || g_str_equal (to, "in_progress"))
         return TRUE;
-      return invalid (error, _("The case has been resolved: reopen it first."));
+      return kefu_error_invalid (error, _("The case has been resolved: reopen it first."));
     }
   if (g_str_equal (from, "closed"))
     {
       if (g_str_equal (to, "in_progress"))
         return TRUE;
-      return invalid (error, _("The case has been closed: reopen it first."));
+      return kefu_error_invalid (error, _("The case has been closed: reopen it first."));
     }
   /* assigned, in_progress, waiting: anything open, or resolved. */
   return TRUE;
@@ -1478,23 +1442,23 @@ validate_new_case (KefuCase  *c,
   set_stripped (&c->department_id, c->department_id);
   set_stripped (&c->assignee_id, c->assignee_id);
   set_stripped (&c->branch_id, c->branch_id);
-  if (is_blank (c->priority))
+  if (kefu_text_is_blank (c->priority))
     kefu_set_str (&c->priority, "normal");
 
   if (!kefu_case_kind_is_valid (c->kind))
-    return invalid (error, _("Choose the kind of case: inquiry, tracking query, complaint, compensation claim, suggestion or service request."));
+    return kefu_error_invalid (error, _("Choose the kind of case: inquiry, tracking query, complaint, compensation claim, suggestion or service request."));
   if (!kefu_case_channel_is_valid (c->channel))
-    return invalid (error, _("Choose the channel the case came in by."));
+    return kefu_error_invalid (error, _("Choose the channel the case came in by."));
   if (!kefu_case_priority_is_valid (c->priority))
-    return invalid (error, _("Choose a priority: low, normal, high or urgent."));
+    return kefu_error_invalid (error, _("Choose a priority: low, normal, high or urgent."));
   if (c->customer_id == NULL)
-    return invalid (error, _("Choose the customer this case is about, or create a customer file first."));
+    return kefu_error_invalid (error, _("Choose the customer this case is about, or create a customer file first."));
   if (c->subject == NULL)
-    return invalid (error, _("Enter a subject: what is the case about?"));
+    return kefu_error_invalid (error, _("Enter a subject: what is the case about?"));
   if (g_utf8_strlen (c->subject, -1) > MAX_SUBJECT_CHARS)
-    return invalid (error, _("The subject is too long (at most 200 characters); put the details in the description."));
+    return kefu_error_invalid (error, _("The subject is too long (at most 200 characters); put the details in the description."));
   if (c->description && g_utf8_strlen (c->description, -1) > MAX_TEXT_CHARS)
-    return invalid (error, _("The description is too long (at most 20,000 characters)."));
+    return kefu_error_invalid (error, _("The description is too long (at most 20,000 characters)."));
 
   tracking = kefu_tracking_normalize (c->tracking_number);
   if (tracking != NULL && !kefu_tracking_validate (tracking, error))
@@ -1505,19 +1469,19 @@ validate_new_case (KefuCase  *c,
   if (g_str_equal (c->kind, "claim"))
     {
       if (c->tracking_number == NULL)
-        return invalid (error, _("A compensation claim needs the tracking number of the parcel."));
+        return kefu_error_invalid (error, _("A compensation claim needs the tracking number of the parcel."));
       if (!kefu_claims_check_amounts (c->claim_amount_cents, c->declared_value_cents, error))
         return FALSE;
     }
   else if (c->claim_amount_cents != 0 || c->declared_value_cents != 0)
-    return invalid (error, _("Only a compensation claim has a claimed amount; choose the kind “Compensation claim”."));
+    return kefu_error_invalid (error, _("Only a compensation claim has a claimed amount; choose the kind “Compensation claim”."));
 
   if (c->created_at == 0)
     c->created_at = now;
   if (c->created_at > now + MAX_AHEAD_MS)
-    return invalid (error, _("A case cannot be received in the future: check the date and time."));
+    return kefu_error_invalid (error, _("A case cannot be received in the future: check the date and time."));
   if (c->created_at < now - MAX_BACKDATE_MS)
-    return invalid (error, _("A case can be entered at most a year after it was received: check the date."));
+    return kefu_error_invalid (error, _("A case can be entered at most a year after it was received: check the date."));
   return TRUE;
 }
 
@@ -1580,7 +1544,7 @@ kefu_cases_create (KefuDb    *db,
   if (rc != SQLITE_ROW)
     {
       if (rc == SQLITE_DONE)
-        invalid (error, _("The customer of this case does not exist or has been deleted."));
+        kefu_error_invalid (error, _("The customer of this case does not exist or has been deleted."));
       else
         kefu_db_set_error (db, error);
       goto fail;
@@ -1598,7 +1562,7 @@ kefu_cases_create (KefuDb    *db,
   sqlite3_reset (stmt);
   if (c->branch_code == NULL)
     {
-      invalid (error, _("The branch taking this case does not exist. Set up the office first."));
+      kefu_error_invalid (error, _("The branch taking this case does not exist. Set up the office first."));
       goto fail;
     }
 
@@ -1611,7 +1575,7 @@ kefu_cases_create (KefuDb    *db,
         goto fail;
       if (!exists)
         {
-          invalid (error, _("The category of this case does not exist."));
+          kefu_error_invalid (error, _("The category of this case does not exist."));
           goto fail;
         }
     }
@@ -1687,7 +1651,7 @@ fail_clear:
 static const char *
 blank_to_null (const char *s)
 {
-  return is_blank (s) ? NULL : s;
+  return kefu_text_is_blank (s) ? NULL : s;
 }
 
 static gboolean
@@ -1704,7 +1668,7 @@ take_action (KefuDb    *db,
       return FALSE;
     }
   if (g_strcmp0 (c->status, "in_progress") == 0 && g_strcmp0 (c->assignee_id, actor) == 0)
-    return invalid (error, _("You are already working on this case."));
+    return kefu_error_invalid (error, _("You are already working on this case."));
   if (g_strcmp0 (c->status, "new") != 0 && g_strcmp0 (c->status, "assigned") != 0)
     {
       g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
@@ -1759,7 +1723,7 @@ assign_action (KefuDb    *db,
   gboolean changed = FALSE;
 
   if (dep == NULL && who == NULL)
-    return invalid (error, _("Choose a department or a person to hand the case to."));
+    return kefu_error_invalid (error, _("Choose a department or a person to hand the case to."));
   if (!kefu_case_status_is_open (c->status))
     {
       g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
@@ -1768,7 +1732,7 @@ assign_action (KefuDb    *db,
       return FALSE;
     }
   if (!first && note == NULL)
-    return invalid (error, _("Say why the case is handed on, so that the next person knows the story."));
+    return kefu_error_invalid (error, _("Say why the case is handed on, so that the next person knows the story."));
   if (!check_routing (db, dep, who, error))
     return FALSE;
 
@@ -1802,7 +1766,7 @@ assign_action (KefuDb    *db,
       changed = TRUE;
     }
   if (!changed)
-    return invalid (error, _("The case is already with them."));
+    return kefu_error_invalid (error, _("The case is already with them."));
 
   /* Whoever gets it must take it up; a case waiting on the customer keeps
    * waiting. */
@@ -1844,11 +1808,11 @@ start_action (KefuDb    *db,
   const char *actor = kefu_db_get_actor (db);
 
   if (g_strcmp0 (c->status, "new") == 0)
-    return invalid (error, _("Take the case or assign it before working on it."));
+    return kefu_error_invalid (error, _("Take the case or assign it before working on it."));
   if (g_strcmp0 (c->status, "in_progress") == 0)
-    return invalid (error, _("Work on this case has already started."));
+    return kefu_error_invalid (error, _("Work on this case has already started."));
   if (g_strcmp0 (c->status, "resolved") == 0 || g_strcmp0 (c->status, "closed") == 0)
-    return invalid (error, _("Reopen the case to work on it again."));
+    return kefu_error_invalid (error, _("Reopen the case to work on it again."));
   /* Someone else's assigned case is theirs to start (a case waiting on
    * the customer may be resumed by whoever the customer reaches). */
   if (g_strcmp0 (c->status, "assigned") == 0 && c->assignee_id != NULL && g_strcmp0 (c->assignee_id, actor) != 0)
@@ -1905,17 +1869,17 @@ resolve_action (KefuDb    *db,
   if (!kefu_case_check_transition (c->status, "resolved", error))
     return FALSE;
   if (resolution == NULL)
-    return invalid (error, _("Describe the resolution: what was done for the customer?"));
+    return kefu_error_invalid (error, _("Describe the resolution: what was done for the customer?"));
   if (g_utf8_strlen (resolution, -1) > MAX_TEXT_CHARS)
-    return invalid (error, _("The resolution is too long (at most 20,000 characters)."));
+    return kefu_error_invalid (error, _("The resolution is too long (at most 20,000 characters)."));
   if (g_strcmp0 (c->kind, "claim") == 0)
     {
       if (c->decision == NULL)
-        return invalid (error, _("Record the claim decision before resolving the claim."));
+        return kefu_error_invalid (error, _("Record the claim decision before resolving the claim."));
       if (g_strcmp0 (c->approval_status, "pending") == 0)
-        return invalid (error, _("The claim decision is waiting for a supervisor’s approval."));
+        return kefu_error_invalid (error, _("The claim decision is waiting for a supervisor’s approval."));
       if (g_strcmp0 (c->approval_status, "rejected") == 0)
-        return invalid (error, _("The supervisor rejected the claim decision: record a new decision first."));
+        return kefu_error_invalid (error, _("The supervisor rejected the claim decision: record a new decision first."));
     }
   kefu_set_str (&c->resolution, resolution);
   return change_status (db, c, "resolved", resolution, error);
@@ -1941,13 +1905,13 @@ close_action (KefuDb    *db,
 
   if (!kefu_case_check_transition (c->status, "closed", error))
     return FALSE;
-  if (is_blank (c->resolution))
-    return invalid (error, _("Nothing can be closed without a resolution: resolve the case first."));
+  if (kefu_text_is_blank (c->resolution))
+    return kefu_error_invalid (error, _("Nothing can be closed without a resolution: resolve the case first."));
   if (g_strcmp0 (c->kind, "claim") == 0 && c->decision != NULL &&
       c->approved_amount_cents > 0 && c->payment_date == NULL)
-    return invalid (error, _("Record the payment of the approved compensation before closing the claim."));
+    return kefu_error_invalid (error, _("Record the payment of the approved compensation before closing the claim."));
   if (days > 365)
-    return invalid (error, _("A follow-up call more than a year after closing is too late."));
+    return kefu_error_invalid (error, _("A follow-up call more than a year after closing is too late."));
   if (!change_status (db, c, "closed", NULL, error))
     return FALSE;
   return _kefu_follow_ups_create (db, c, "follow_up", c->owner_id ? c->owner_id : kefu_db_get_actor (db),
@@ -1979,7 +1943,7 @@ reopen_action (KefuDb    *db,
   const char *reason = data;
 
   if (g_strcmp0 (c->status, "resolved") != 0 && g_strcmp0 (c->status, "closed") != 0)
-    return invalid (error, _("Only a resolved or closed case can be reopened."));
+    return kefu_error_invalid (error, _("Only a resolved or closed case can be reopened."));
   if (!_kefu_cases_require_text (reason, _("Say why the case is reopened."), error))
     return FALSE;
   if (!change_status (db, c, "in_progress", reason, error))
@@ -2025,10 +1989,10 @@ kefu_cases_set_status (KefuDb      *db,
   if (g_strcmp0 (status, "closed") == 0)
     return kefu_cases_close (db, case_id, 3, error);
   if (g_strcmp0 (status, "assigned") == 0)
-    return invalid (error, _("Choose a department or a person to hand the case to."));
+    return kefu_error_invalid (error, _("Choose a department or a person to hand the case to."));
   if (g_strcmp0 (status, "new") == 0)
-    return invalid (error, _("A case cannot go back to new; transfer it to someone instead."));
-  return invalid (error, _("Unknown case status."));
+    return kefu_error_invalid (error, _("A case cannot go back to new; transfer it to someone instead."));
+  return kefu_error_invalid (error, _("Unknown case status."));
 }
 
 /* Deadlines from the service standard, counted from the received time
@@ -2084,11 +2048,11 @@ priority_action (KefuDb    *db,
   PriorityData *d = data;
 
   if (!kefu_case_priority_is_valid (d->priority))
-    return invalid (error, _("Choose a priority: low, normal, high or urgent."));
+    return kefu_error_invalid (error, _("Choose a priority: low, normal, high or urgent."));
   if (g_strcmp0 (d->priority, c->priority) == 0)
-    return invalid (error, _("The case already has this priority."));
+    return kefu_error_invalid (error, _("The case already has this priority."));
   if (!kefu_case_status_is_open (c->status))
-    return invalid (error, _("Reopen the case before changing its priority."));
+    return kefu_error_invalid (error, _("Reopen the case before changing its priority."));
   if (!_kefu_cases_add_event (db, c, "priority", "priority", c->priority, d->priority, d->note, error))
     return FALSE;
   kefu_set_str (&c->priority, d->priority);
@@ -2131,11 +2095,11 @@ deadline_action (KefuDb    *db,
       return FALSE;
     }
   if (!kefu_case_status_is_open (c->status))
-    return invalid (error, _("A resolved or closed case has no deadline to move."));
+    return kefu_error_invalid (error, _("A resolved or closed case has no deadline to move."));
   if (!_kefu_cases_require_text (d->reason, _("Say why the deadline moves."), error))
     return FALSE;
   if (d->due <= kefu_cases_get_now (db) || d->due <= c->created_at)
-    return invalid (error, _("The new deadline must be in the future."));
+    return kefu_error_invalid (error, _("The new deadline must be in the future."));
   if (!add_time_event (db, c, "deadline", "resolution_due", c->resolution_due, d->due, d->reason, error))
     return FALSE;
   c->resolution_due = d->due;
@@ -2184,15 +2148,15 @@ details_action (KefuDb    *db,
   g_autofree char *tracking = kefu_tracking_normalize (edit->tracking_number);
 
   if (subject == NULL)
-    return invalid (error, _("Enter a subject: what is the case about?"));
+    return kefu_error_invalid (error, _("Enter a subject: what is the case about?"));
   if (g_utf8_strlen (subject, -1) > MAX_SUBJECT_CHARS)
-    return invalid (error, _("The subject is too long (at most 200 characters); put the details in the description."));
+    return kefu_error_invalid (error, _("The subject is too long (at most 200 characters); put the details in the description."));
   if (description && g_utf8_strlen (description, -1) > MAX_TEXT_CHARS)
-    return invalid (error, _("The description is too long (at most 20,000 characters)."));
+    return kefu_error_invalid (error, _("The description is too long (at most 20,000 characters)."));
   if (tracking != NULL && !kefu_tracking_validate (tracking, error))
     return FALSE;
   if (tracking == NULL && g_strcmp0 (c->kind, "claim") == 0)
-    return invalid (error, _("A compensation claim needs the tracking number of the parcel."));
+    return kefu_error_invalid (error, _("A compensation claim needs the tracking number of the parcel."));
   if (category != NULL)
     {
       gboolean exists = FALSE;
@@ -2201,7 +2165,7 @@ details_action (KefuDb    *db,
                        category, &exists, error))
         return FALSE;
       if (!exists)
-        return invalid (error, _("The category of this case does not exist."));
+        return kefu_error_invalid (error, _("The category of this case does not exist."));
     }
   return edit_field (db, c, &c->subject, "subject", subject, error) &&
          edit_field (db, c, &c->description, "description", description ? description : "", error) &&
@@ -2230,7 +2194,7 @@ note_action (KefuDb    *db,
   if (!_kefu_cases_require_text (body, _("The note is empty."), error))
     return FALSE;
   if (g_utf8_strlen (body, -1) > MAX_TEXT_CHARS)
-    return invalid (error, _("The note is too long (at most 20,000 characters)."));
+    return kefu_error_invalid (error, _("The note is too long (at most 20,000 characters)."));
   return _kefu_cases_add_event (db, c, "note", NULL, NULL, NULL, body, error);
 }
 
@@ -2260,13 +2224,13 @@ contact_action (KefuDb    *db,
   gboolean outgoing = g_strcmp0 (d->direction, "out") == 0;
 
   if (d->medium == NULL || !g_strv_contains (medium_keys, d->medium))
-    return invalid (error, _("Choose how the customer was contacted: call, text message, visit, e-mail, WeChat or letter."));
+    return kefu_error_invalid (error, _("Choose how the customer was contacted: call, text message, visit, e-mail, WeChat or letter."));
   if (!outgoing && g_strcmp0 (d->direction, "in") != 0)
-    return invalid (error, _("Say whether the customer contacted us or we contacted the customer."));
+    return kefu_error_invalid (error, _("Say whether the customer contacted us or we contacted the customer."));
   if (!_kefu_cases_require_text (d->body, _("Write down what was said."), error))
     return FALSE;
   if (g_utf8_strlen (d->body, -1) > MAX_TEXT_CHARS)
-    return invalid (error, _("The summary is too long (at most 20,000 characters)."));
+    return kefu_error_invalid (error, _("The summary is too long (at most 20,000 characters)."));
   if (!_kefu_cases_add_event (db, c, "contact", d->medium, NULL, d->direction, d->body, error))
     return FALSE;
 
@@ -2861,7 +2825,7 @@ build_query (KefuDb              *db,
     p->branch = g_strdup (q->branch_id);
   else if (q->queue == KEFU_CASE_QUEUE_BRANCH)
     p->branch = kefu_db_get_meta (db, "office_id");
-  if (!is_blank (q->text))
+  if (!kefu_text_is_blank (q->text))
     {
       p->match = kefu_search_build_match (q->text);
       p->empty = p->match == NULL;
@@ -3252,7 +3216,6 @@ customer_open_cases (KefuDb      *db,
                      const char  *customer_id,
                      GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_case_summary_free);
   sqlite3_stmt *stmt = kefu_db_prepare (db,
                                         "SELECT " SUMMARY_COLUMNS " FROM kcase k"
                                         " WHERE k.customer_id = ? AND k.deleted = 0 AND k.status <> 'closed'"
@@ -3261,9 +3224,7 @@ customer_open_cases (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
-  if (!kefu_db_read_rows (db, stmt, open_case_from_row, ret, error))
-    return NULL;
-  return g_steal_pointer (&ret);
+  return kefu_db_collect_rows (db, stmt, open_case_from_row, (GDestroyNotify) kefu_case_summary_free, error);
 }
 
 /**

@@ -212,9 +212,7 @@ write_position (KefuDb             *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int (stmt, 1, position);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, e->id, -1, SQLITE_STATIC);
   if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     return FALSE;
@@ -306,9 +304,7 @@ set_deleted (KefuDb      *db,
     goto fail;
   sqlite3_bind_int (stmt, 1, deleted);
   sqlite3_bind_int (stmt, 2, position);
-  sqlite3_bind_text (stmt, 3, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 5, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 3, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 6, id, -1, SQLITE_STATIC);
   if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;
@@ -345,7 +341,6 @@ kefu_categories_list_entries (KefuDb      *db,
                               const char  *scope,
                               GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_category_entry_free);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
@@ -358,9 +353,7 @@ kefu_categories_list_entries (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, scope, -1, SQLITE_STATIC);
-  if (!kefu_db_read_rows (db, stmt, (KefuRowReader) entry_from_row, ret, error))
-    return NULL;
-  return g_steal_pointer (&ret);
+  return kefu_db_collect_rows (db, stmt, (KefuRowReader) entry_from_row, (GDestroyNotify) kefu_category_entry_free, error);
 }
 
 /**
@@ -445,9 +438,7 @@ kefu_categories_add (KefuDb      *db,
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, scope, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, code, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, clean, -1, SQLITE_STATIC);
@@ -511,9 +502,7 @@ kefu_categories_rename (KefuDb      *db,
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, clean, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, id, -1, SQLITE_STATIC);
   if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;

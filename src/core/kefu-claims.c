@@ -44,14 +44,6 @@ kefu_claim_approval_label (const char *approval_status)
   return "";
 }
 
-static gboolean
-invalid (GError     **error,
-         const char  *message)
-{
-  g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_INVALID, message);
-  return FALSE;
-}
-
 static char *
 int_to_string (gint64 v)
 {
@@ -64,15 +56,15 @@ kefu_claims_check_amounts (gint64   claim_amount_cents,
                            GError **error)
 {
   if (claim_amount_cents < 0)
-    return invalid (error, _("The amount claimed cannot be negative."));
+    return kefu_error_invalid (error, _("The amount claimed cannot be negative."));
   if (claim_amount_cents == 0)
-    return invalid (error, _("Enter the amount the customer claims."));
+    return kefu_error_invalid (error, _("Enter the amount the customer claims."));
   if (claim_amount_cents > KEFU_CLAIM_MAX_CENTS)
-    return invalid (error, _("A claim of more than 1,000,000 yuan cannot be right: check the amount."));
+    return kefu_error_invalid (error, _("A claim of more than 1,000,000 yuan cannot be right: check the amount."));
   if (declared_value_cents < 0)
-    return invalid (error, _("The declared value cannot be negative."));
+    return kefu_error_invalid (error, _("The declared value cannot be negative."));
   if (declared_value_cents > KEFU_CLAIM_MAX_CENTS)
-    return invalid (error, _("A declared value of more than 1,000,000 yuan cannot be right: check the amount."));
+    return kefu_error_invalid (error, _("A declared value of more than 1,000,000 yuan cannot be right: check the amount."));
   return TRUE;
 }
 
@@ -81,11 +73,11 @@ check_claim_open (const KefuCase  *c,
                   GError         **error)
 {
   if (g_strcmp0 (c->kind, "claim") != 0)
-    return invalid (error, _("This case is not a compensation claim."));
+    return kefu_error_invalid (error, _("This case is not a compensation claim."));
   if (!kefu_case_status_is_open (c->status))
-    return invalid (error, _("Reopen the claim before changing it."));
+    return kefu_error_invalid (error, _("Reopen the claim before changing it."));
   if (c->payment_date != NULL)
-    return invalid (error, _("This claim has been paid; its decision can no longer change."));
+    return kefu_error_invalid (error, _("This claim has been paid; its decision can no longer change."));
   return TRUE;
 }
 
@@ -123,7 +115,7 @@ update_action (KefuDb    *db,
   if (!check_claim_open (c, error))
     return FALSE;
   if (c->decision != NULL && g_strcmp0 (c->approval_status, "rejected") != 0)
-    return invalid (error, _("The claim has a decision already; its amounts can no longer change."));
+    return kefu_error_invalid (error, _("The claim has a decision already; its amounts can no longer change."));
   if (!kefu_claims_check_amounts (d->claim_amount_cents, d->declared_value_cents, error))
     return FALSE;
   if (d->claim_amount_cents != c->claim_amount_cents)
@@ -205,13 +197,13 @@ decide_action (KefuDb    *db,
   if (!check_claim_open (c, error) || !read_actor (db, &me, error))
     return FALSE;
   if (d->decision == NULL || !g_strv_contains (decision_keys, d->decision))
-    return invalid (error, _("Choose a decision: accept in full, accept in part or reject."));
+    return kefu_error_invalid (error, _("Choose a decision: accept in full, accept in part or reject."));
   if (g_strcmp0 (c->approval_status, "pending") == 0 && g_strcmp0 (c->decided_by, me->id) != 0)
-    return invalid (error, _("A decision on this claim is waiting for approval; the supervisor approves or rejects it first."));
+    return kefu_error_invalid (error, _("A decision on this claim is waiting for approval; the supervisor approves or rejects it first."));
   if (amount < 0)
-    return invalid (error, _("The compensation cannot be negative."));
+    return kefu_error_invalid (error, _("The compensation cannot be negative."));
   if (amount > KEFU_CLAIM_MAX_CENTS)
-    return invalid (error, _("A compensation of more than 1,000,000 yuan cannot be right: check the amount."));
+    return kefu_error_invalid (error, _("A compensation of more than 1,000,000 yuan cannot be right: check the amount."));
 
   if (g_str_equal (d->decision, "accept"))
     {
@@ -228,7 +220,7 @@ decide_action (KefuDb    *db,
   else if (g_str_equal (d->decision, "partial"))
     {
       if (amount <= 0 || amount >= c->claim_amount_cents)
-        return invalid (error, _("A compensation in part is more than nothing and less than the amount claimed."));
+        return kefu_error_invalid (error, _("A compensation in part is more than nothing and less than the amount claimed."));
     }
   else
     {
@@ -313,7 +305,7 @@ approval_action (KefuDb    *db,
   const char *status = d->approve ? "approved" : "rejected";
 
   if (g_strcmp0 (c->approval_status, "pending") != 0)
-    return invalid (error, _("No claim decision is waiting for approval on this case."));
+    return kefu_error_invalid (error, _("No claim decision is waiting for approval on this case."));
   if (!read_actor (db, &me, error))
     return FALSE;
   if (g_strcmp0 (me->role, "supervisor") != 0 && g_strcmp0 (me->role, "admin") != 0)
@@ -399,25 +391,25 @@ payment_action (KefuDb    *db,
   char tail;
 
   if (g_strcmp0 (c->kind, "claim") != 0)
-    return invalid (error, _("This case is not a compensation claim."));
+    return kefu_error_invalid (error, _("This case is not a compensation claim."));
   if (c->payment_date != NULL)
-    return invalid (error, _("The payment of this claim is already recorded."));
+    return kefu_error_invalid (error, _("The payment of this claim is already recorded."));
   if (g_strcmp0 (c->approval_status, "approved") != 0)
-    return invalid (error, _("Only an approved compensation can be paid."));
+    return kefu_error_invalid (error, _("Only an approved compensation can be paid."));
   if (c->approved_amount_cents <= 0)
-    return invalid (error, _("Nothing is to be paid: the claim was rejected."));
+    return kefu_error_invalid (error, _("Nothing is to be paid: the claim was rejected."));
   if (d->date == NULL || strlen (d->date) != 10 ||
       sscanf (d->date, "%4d-%2d-%2d%c", &y, &m, &day, &tail) != 3 || !g_date_valid_dmy (day, m, y))
-    return invalid (error, _("Enter the payment date as YYYY-MM-DD."));
+    return kefu_error_invalid (error, _("Enter the payment date as YYYY-MM-DD."));
   if (strcmp (d->date, today) > 0)
-    return invalid (error, _("The payment date cannot be in the future."));
+    return kefu_error_invalid (error, _("The payment date cannot be in the future."));
   if (strcmp (d->date, received) < 0)
-    return invalid (error, _("The payment date is before the claim was received."));
+    return kefu_error_invalid (error, _("The payment date is before the claim was received."));
   if (!_kefu_cases_require_text (d->reference, _("Enter the payment reference (transfer or voucher number)."), error))
     return FALSE;
   reference = g_strstrip (g_strdup (d->reference));
   if (g_utf8_strlen (reference, -1) > 64)
-    return invalid (error, _("The payment reference is too long (at most 64 characters)."));
+    return kefu_error_invalid (error, _("The payment reference is too long (at most 64 characters)."));
 
   if (!_kefu_cases_add_event (db, c, "claim", "payment", NULL, d->date, reference, error))
     return FALSE;

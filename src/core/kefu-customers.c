@@ -369,9 +369,7 @@ update_contact (KefuDb             *db,
                               " updated_by = ?, updated_at = ? WHERE id = ?", error);
       if (stmt == NULL)
         return FALSE;
-      sqlite3_bind_text (stmt, 1, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 3, g_get_real_time () / 1000);
+      kefu_db_bind_stamp (db, stmt, 1, cs, g_get_real_time () / 1000);
       sqlite3_bind_text (stmt, 4, old->id, -1, SQLITE_STATIC);
       return kefu_db_step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
     }
@@ -395,9 +393,7 @@ update_contact (KefuDb             *db,
   sqlite3_bind_text (stmt, 3, normalized, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 4, position);
   sqlite3_bind_text (stmt, 5, customer_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 8, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 6, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 9, old->id, -1, SQLITE_STATIC);
   return kefu_db_step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
 }
@@ -1586,21 +1582,14 @@ update_customer_row (KefuDb              *db,
   if (stmt == NULL)
     return FALSE;
   bind_customer_fields (stmt, 0, c, sort_key);
-  sqlite3_bind_text (stmt, 17, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 18, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 19, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 17, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 20, old->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 21, old->version);
-  if (!kefu_db_step_done (db, stmt, error))
+  if (!kefu_db_step_versioned (db, stmt, cs, error,
+                               _("Someone else changed this customer file in the meantime. Reopen it to see their changes.")))
     return FALSE;
-  if (sqlite3_changes (kefu_db_get_handle (db)) != 1)
-    {
-      g_set_error (error, KEFU_ERROR, KEFU_ERROR_CONFLICT,
-                   _("Someone else changed this customer file in the meantime. Reopen it to see their changes."));
-      return FALSE;
-    }
   c->version = old->version + 1;
-  return kefu_db_record_change (db, cs, error);
+  return TRUE;
 }
 
 static gboolean
@@ -1724,9 +1713,7 @@ set_deleted (KefuDb      *db,
     return FALSE;
   sqlite3_bind_int (stmt, 1, deleted ? 1 : 0);
   sqlite3_bind_text (stmt, 2, merged_into, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 5, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 3, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 6, id, -1, SQLITE_STATIC);
   return kefu_db_step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
 }
@@ -1794,9 +1781,7 @@ kefu_customers_add_note (KefuDb      *db,
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, now);
+  kefu_db_bind_stamp (db, stmt, 2, cs, now);
   sqlite3_bind_text (stmt, 5, customer_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, text, -1, SQLITE_STATIC);
   if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
@@ -1938,9 +1923,7 @@ kefu_customers_reassign (KefuDb      *db,
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_text (stmt, 1, to_manager_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+      kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
       sqlite3_bind_text (stmt, 5, id, -1, SQLITE_STATIC);
       if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
         goto fail;
@@ -2015,9 +1998,7 @@ move_rows (KefuDb      *db,
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_text (stmt, 1, to_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+      kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
       sqlite3_bind_text (stmt, 5, g_ptr_array_index (ids, i), -1, SQLITE_STATIC);
       if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
         return FALSE;
@@ -2194,7 +2175,6 @@ kefu_customers_list_notes (KefuDb      *db,
                            const char  *customer_id,
                            GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_note_free);
   sqlite3_stmt *stmt;
 
   stmt = kefu_db_prepare (db,
@@ -2205,9 +2185,7 @@ kefu_customers_list_notes (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
-  if (!kefu_db_read_rows (db, stmt, note_from_row, ret, error))
-    return NULL;
-  return g_steal_pointer (&ret);
+  return kefu_db_collect_rows (db, stmt, note_from_row, (GDestroyNotify) kefu_note_free, error);
 }
 
 static gpointer
@@ -2242,7 +2220,6 @@ kefu_customers_history (KefuDb      *db,
                         const char  *customer_id,
                         GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_history_entry_free);
   sqlite3_stmt *stmt;
 
   stmt = kefu_db_prepare (db,
@@ -2266,9 +2243,7 @@ kefu_customers_history (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
-  if (!kefu_db_read_rows (db, stmt, history_entry_from_row, ret, error))
-    return NULL;
-  return g_steal_pointer (&ret);
+  return kefu_db_collect_rows (db, stmt, history_entry_from_row, (GDestroyNotify) kefu_history_entry_free, error);
 }
 
 static gpointer
@@ -2302,7 +2277,6 @@ kefu_customers_find_duplicates (KefuDb      *db,
                                 guint        limit,
                                 GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_duplicate_pair_free);
   sqlite3_stmt *stmt;
 
   stmt = kefu_db_prepare (db,
@@ -2325,9 +2299,7 @@ kefu_customers_find_duplicates (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, limit > 0 ? (int) limit : 1000);
-  if (!kefu_db_read_rows (db, stmt, duplicate_pair_from_row, ret, error))
-    return NULL;
-  return g_steal_pointer (&ret);
+  return kefu_db_collect_rows (db, stmt, duplicate_pair_from_row, (GDestroyNotify) kefu_duplicate_pair_free, error);
 }
 
 /* --- list queries ---------------------------------------------------- */

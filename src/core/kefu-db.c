@@ -51,6 +51,22 @@ G_DEFINE_FINAL_TYPE (KefuDb, kefu_db, G_TYPE_OBJECT)
 
 /* --- helpers --------------------------------------------------------- */
 
+gboolean
+kefu_error_invalid (GError     **error,
+                    const char  *message)
+{
+  g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_INVALID, message);
+  return FALSE;
+}
+
+gboolean
+kefu_error_denied (GError     **error,
+                   const char  *message)
+{
+  g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_PERMISSION, message);
+  return FALSE;
+}
+
 static const char *
 op_name (KefuChangeOp op)
 {
@@ -895,6 +911,21 @@ kefu_db_read_rows (KefuDb         *self,
 
 /* Returns: (transfer full): the rows, or %NULL with @error set */
 GPtrArray *
+kefu_db_collect_rows (KefuDb          *self,
+                      sqlite3_stmt    *stmt,
+                      KefuRowReader    read_row,
+                      GDestroyNotify   free_row,
+                      GError         **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_row);
+
+  if (!kefu_db_read_rows (self, stmt, read_row, rows, error))
+    return NULL;
+  return g_steal_pointer (&rows);
+}
+
+/* Returns: (transfer full): the rows, or %NULL with @error set */
+GPtrArray *
 kefu_db_read_all (KefuDb          *self,
                   const char      *sql,
                   const char      *param,
@@ -902,7 +933,6 @@ kefu_db_read_all (KefuDb          *self,
                   GDestroyNotify   free_row,
                   GError         **error)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_row);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (KEFU_IS_DB (self), NULL);
@@ -911,9 +941,7 @@ kefu_db_read_all (KefuDb          *self,
     return NULL;
   if (param != NULL)
     sqlite3_bind_text (stmt, 1, param, -1, SQLITE_STATIC);
-  if (!kefu_db_read_rows (self, stmt, read_row, rows, error))
-    return NULL;
-  return g_steal_pointer (&rows);
+  return kefu_db_collect_rows (self, stmt, read_row, free_row, error);
 }
 
 gpointer
@@ -1026,6 +1054,66 @@ kefu_db_record_change (KefuDb         *self,
 
   return insert_audit (self, now, cs->entity, cs->row_id, op_name (cs->op), cs->changes->str, cs->note, error) &&
          insert_outbox (self, now, cs, error);
+}
+
+/**
+ * kefu_db_bind_stamp:
+ * @first: the parameter of the HLC column
+ * @at: the time to store as `updated_at`, in ms since the epoch
+ *
+ * Binds the columns every write of a synced row sets: @cs's HLC stamp to
+ * ?@first, the actor (`updated_by`) to ?@first + 1 and @at to ?@first + 2.
+ * @cs and the actor must outlive the step.
+ */
+void
+kefu_db_bind_stamp (KefuDb        *self,
+                    sqlite3_stmt  *stmt,
+                    int            first,
+                    KefuChangeSet *cs,
+                    gint64         at)
+{
+  g_return_if_fail (KEFU_IS_DB (self));
+
+  sqlite3_bind_text (stmt, first, kefu_change_set_stamp (cs, self), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, first + 1, kefu_db_get_actor (self), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, first + 2, at);
+}
+
+/**
+ * kefu_db_step_versioned:
+ * @conflict_format: (not nullable): printf format of the message, already
+ *   translated, for a row that someone else wrote since it was read
+ *
+ * Steps @stmt, the write of one synced row (an UPDATE guarded by
+ * `version = ?`, or an INSERT), once, resets it and records @cs. When the
+ * step changed no row, the version read is no longer the row's: sets
+ * %KEFU_ERROR_CONFLICT with the message and records nothing.
+ *
+ * Returns: %TRUE when the row was written and its change recorded
+ */
+gboolean
+kefu_db_step_versioned (KefuDb         *self,
+                        sqlite3_stmt   *stmt,
+                        KefuChangeSet  *cs,
+                        GError        **error,
+                        const char     *conflict_format,
+                        ...)
+{
+  g_return_val_if_fail (KEFU_IS_DB (self), FALSE);
+  g_return_val_if_fail (conflict_format != NULL, FALSE);
+
+  if (!kefu_db_step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->handle) != 1)
+    {
+      va_list args;
+
+      va_start (args, conflict_format);
+      g_propagate_error (error, g_error_new_valist (KEFU_ERROR, KEFU_ERROR_CONFLICT, conflict_format, args));
+      va_end (args);
+      return FALSE;
+    }
+  return kefu_db_record_change (self, cs, error);
 }
 
 /**

@@ -96,6 +96,24 @@ gboolean     kefu_db_record_change       (KefuDb        *self,
                                           KefuChangeSet *cs,
                                           GError       **error);
 
+/* Writing one synced row: kefu_db_bind_stamp() binds @cs's HLC stamp, the
+ * actor and @at (ms) to ?@first, ?@first + 1 and ?@first + 2 (hlc,
+ * updated_by, updated_at); kefu_db_step_versioned() steps the bound
+ * UPDATE … WHERE … AND version = ? (or INSERT) once, refuses with
+ * KEFU_ERROR_CONFLICT and @conflict_format when it changed no row (someone
+ * else wrote the row since it was read), and records @cs. */
+void         kefu_db_bind_stamp          (KefuDb        *self,
+                                          sqlite3_stmt  *stmt,
+                                          int            first,
+                                          KefuChangeSet *cs,
+                                          gint64         at);
+gboolean     kefu_db_step_versioned      (KefuDb        *self,
+                                          sqlite3_stmt  *stmt,
+                                          KefuChangeSet *cs,
+                                          GError       **error,
+                                          const char    *conflict_format,
+                                          ...) G_GNUC_PRINTF (5, 6);
+
 /* Bulk writes: the outbox entry of each row, and one summarised audit
  * entry for the whole write. */
 KefuChangeSet *kefu_change_set_new_bulk  (const char    *entity,
@@ -119,15 +137,21 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KefuChangeSet, kefu_change_set_free)
 
 /* Reading rows: @read_row makes one element of the result from the row
  * @stmt is on (NULL elements are skipped). kefu_db_read_rows() steps a
- * prepared and bound statement to its end and resets it;
- * kefu_db_read_all() also prepares @sql and binds @param (if not NULL)
- * to ?1. Both set @error when a step fails. */
+ * prepared and bound statement to its end, appending to @rows, and resets
+ * it; kefu_db_collect_rows() does the same into a new array freeing its
+ * elements with @free_row; kefu_db_read_all() also prepares @sql and binds
+ * @param (if not NULL) to ?1. All set @error when a step fails. */
 typedef gpointer (*KefuRowReader) (sqlite3_stmt *stmt);
 
 gboolean     kefu_db_read_rows           (KefuDb        *self,
                                           sqlite3_stmt  *stmt,
                                           KefuRowReader  read_row,
                                           GPtrArray     *rows,
+                                          GError       **error);
+GPtrArray   *kefu_db_collect_rows        (KefuDb        *self,
+                                          sqlite3_stmt  *stmt,
+                                          KefuRowReader  read_row,
+                                          GDestroyNotify free_row,
                                           GError       **error);
 GPtrArray   *kefu_db_read_all            (KefuDb        *self,
                                           const char    *sql,

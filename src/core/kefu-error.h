@@ -30,6 +30,14 @@ typedef enum
 
 GQuark kefu_error_quark (void);
 
+/* Set @error to KEFU_ERROR_INVALID (bad input) or KEFU_ERROR_PERMISSION
+ * (the role may not do this) with @message, already translated, and return
+ * %FALSE, so that a check reads `return kefu_error_invalid (error, _("…"));`. */
+gboolean kefu_error_invalid (GError     **error,
+                             const char  *message);
+gboolean kefu_error_denied  (GError     **error,
+                             const char  *message);
+
 /* g_set_str() arrived in GLib 2.76; we target 2.74. */
 static inline gboolean
 kefu_set_str (char       **str_pointer,

@@ -12,14 +12,6 @@
 #define DAY_MS G_GINT64_CONSTANT (86400000)
 #define MAX_COMMENT_CHARS 2000
 
-static gboolean
-invalid (GError     **error,
-         const char  *message)
-{
-  g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_INVALID, message);
-  return FALSE;
-}
-
 void
 kefu_follow_up_free (KefuFollowUp *f)
 {
@@ -78,9 +70,7 @@ _kefu_follow_ups_create (KefuDb      *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, c->id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, c->customer_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, kind, -1, SQLITE_STATIC);
@@ -116,20 +106,11 @@ set_follow_up_status (KefuDb      *db,
   sqlite3_bind_text (stmt, 1, status, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, done_at);
   sqlite3_bind_text (stmt, 3, result, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 4, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 7, id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 8, version);
-  if (!kefu_db_step_done (db, stmt, error))
-    return FALSE;
-  if (sqlite3_changes (kefu_db_get_handle (db)) != 1)
-    {
-      g_set_error (error, KEFU_ERROR, KEFU_ERROR_CONFLICT,
-                   _("Someone else recorded this follow-up call in the meantime."));
-      return FALSE;
-    }
-  return kefu_db_record_change (db, cs, error);
+  return kefu_db_step_versioned (db, stmt, cs, error,
+                                 _("Someone else recorded this follow-up call in the meantime."));
 }
 
 gboolean
@@ -232,7 +213,6 @@ kefu_follow_ups_list_for_case (KefuDb      *db,
                                const char  *case_id,
                                GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_follow_up_free);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
@@ -242,9 +222,7 @@ kefu_follow_ups_list_for_case (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, case_id, -1, SQLITE_STATIC);
-  if (!kefu_db_read_rows (db, stmt, (KefuRowReader) follow_up_from_row, ret, error))
-    return NULL;
-  return g_steal_pointer (&ret);
+  return kefu_db_collect_rows (db, stmt, (KefuRowReader) follow_up_from_row, (GDestroyNotify) kefu_follow_up_free, error);
 }
 
 static gpointer
@@ -269,7 +247,6 @@ kefu_surveys_list_for_customer (KefuDb      *db,
                                 const char  *customer_id,
                                 GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_survey_answer_free);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
@@ -281,9 +258,7 @@ kefu_surveys_list_for_customer (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
-  if (!kefu_db_read_rows (db, stmt, survey_answer_from_row, ret, error))
-    return NULL;
-  return g_steal_pointer (&ret);
+  return kefu_db_collect_rows (db, stmt, survey_answer_from_row, (GDestroyNotify) kefu_survey_answer_free, error);
 }
 
 /* --- recording ------------------------------------------------------- */
@@ -322,9 +297,7 @@ insert_answer (KefuDb        *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, c->id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, c->customer_id, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 7, d->satisfaction);
@@ -395,9 +368,9 @@ finish (KefuDb      *db,
     goto fail;
   if (!g_str_equal (task->status, "open"))
     {
-      invalid (error, g_str_equal (task->status, "done")
-                      ? _("This follow-up call has already been recorded.")
-                      : _("This follow-up call has been cancelled."));
+      kefu_error_invalid (error, g_str_equal (task->status, "done")
+                                 ? _("This follow-up call has already been recorded.")
+                                 : _("This follow-up call has been cancelled."));
       goto fail;
     }
   d->task = task;
@@ -424,11 +397,11 @@ kefu_follow_ups_record (KefuDb      *db,
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
 
   if (satisfaction < 1 || satisfaction > 5)
-    return invalid (error, _("Satisfaction is scored from 1 (very unhappy) to 5 (very happy)."));
+    return kefu_error_invalid (error, _("Satisfaction is scored from 1 (very unhappy) to 5 (very happy)."));
   if (nps < 0 || nps > 10)
-    return invalid (error, _("Likelihood to recommend is scored from 0 (not at all) to 10 (certainly)."));
+    return kefu_error_invalid (error, _("Likelihood to recommend is scored from 0 (not at all) to 10 (certainly)."));
   if (clean && g_utf8_strlen (clean, -1) > MAX_COMMENT_CHARS)
-    return invalid (error, _("The comment is too long (at most 2,000 characters)."));
+    return kefu_error_invalid (error, _("The comment is too long (at most 2,000 characters)."));
   d.comment = clean && *clean ? clean : NULL;
   return finish (db, follow_up_id, &d, error);
 }

@@ -43,22 +43,6 @@ is_blank (const char *s)
   return TRUE;
 }
 
-static gboolean
-invalid (GError     **error,
-         const char  *message)
-{
-  g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_INVALID, message);
-  return FALSE;
-}
-
-static gboolean
-denied (GError     **error,
-        const char  *message)
-{
-  g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_PERMISSION, message);
-  return FALSE;
-}
-
 static gint64
 now_ms (KefuDb *db)
 {
@@ -360,14 +344,14 @@ _kefu_kb_validate (KefuDb         *db,
 
   if (a->title == NULL || !g_utf8_validate (a->title, -1, NULL) ||
       a->body == NULL || !g_utf8_validate (a->body, -1, NULL))
-    return invalid (error, _("The article is not valid text (UTF-8)."));
+    return kefu_error_invalid (error, _("The article is not valid text (UTF-8)."));
   title = g_strstrip (g_strdup (a->title));
   g_free (a->title);
   a->title = title;
   /* Titles are one line. */
   g_strdelimit (a->title, "\r\n\t", ' ');
   if (*a->title == '\0')
-    return invalid (error, _("Give the article a title."));
+    return kefu_error_invalid (error, _("Give the article a title."));
   if (g_utf8_strlen (a->title, -1) > KEFU_KB_TITLE_MAX_CHARS)
     {
       g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
@@ -382,7 +366,7 @@ _kefu_kb_validate (KefuDb         *db,
       return FALSE;
     }
   if (a->change_note != NULL && !g_utf8_validate (a->change_note, -1, NULL))
-    return invalid (error, _("The article is not valid text (UTF-8)."));
+    return kefu_error_invalid (error, _("The article is not valid text (UTF-8)."));
   if (is_blank (a->change_note))
     g_clear_pointer (&a->change_note, g_free);
   else
@@ -415,7 +399,7 @@ _kefu_kb_validate (KefuDb         *db,
       rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
       if (rc != SQLITE_ROW)
-        return invalid (error, _("The category of this article does not exist. Choose another one."));
+        return kefu_error_invalid (error, _("The category of this article does not exist. Choose another one."));
     }
   return TRUE;
 }
@@ -1017,24 +1001,16 @@ write_article (KefuDb               *db,
       else
         sqlite3_bind_text (stmt, idx++, TEXT_AT (a, f), -1, SQLITE_STATIC);
     }
-  sqlite3_bind_text (stmt, idx++, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, idx++, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, idx++, at);
+  kefu_db_bind_stamp (db, stmt, idx, cs, at);
+  idx += 3;
   sqlite3_bind_text (stmt, idx++, old->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, idx++, old->version);
-  if (!kefu_db_step_done (db, stmt, error))
+  if (!kefu_db_step_versioned (db, stmt, cs, error,
+                               _("Someone else changed the article “%s” in the meantime. Reopen it to see their changes."),
+                               old->title))
     return FALSE;
-  if (sqlite3_changes (kefu_db_get_handle (db)) != 1)
-    {
-      g_set_error (error, KEFU_ERROR, KEFU_ERROR_CONFLICT,
-                   _("Someone else changed the article “%s” in the meantime. Reopen it to see their changes."),
-                   old->title);
-      return FALSE;
-    }
   a->version = old->version + 1;
   a->updated_at = at;
-  if (!kefu_db_record_change (db, cs, error))
-    return FALSE;
   return !reindex || _kefu_kb_index (db, old->rowid, a, error);
 }
 
@@ -1053,18 +1029,18 @@ kefu_kb_check_action (KefuDb              *db,
 
   me = current_user (db);
   if (me == NULL)
-    return denied (error, _("Sign in to work on the knowledge base."));
+    return kefu_error_denied (error, _("Sign in to work on the knowledge base."));
 
   if (g_str_equal (action, "save") || g_str_equal (action, "submit") || g_str_equal (action, "archive") ||
       g_str_equal (action, "discard") || g_str_equal (action, "delete"))
     {
       if (!kefu_kb_role_can_write (me->role))
-        return denied (error, _("Only trainers and administrators write knowledge articles."));
+        return kefu_error_denied (error, _("Only trainers and administrators write knowledge articles."));
     }
   else if (g_str_equal (action, "approve") || g_str_equal (action, "return"))
     {
       if (!kefu_kb_role_can_review (me->role))
-        return denied (error, _("Only trainers and administrators review knowledge articles."));
+        return kefu_error_denied (error, _("Only trainers and administrators review knowledge articles."));
     }
   else
     g_return_val_if_reached (FALSE);
@@ -1073,7 +1049,7 @@ kefu_kb_check_action (KefuDb              *db,
     {
       if (g_str_equal (action, "save"))
         return TRUE;
-      return invalid (error, _("Save the article first."));
+      return kefu_error_invalid (error, _("Save the article first."));
     }
 
   /* A pending revision goes through the workflow in place of the
@@ -1085,44 +1061,44 @@ kefu_kb_check_action (KefuDb              *db,
   if (g_str_equal (action, "save"))
     {
       if (g_strcmp0 (status, "review") == 0)
-        return invalid (error, revision ? _("The revision is in review. Wait for the reviewer, or ask them to return it.")
+        return kefu_error_invalid (error, revision ? _("The revision is in review. Wait for the reviewer, or ask them to return it.")
                                         : _("The article is in review. Wait for the reviewer, or ask them to return it."));
       return TRUE;
     }
   if (g_str_equal (action, "submit"))
     {
       if (g_strcmp0 (status, "draft") != 0)
-        return invalid (error, _("Only a draft can be sent for review."));
+        return kefu_error_invalid (error, _("Only a draft can be sent for review."));
       return TRUE;
     }
   if (g_str_equal (action, "archive"))
     {
       if (g_strcmp0 (a->status, "published") != 0)
-        return invalid (error, _("Only a published article can be archived."));
+        return kefu_error_invalid (error, _("Only a published article can be archived."));
       if (revision)
-        return invalid (error, _("The article has a pending revision. Publish or discard the revision first."));
+        return kefu_error_invalid (error, _("The article has a pending revision. Publish or discard the revision first."));
       return TRUE;
     }
   if (g_str_equal (action, "discard"))
     {
       if (!revision)
-        return invalid (error, _("This article has no pending revision."));
+        return kefu_error_invalid (error, _("This article has no pending revision."));
       return TRUE;
     }
   if (g_str_equal (action, "delete"))
     {
       /* What agents once read stays: it is archived, not deleted. */
       if (g_strcmp0 (a->status, "draft") != 0 || a->published_version != 0 || a->published_at != 0)
-        return invalid (error, _("Only a draft that was never published can be deleted. Archive a published article instead."));
+        return kefu_error_invalid (error, _("Only a draft that was never published can be deleted. Archive a published article instead."));
       if (g_strcmp0 (a->author_id, me->id) != 0 && g_strcmp0 (me->role, "admin") != 0)
-        return denied (error, _("Only its author or an administrator can delete a draft."));
+        return kefu_error_denied (error, _("Only its author or an administrator can delete a draft."));
       return TRUE;
     }
   /* approve, return */
   if (g_strcmp0 (status, "review") != 0)
-    return invalid (error, revision ? _("The revision is not in review.") : _("The article is not in review."));
+    return kefu_error_invalid (error, revision ? _("The revision is not in review.") : _("The article is not in review."));
   if (g_strcmp0 (author, me->id) == 0 || g_strcmp0 (a->submitted_by, me->id) == 0)
-    return denied (error, revision ? _("You wrote or submitted this revision: another trainer or an administrator reviews it.")
+    return kefu_error_denied (error, revision ? _("You wrote or submitted this revision: another trainer or an administrator reviews it.")
                                    : _("You wrote or submitted this article: another trainer or an administrator reviews it."));
   return TRUE;
 }
@@ -1406,10 +1382,10 @@ kefu_kb_return (KefuDb      *db,
   g_autofree char *c = NULL;
 
   if (is_blank (comment) || !g_utf8_validate (comment, -1, NULL))
-    return invalid (error, _("Say what the author should change."));
+    return kefu_error_invalid (error, _("Say what the author should change."));
   c = g_strstrip (g_strdup (comment));
   if (g_utf8_strlen (c, -1) > 2000)
-    return invalid (error, _("The comment is too long (at most 2,000 characters)."));
+    return kefu_error_invalid (error, _("The comment is too long (at most 2,000 characters)."));
   return run_transition (db, id, "return", return_cb, c, error);
 }
 
@@ -2073,7 +2049,7 @@ kefu_kb_search (KefuDb             *db,
   published_only = !sees_unpublished (db);
   if (q->status != NULL && *q->status && !kefu_kb_status_is_valid (q->status))
     {
-      invalid (error, _("Unknown article status."));
+      kefu_error_invalid (error, _("Unknown article status."));
       return NULL;
     }
   if (q->text != NULL && g_utf8_validate (q->text, -1, NULL))
@@ -2279,14 +2255,14 @@ kefu_kb_link_case (KefuDb      *db,
   g_return_val_if_fail (article_id != NULL && case_id != NULL, FALSE);
 
   if (kefu_db_get_actor (db) == NULL)
-    return denied (error, _("Sign in to work on cases."));
+    return kefu_error_denied (error, _("Sign in to work on cases."));
   if (!kefu_db_begin (db, error))
     return FALSE;
   if ((a = load_article (db, article_id, error)) == NULL)
     goto fail;
   if (g_strcmp0 (a->status, "published") != 0)
     {
-      invalid (error, _("Only a published article can answer a case."));
+      kefu_error_invalid (error, _("Only a published article can answer a case."));
       goto fail;
     }
   stmt = kefu_db_prepare (db, "SELECT (SELECT 1 FROM kcase WHERE id = ?1 AND deleted = 0),"
@@ -2404,19 +2380,19 @@ kefu_kb_report_problem (KefuDb      *db,
   g_return_val_if_fail (article_id != NULL, FALSE);
 
   if ((me = current_user (db)) == NULL)
-    return denied (error, _("Sign in to work on the knowledge base."));
+    return kefu_error_denied (error, _("Sign in to work on the knowledge base."));
   if (is_blank (comment) || !g_utf8_validate (comment, -1, NULL))
-    return invalid (error, _("Say what is wrong or missing in the article."));
+    return kefu_error_invalid (error, _("Say what is wrong or missing in the article."));
   text = g_strstrip (g_strdup (comment));
   if (g_utf8_strlen (text, -1) > 1000)
-    return invalid (error, _("The report is too long (at most 1,000 characters)."));
+    return kefu_error_invalid (error, _("The report is too long (at most 1,000 characters)."));
   if (!kefu_db_begin (db, error))
     return FALSE;
   if ((a = kefu_kb_get (db, article_id, error)) == NULL)
     goto fail;
   if (g_strcmp0 (a->status, "published") != 0)
     {
-      invalid (error, _("Only a published article can be reported."));
+      kefu_error_invalid (error, _("Only a published article can be reported."));
       goto fail;
     }
   at = now_ms (db);
@@ -2474,7 +2450,7 @@ kefu_kb_list_reports (KefuDb      *db,
 
   if (!sees_unpublished (db))
     {
-      denied (error, _("Only trainers and administrators read problem reports."));
+      kefu_error_denied (error, _("Only trainers and administrators read problem reports."));
       return NULL;
     }
   return kefu_db_read_all (db,
@@ -2500,7 +2476,7 @@ kefu_kb_resolve_report (KefuDb      *db,
   g_return_val_if_fail (report_id != NULL, FALSE);
 
   if (!sees_unpublished (db))
-    return denied (error, _("Only trainers and administrators read problem reports."));
+    return kefu_error_denied (error, _("Only trainers and administrators read problem reports."));
   if (!kefu_db_begin (db, error))
     return FALSE;
   if ((stmt = kefu_db_prepare (db, "SELECT version, resolved_at IS NULL FROM kb_report WHERE id = ? AND deleted = 0",

@@ -33,9 +33,7 @@ _kefu_notify (KefuDb      *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, staff_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, case_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, kind, -1, SQLITE_STATIC);
@@ -84,7 +82,6 @@ kefu_notifications_list_unread (KefuDb      *db,
                                 const char  *staff_id,
                                 GError     **error)
 {
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_notification_free);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
@@ -99,9 +96,7 @@ kefu_notifications_list_unread (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, staff_id, -1, SQLITE_STATIC);
-  if (!kefu_db_read_rows (db, stmt, notification_from_row, ret, error))
-    return NULL;
-  return g_steal_pointer (&ret);
+  return kefu_db_collect_rows (db, stmt, notification_from_row, (GDestroyNotify) kefu_notification_free, error);
 }
 
 guint
@@ -147,9 +142,7 @@ mark_one (KefuDb      *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, now);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, id, -1, SQLITE_STATIC);
   return kefu_db_step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
 }

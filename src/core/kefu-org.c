@@ -6,7 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "kefu-org.h"
+#include "kefu-org-private.h"
 #include "kefu-text.h"
 #include "kefu-uuid.h"
 
@@ -46,12 +46,11 @@ staff_from_row (sqlite3_stmt *stmt)
 
 #define STAFF_COLUMNS "id, org_unit_id, username, name, role, phone, auth_limit_cents, active," \
                       " department_id, is_courier, delivery_area, version"
-#define UNIT_COLUMNS "id, code, name, level, parent_id, phone, address, active, version"
 #define DEPARTMENT_COLUMNS "id, org_unit_id, name, kind, phone, active, version"
 
 /* Returns: (transfer full) (type KefuOrgUnit) */
-static gpointer
-unit_from_row (sqlite3_stmt *stmt)
+gpointer
+_kefu_org_unit_from_row (sqlite3_stmt *stmt)
 {
   KefuOrgUnit *u = g_new0 (KefuOrgUnit, 1);
 
@@ -81,22 +80,6 @@ department_from_row (sqlite3_stmt *stmt)
   d->active = sqlite3_column_int (stmt, 5);
   d->version = sqlite3_column_int64 (stmt, 6);
   return d;
-}
-
-/* Steps @stmt (bound by the caller) to the end, one @from_row item per
- * row. */
-static GPtrArray *
-collect_rows (KefuDb          *db,
-              sqlite3_stmt    *stmt,
-              gpointer       (*from_row) (sqlite3_stmt *),
-              GDestroyNotify   free_func,
-              GError         **error)
-{
-  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func (free_func);
-
-  if (!kefu_db_read_rows (db, stmt, from_row, ret, error))
-    return NULL;
-  return g_steal_pointer (&ret);
 }
 
 /* One row by id, or a NOT_FOUND error with @missing. */
@@ -291,8 +274,8 @@ check_nesting (KefuDb      *db,
   return TRUE;
 }
 
-/* Sets the common columns of an UPDATE: version, hlc, updated_by,
- * updated_at, bound at @first.. and the id at @first + 4. */
+/* Sets the common columns of an UPDATE: hlc, updated_by, updated_at,
+ * bound at @first.. and the id at @first + 3. */
 static void
 bind_update_tail (sqlite3_stmt  *stmt,
                   int            first,
@@ -300,9 +283,7 @@ bind_update_tail (sqlite3_stmt  *stmt,
                   KefuChangeSet *cs,
                   const char    *id)
 {
-  sqlite3_bind_text (stmt, first, kefu_change_set_stamp (cs, db), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, first + 1, kefu_db_get_actor (db), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, first + 2, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, first, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, first + 3, id, -1, SQLITE_TRANSIENT);
 }
 
@@ -490,9 +471,7 @@ kefu_org_create_unit (KefuDb       *db,
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, unit->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, now);
+  kefu_db_bind_stamp (db, stmt, 2, cs, now);
   sqlite3_bind_text (stmt, 5, code, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, level, -1, SQLITE_STATIC);
@@ -622,9 +601,7 @@ kefu_org_create_staff (KefuDb     *db,
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, c->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, now);
+  kefu_db_bind_stamp (db, stmt, 2, cs, now);
   sqlite3_bind_text (stmt, 5, c->org_unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, c->username, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, c->name, -1, SQLITE_STATIC);
@@ -676,8 +653,8 @@ kefu_org_get_unit (KefuDb      *db,
                    const char  *id,
                    GError     **error)
 {
-  return get_row (db, "SELECT " UNIT_COLUMNS " FROM org_unit WHERE id = ? AND deleted = 0", id,
-                  unit_from_row, _("This organisation unit does not exist."), error);
+  return get_row (db, "SELECT " KEFU_ORG_UNIT_COLUMNS " FROM org_unit WHERE id = ? AND deleted = 0", id,
+                  _kefu_org_unit_from_row, _("This organisation unit does not exist."), error);
 }
 
 /**
@@ -699,7 +676,7 @@ kefu_org_list_staff (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, org_unit_id, -1, SQLITE_STATIC);
-  return collect_rows (db, stmt, staff_from_row, (GDestroyNotify) kefu_staff_free, error);
+  return kefu_db_collect_rows (db, stmt, staff_from_row, (GDestroyNotify) kefu_staff_free, error);
 }
 
 /* --- editing the tree ------------------------------------------------- */
@@ -929,13 +906,13 @@ kefu_org_list_units (KefuDb      *db,
   sqlite3_stmt *stmt;
 
   stmt = kefu_db_prepare (db,
-                          "SELECT " UNIT_COLUMNS " FROM org_unit WHERE deleted = 0 AND (?1 OR active = 1)"
+                          "SELECT " KEFU_ORG_UNIT_COLUMNS " FROM org_unit WHERE deleted = 0 AND (?1 OR active = 1)"
                           " ORDER BY CASE level WHEN 'hq' THEN 0 WHEN 'province' THEN 1 WHEN 'city' THEN 2 ELSE 3 END, code",
                           error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, include_inactive ? 1 : 0);
-  return collect_rows (db, stmt, unit_from_row, (GDestroyNotify) kefu_org_unit_free, error);
+  return kefu_db_collect_rows (db, stmt, _kefu_org_unit_from_row, (GDestroyNotify) kefu_org_unit_free, error);
 }
 
 /* --- departments ------------------------------------------------------ */
@@ -1028,9 +1005,7 @@ kefu_org_create_department (KefuDb          *db,
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, dept->org_unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, dept->kind, -1, SQLITE_STATIC);
@@ -1154,7 +1129,7 @@ kefu_org_list_departments (KefuDb      *db,
     return NULL;
   sqlite3_bind_text (stmt, 1, org_unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 2, include_inactive ? 1 : 0);
-  return collect_rows (db, stmt, department_from_row, (GDestroyNotify) kefu_department_free, error);
+  return kefu_db_collect_rows (db, stmt, department_from_row, (GDestroyNotify) kefu_department_free, error);
 }
 
 /* --- staff ------------------------------------------------------------ */
@@ -1281,7 +1256,7 @@ kefu_org_list_unit_staff (KefuDb      *db,
     return NULL;
   sqlite3_bind_text (stmt, 1, org_unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 2, include_inactive ? 1 : 0);
-  return collect_rows (db, stmt, staff_from_row, (GDestroyNotify) kefu_staff_free, error);
+  return kefu_db_collect_rows (db, stmt, staff_from_row, (GDestroyNotify) kefu_staff_free, error);
 }
 
 /* --- the directory ---------------------------------------------------- */

@@ -346,9 +346,7 @@ kefu_report_save_note (KefuDb      *db,
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, unit, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, month, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, text ? text : "", -1, SQLITE_STATIC);

@@ -320,9 +320,7 @@ kefu_segment_rules_save (KefuDb     *db,
                                       " updated_by = ?, updated_at = ? WHERE id = ?", error);
           if (stmt == NULL)
             goto fail;
-          sqlite3_bind_text (stmt, 1, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-          sqlite3_bind_text (stmt, 2, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (stmt, 3, now);
+          kefu_db_bind_stamp (db, stmt, 1, cs, now);
           sqlite3_bind_text (stmt, 4, o->id, -1, SQLITE_STATIC);
           if (sqlite3_step (stmt) != SQLITE_DONE)
             {
@@ -376,9 +374,7 @@ kefu_segment_rules_save (KefuDb     *db,
       sqlite3_bind_text (stmt, 6, r->value, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 7, r->description, -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 8, r->enabled ? 1 : 0);
-      sqlite3_bind_text (stmt, 9, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 10, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 11, now);
+      kefu_db_bind_stamp (db, stmt, 9, cs, now);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         {
           sqlite3_reset (stmt);
@@ -475,9 +471,7 @@ kefu_segments_reapply (KefuDb  *db,
         goto fail;
       sqlite3_bind_text (stmt, 1, f[2], -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, f[3], -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 5, now);
+      kefu_db_bind_stamp (db, stmt, 3, cs, now);
       sqlite3_bind_text (stmt, 6, f[0], -1, SQLITE_STATIC);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kefu-sla.h"
+#include "kefu-text.h"
 #include "kefu-uuid.h"
 
 /* Business time is counted on the Asia/Shanghai wall clock, which has been
@@ -429,17 +430,6 @@ kefu_calendar_load_file (KefuCalendar  *cal,
 
 /* --- the calendar in the database ------------------------------------ */
 
-static gboolean
-is_blank (const char *s)
-{
-  if (s == NULL)
-    return TRUE;
-  for (; *s; s = g_utf8_next_char (s))
-    if (!g_unichar_isspace (g_utf8_get_char (s)))
-      return FALSE;
-  return TRUE;
-}
-
 void
 kefu_calendar_set_data_dir (const char *dir)
 {
@@ -822,7 +812,7 @@ kefu_calendar_save_day (KefuDb      *db,
                    _("A calendar day is either a holiday or a working day."));
       return FALSE;
     }
-  if (kind != NULL && is_blank (name))
+  if (kind != NULL && kefu_text_is_blank (name))
     {
       g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
                    _("Name the holiday or make-up working day."));
@@ -870,9 +860,7 @@ kefu_calendar_save_day (KefuDb      *db,
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 4, now);
+      kefu_db_bind_stamp (db, stmt, 2, cs, now);
       sqlite3_bind_text (stmt, 5, KEFU_DEFAULT_CALENDAR_ID, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 6, iso_date, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 7, kind, -1, SQLITE_STATIC);
@@ -909,9 +897,7 @@ kefu_calendar_save_day (KefuDb      *db,
       sqlite3_bind_text (stmt, 1, deleted ? old_kind : kind, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, deleted ? old_name : clean_name, -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 3, deleted);
-      sqlite3_bind_text (stmt, 4, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 6, now);
+      kefu_db_bind_stamp (db, stmt, 4, cs, now);
       sqlite3_bind_text (stmt, 7, id, -1, SQLITE_STATIC);
     }
   if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
@@ -992,9 +978,7 @@ kefu_calendar_save_hours (KefuDb      *db,
   sqlite3_bind_int (stmt, 1, work_start_minute);
   sqlite3_bind_int (stmt, 2, work_end_minute);
   sqlite3_bind_int (stmt, 3, (int) (weekend_mask & 0x7f));
-  sqlite3_bind_text (stmt, 4, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 4, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 7, KEFU_DEFAULT_CALENDAR_ID, -1, SQLITE_STATIC);
   if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;
@@ -1302,9 +1286,7 @@ kefu_sla_policy_save (KefuDb         *db,
   sqlite3_bind_text (stmt, 3, policy->priority, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 4, policy->first_response_minutes);
   sqlite3_bind_int (stmt, 5, policy->resolution_minutes);
-  sqlite3_bind_text (stmt, 6, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 8, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 6, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 9, policy->id ? policy->id : restored_id ? restored_id : new_id, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
@@ -1386,9 +1368,7 @@ kefu_sla_policy_delete (KefuDb      *db,
                           " updated_at = ? WHERE id = ?", error);
   if (stmt == NULL)
     goto fail;
-  sqlite3_bind_text (stmt, 1, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 1, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 4, id, -1, SQLITE_STATIC);
   if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error))
     goto fail;

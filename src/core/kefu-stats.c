@@ -11,7 +11,7 @@
 #include "kefu-cases.h"
 #include "kefu-cases-private.h"
 #include "kefu-categories.h"
-#include "kefu-org.h"
+#include "kefu-org-private.h"
 #include "kefu-stats.h"
 
 /* How the figures are made: one pass over the cases of each branch of the
@@ -350,19 +350,6 @@ kefu_stats_scope_branches (KefuDb      *db,
                            unit_id, kefu_row_dup_text, g_free, error);
 }
 
-static gpointer
-scope_unit_from_row (sqlite3_stmt *stmt)
-{
-  KefuOrgUnit *u = g_new0 (KefuOrgUnit, 1);
-
-  u->id = kefu_stmt_dup (stmt, 0);
-  u->code = kefu_stmt_dup (stmt, 1);
-  u->name = kefu_stmt_dup (stmt, 2);
-  u->level = kefu_stmt_dup (stmt, 3);
-  u->parent_id = kefu_stmt_dup (stmt, 4);
-  return u;
-}
-
 GPtrArray *
 kefu_stats_list_scopes (KefuDb      *db,
                         const char  *staff_id,
@@ -378,17 +365,17 @@ kefu_stats_list_scopes (KefuDb      *db,
   all = g_strcmp0 (staff->role, "admin") == 0;
   /* Tree order: a unit's path of codes from the top. */
   stmt = kefu_db_prepare (db,
-                          "WITH RECURSIVE t (id, path) AS ("
+                          "WITH RECURSIVE t (unit_id, path) AS ("
                           "  SELECT id, code FROM org_unit WHERE deleted = 0"
                           "    AND CASE WHEN ?2 THEN parent_id IS NULL OR parent_id NOT IN (SELECT id FROM org_unit) ELSE id = ?1 END"
-                          "  UNION SELECT o.id, t.path || '/' || o.code FROM org_unit o JOIN t ON o.parent_id = t.id WHERE o.deleted = 0)"
-                          " SELECT o.id, o.code, o.name, o.level, o.parent_id FROM t JOIN org_unit o ON o.id = t.id ORDER BY t.path",
+                          "  UNION SELECT o.id, t.path || '/' || o.code FROM org_unit o JOIN t ON o.parent_id = t.unit_id WHERE o.deleted = 0)"
+                          " SELECT " KEFU_ORG_UNIT_COLUMNS " FROM t JOIN org_unit ON org_unit.id = t.unit_id ORDER BY t.path",
                           error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, staff->org_unit_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 2, all);
-  if (!kefu_db_read_rows (db, stmt, scope_unit_from_row, units, error))
+  if (!kefu_db_read_rows (db, stmt, _kefu_org_unit_from_row, units, error))
     return NULL;
   return g_steal_pointer (&units);
 }

@@ -83,6 +83,17 @@ kefu_phone_is_plausible (const char *normalized)
 }
 
 gboolean
+kefu_text_is_blank (const char *text)
+{
+  if (text == NULL)
+    return TRUE;
+  for (; *text; text = g_utf8_next_char (text))
+    if (!g_unichar_isspace (g_utf8_get_char (text)))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
 kefu_text_looks_like_phone (const char *text)
 {
   g_autofree char *n = kefu_phone_normalize (text);

@@ -5,6 +5,9 @@
 
 G_BEGIN_DECLS
 
+/* TRUE when @text is NULL, empty or only white space (any script's). */
+gboolean  kefu_text_is_blank        (const char *text);
+
 /* Mainland phone numbers: strips spaces, dashes, dots, brackets and a
  * leading +86 / 0086 / 86 (before an 11-digit mobile). Returns NULL when
  * @text holds no digits or characters other than those. */

@@ -6,13 +6,6 @@
 G_BEGIN_DECLS
 
 /* Shared by kefu-training.c and kefu-training-report.c. */
-typedef gpointer (*KefuTrainingRowFunc) (sqlite3_stmt *stmt);
-
-GPtrArray        *_kefu_training_collect    (KefuDb               *db,
-                                             sqlite3_stmt         *stmt,
-                                             KefuTrainingRowFunc   from_row,
-                                             GDestroyNotify        free_func,
-                                             GError              **error);
 char             *_kefu_training_actor_role (KefuDb        *db);
 KefuTrainingState _kefu_training_state      (gboolean       done,
                                              gint64         due_at,

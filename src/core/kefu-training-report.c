@@ -200,7 +200,7 @@ kefu_training_completion_units (KefuDb      *db,
   sqlite3_bind_text (stmt, 1, unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, course_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, kefu_cases_get_now (db));
-  return _kefu_training_collect (db, stmt, unit_from_row, (GDestroyNotify) kefu_unit_completion_free, error);
+  return kefu_db_collect_rows (db, stmt, unit_from_row, (GDestroyNotify) kefu_unit_completion_free, error);
 }
 
 /* --- export ---------------------------------------------------------- */
@@ -454,7 +454,7 @@ kefu_training_leaderboard (KefuDb      *db,
   sqlite3_bind_text (stmt, 1, unit_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : G_MAXINT64);
   sqlite3_bind_text (stmt, 4, course_id, -1, SQLITE_STATIC);
-  return _kefu_training_collect (db, stmt, entry_from_row, (GDestroyNotify) kefu_leaderboard_entry_free, error);
+  return kefu_db_collect_rows (db, stmt, entry_from_row, (GDestroyNotify) kefu_leaderboard_entry_free, error);
 #undef LEADERBOARD_SQL
 #undef IN_UNITS
 }
@@ -495,6 +495,6 @@ kefu_training_branch_standings (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 4, course_id, -1, SQLITE_STATIC);
-  return _kefu_training_collect (db, stmt, standing_from_row, (GDestroyNotify) kefu_branch_standing_free, error);
+  return kefu_db_collect_rows (db, stmt, standing_from_row, (GDestroyNotify) kefu_branch_standing_free, error);
 #undef STANDINGS_SQL
 }

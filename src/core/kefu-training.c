@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "kefu-cases.h"
-#include "kefu-org.h"
+#include "kefu-org-private.h"
+#include "kefu-text.h"
 #include "kefu-training-private.h"
 #include "kefu-uuid.h"
 
@@ -19,49 +20,6 @@
 #define MAX_ATTEMPTS       100
 
 /* --- helpers --------------------------------------------------------- */
-
-/* Steps @stmt to the end, one element per row from @from_row; resets
- * it. Returns: (transfer full): the rows, or %NULL with @error set */
-GPtrArray *
-_kefu_training_collect (KefuDb               *db,
-                        sqlite3_stmt         *stmt,
-                        KefuTrainingRowFunc   from_row,
-                        GDestroyNotify        free_func,
-                        GError              **error)
-{
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (free_func);
-
-  if (!kefu_db_read_rows (db, stmt, from_row, list, error))
-    return NULL;
-  return g_steal_pointer (&list);
-}
-
-static gboolean
-invalid (GError     **error,
-         const char  *message)
-{
-  g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_INVALID, message);
-  return FALSE;
-}
-
-static gboolean
-refuse (GError     **error,
-        const char  *message)
-{
-  g_set_error_literal (error, KEFU_ERROR, KEFU_ERROR_PERMISSION, message);
-  return FALSE;
-}
-
-static gboolean
-blank (const char *text)
-{
-  if (text == NULL)
-    return TRUE;
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    if (!g_unichar_isspace (g_utf8_get_char (p)))
-      return FALSE;
-  return TRUE;
-}
 
 static char *
 strip_dup (const char *text)
@@ -86,7 +44,7 @@ require_builder (KefuDb  *db,
                  GError **error)
 {
   if (!kefu_training_may_build (db))
-    return refuse (error, _("Only trainers and administrators can build courses."));
+    return kefu_error_denied (error, _("Only trainers and administrators can build courses."));
   return TRUE;
 }
 
@@ -339,26 +297,26 @@ check_course (KefuCourse  *c,
 {
   g_autofree char *title = strip_dup (c->title);
 
-  if (blank (title))
-    return invalid (error, _("Give the course a title."));
+  if (kefu_text_is_blank (title))
+    return kefu_error_invalid (error, _("Give the course a title."));
   if (g_utf8_strlen (title, -1) > MAX_TITLE_CHARS)
-    return invalid (error, _("A course title can have at most 120 characters."));
+    return kefu_error_invalid (error, _("A course title can have at most 120 characters."));
   if (c->pass_mark < 0 || c->pass_mark > 100)
-    return invalid (error, _("The pass mark is a percentage from 0 to 100."));
+    return kefu_error_invalid (error, _("The pass mark is a percentage from 0 to 100."));
   if (c->time_limit_s < 0 || c->time_limit_s > MAX_TIME_LIMIT_S)
-    return invalid (error, _("The time limit can be at most 24 hours (0 for none)."));
+    return kefu_error_invalid (error, _("The time limit can be at most 24 hours (0 for none)."));
   if (c->max_attempts < 0 || c->max_attempts > MAX_ATTEMPTS)
-    return invalid (error, _("The number of attempts can be at most 100 (0 for no limit)."));
+    return kefu_error_invalid (error, _("The number of attempts can be at most 100 (0 for no limit)."));
   if (c->score_policy == NULL)
     c->score_policy = g_strdup ("best");
   if (g_strcmp0 (c->score_policy, "best") != 0 && g_strcmp0 (c->score_policy, "last") != 0)
-    return invalid (error, _("Either the best or the last attempt counts."));
+    return kefu_error_invalid (error, _("Either the best or the last attempt counts."));
   if (c->is_contest)
     {
       if (c->opens_at <= 0 || c->closes_at <= 0)
-        return invalid (error, _("A skills contest needs the time it opens and the time it closes."));
+        return kefu_error_invalid (error, _("A skills contest needs the time it opens and the time it closes."));
       if (c->closes_at <= c->opens_at)
-        return invalid (error, _("A skills contest must close after it opens."));
+        return kefu_error_invalid (error, _("A skills contest must close after it opens."));
     }
   else
     c->opens_at = c->closes_at = 0;
@@ -403,13 +361,13 @@ check_lesson (KefuDb      *db,
                        _("Lesson %u: the knowledge article it uses no longer exists."), number);
           return FALSE;
         }
-      if (blank (title))
+      if (kefu_text_is_blank (title))
         kefu_set_str (&title, from_article);
     }
   else
     {
       g_clear_pointer (&l->article_id, g_free);
-      if (blank (l->body))
+      if (kefu_text_is_blank (l->body))
         {
           g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
                        _("Lesson %u: choose a knowledge article or write the lesson’s text."), number);
@@ -422,7 +380,7 @@ check_lesson (KefuDb      *db,
           return FALSE;
         }
     }
-  if (blank (title))
+  if (kefu_text_is_blank (title))
     {
       g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID, _("Lesson %u: give the lesson a title."), number);
       return FALSE;
@@ -448,7 +406,7 @@ check_question (KefuQuestion  *q,
   g_autofree char *text = strip_dup (q->text);
   guint n_choices = q->choices ? g_strv_length (q->choices) : 0;
 
-  if (blank (text))
+  if (kefu_text_is_blank (text))
     return question_error (error, number, _("write the question."));
   if (g_utf8_strlen (text, -1) > 2000)
     return question_error (error, number, _("the question is too long (at most 2,000 characters)."));
@@ -464,7 +422,7 @@ check_question (KefuQuestion  *q,
       if (n_choices > KEFU_TRAINING_MAX_CHOICES)
         return question_error (error, number, _("a question can have at most eight choices."));
       for (guint i = 0; i < n_choices; i++)
-        if (blank (q->choices[i]))
+        if (kefu_text_is_blank (q->choices[i]))
           return question_error (error, number, _("a choice is empty."));
       if ((q->correct & ((1u << n_choices) - 1)) == 0 || (q->correct >> n_choices) != 0)
         return question_error (error, number, _("mark the correct answer."));
@@ -483,7 +441,7 @@ check_question (KefuQuestion  *q,
         g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
 
         for (guint i = 0; q->keywords && q->keywords[i]; i++)
-          if (!blank (q->keywords[i]))
+          if (!kefu_text_is_blank (q->keywords[i]))
             {
               g_autofree char *k = strip_dup (q->keywords[i]);
 
@@ -536,9 +494,7 @@ insert_course (KefuDb      *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, c->title, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, c->description, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 7, c->is_contest ? 1 : 0);
@@ -619,9 +575,7 @@ write_lesson (KefuDb      *db,
                             " WHERE id = ? AND deleted = 0 AND version = ?", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 1, cs, g_get_real_time () / 1000);
   sqlite3_bind_int (stmt, 4, l->position);
   sqlite3_bind_text (stmt, 5, l->article_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, l->title, -1, SQLITE_STATIC);
@@ -631,14 +585,8 @@ write_lesson (KefuDb      *db,
     sqlite3_bind_text (stmt, 9, l->course_id, -1, SQLITE_STATIC);
   else
     sqlite3_bind_int64 (stmt, 9, l->version);
-  if (!kefu_db_step_done (db, stmt, error))
-    return FALSE;
-  if (!insert && sqlite3_changes (kefu_db_get_handle (db)) != 1)
-    {
-      g_set_error (error, KEFU_ERROR, KEFU_ERROR_CONFLICT, _("Someone else changed this lesson in the meantime."));
-      return FALSE;
-    }
-  if (!kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_versioned (db, stmt, cs, error,
+                               _("Someone else changed this lesson in the meantime.")))
     return FALSE;
   kefu_set_str (&l->id, id);
   l->version = insert ? 1 : l->version + 1;
@@ -681,9 +629,7 @@ write_question (KefuDb        *db,
                             " WHERE id = ? AND deleted = 0 AND version = ?", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 1, cs, g_get_real_time () / 1000);
   sqlite3_bind_int (stmt, 4, q->position);
   sqlite3_bind_text (stmt, 5, kind_code (q->kind), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, q->text, -1, SQLITE_STATIC);
@@ -695,14 +641,8 @@ write_question (KefuDb        *db,
     sqlite3_bind_text (stmt, 11, q->course_id, -1, SQLITE_STATIC);
   else
     sqlite3_bind_int64 (stmt, 11, q->version);
-  if (!kefu_db_step_done (db, stmt, error))
-    return FALSE;
-  if (!insert && sqlite3_changes (kefu_db_get_handle (db)) != 1)
-    {
-      g_set_error (error, KEFU_ERROR, KEFU_ERROR_CONFLICT, _("Someone else changed this question in the meantime."));
-      return FALSE;
-    }
-  if (!kefu_db_record_change (db, cs, error))
+  if (!kefu_db_step_versioned (db, stmt, cs, error,
+                               _("Someone else changed this question in the meantime.")))
     return FALSE;
   kefu_set_str (&q->id, id);
   q->version = insert ? 1 : q->version + 1;
@@ -800,7 +740,7 @@ kefu_training_update_course (KefuDb      *db,
       return FALSE;
     }
   if (old->is_contest != c->is_contest)
-    return invalid (error, _("A course cannot become a skills contest, nor a contest a course."));
+    return kefu_error_invalid (error, _("A course cannot become a skills contest, nor a contest a course."));
 
   cs = kefu_change_set_new ("course", c->id, KEFU_CHANGE_UPDATE, c->version);
   if (g_strcmp0 (old->title, c->title) != 0)
@@ -839,9 +779,7 @@ kefu_training_update_course (KefuDb      *db,
   sqlite3_bind_text (stmt, 6, c->score_policy, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 7, c->opens_at);
   sqlite3_bind_int64 (stmt, 8, c->closes_at);
-  sqlite3_bind_text (stmt, 9, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 10, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 11, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 9, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 12, c->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 13, c->version);
   if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error) || !kefu_db_commit (db, error))
@@ -865,19 +803,11 @@ set_course_field (KefuDb      *db,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 1, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 4, c->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, c->version);
-  if (!kefu_db_step_done (db, stmt, error))
-    return FALSE;
-  if (sqlite3_changes (kefu_db_get_handle (db)) != 1)
-    {
-      g_set_error (error, KEFU_ERROR, KEFU_ERROR_CONFLICT, _("Someone else changed this course in the meantime."));
-      return FALSE;
-    }
-  return kefu_db_record_change (db, cs, error);
+  return kefu_db_step_versioned (db, stmt, cs, error,
+                                 _("Someone else changed this course in the meantime."));
 }
 
 gboolean
@@ -895,9 +825,9 @@ kefu_training_publish_course (KefuDb      *db,
   if (g_strcmp0 (c->status, "published") == 0)
     return TRUE;
   if (c->is_contest && c->n_questions == 0)
-    return invalid (error, _("Add questions to the contest before publishing it."));
+    return kefu_error_invalid (error, _("Add questions to the contest before publishing it."));
   if (c->n_lessons + c->n_questions == 0)
-    return invalid (error, _("Add a lesson or a question before publishing the course."));
+    return kefu_error_invalid (error, _("Add a lesson or a question before publishing the course."));
   cs = kefu_change_set_new ("course", c->id, KEFU_CHANGE_UPDATE, c->version);
   kefu_change_set_text (cs, "status", c->status, "published");
   if (!kefu_db_begin (db, error))
@@ -944,9 +874,7 @@ tombstone (KefuDb      *db,
   stmt = kefu_db_prepare (db, update, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 1, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 4, id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, version);
   return kefu_db_step_done (db, stmt, error) && kefu_db_record_change (db, cs, error);
@@ -1144,7 +1072,7 @@ kefu_training_list_courses (KefuDb  *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, kefu_training_may_build (db));
-  return _kefu_training_collect (db, stmt, course_from_row, (GDestroyNotify) kefu_course_free, error);
+  return kefu_db_collect_rows (db, stmt, course_from_row, (GDestroyNotify) kefu_course_free, error);
 }
 static gpointer
 lesson_from_row (sqlite3_stmt *stmt)
@@ -1178,7 +1106,7 @@ kefu_training_list_lessons (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, course_id, -1, SQLITE_STATIC);
-  return _kefu_training_collect (db, stmt, lesson_from_row, (GDestroyNotify) kefu_lesson_free, error);
+  return kefu_db_collect_rows (db, stmt, lesson_from_row, (GDestroyNotify) kefu_lesson_free, error);
 }
 static gpointer
 question_from_row (sqlite3_stmt *stmt)
@@ -1215,7 +1143,7 @@ kefu_training_list_questions (KefuDb      *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, course_id, -1, SQLITE_STATIC);
-  return _kefu_training_collect (db, stmt, question_from_row, (GDestroyNotify) kefu_question_free, error);
+  return kefu_db_collect_rows (db, stmt, question_from_row, (GDestroyNotify) kefu_question_free, error);
 }
 
 GPtrArray *
@@ -1245,19 +1173,6 @@ kefu_training_list_articles (KefuDb  *db,
   return g_steal_pointer (&list);
 }
 
-static gpointer
-unit_from_row (sqlite3_stmt *stmt)
-{
-  KefuOrgUnit *u = g_new0 (KefuOrgUnit, 1);
-
-  u->id = kefu_stmt_dup (stmt, 0);
-  u->code = kefu_stmt_dup (stmt, 1);
-  u->name = kefu_stmt_dup (stmt, 2);
-  u->level = kefu_stmt_dup (stmt, 3);
-  u->parent_id = kefu_stmt_dup (stmt, 4);
-  return u;
-}
-
 GPtrArray *
 kefu_training_list_units (KefuDb    *db,
                           gboolean   branches,
@@ -1268,13 +1183,13 @@ kefu_training_list_units (KefuDb    *db,
   g_return_val_if_fail (KEFU_IS_DB (db), NULL);
 
   stmt = kefu_db_prepare (db,
-                          "SELECT id, code, name, level, parent_id FROM org_unit"
+                          "SELECT " KEFU_ORG_UNIT_COLUMNS " FROM org_unit"
                           " WHERE deleted = 0 AND (level IN ('province','city') OR (? AND level = 'branch'))"
                           " ORDER BY code", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, branches);
-  return _kefu_training_collect (db, stmt, unit_from_row, (GDestroyNotify) kefu_org_unit_free, error);
+  return kefu_db_collect_rows (db, stmt, _kefu_org_unit_from_row, (GDestroyNotify) kefu_org_unit_free, error);
 }
 
 /* --- scoring --------------------------------------------------------- */
@@ -1437,20 +1352,20 @@ check_start_at (KefuDb      *db,
   const char *actor = kefu_db_get_actor (db);
 
   if (actor == NULL)
-    return refuse (error, _("Sign in to take a course."));
+    return kefu_error_denied (error, _("Sign in to take a course."));
   if ((c = kefu_training_get_course (db, course_id, error)) == NULL)
     return FALSE;
   if (g_strcmp0 (c->status, "published") != 0)
-    return invalid (error, _("This course is not published yet; use “Preview as Learner” to try it."));
+    return kefu_error_invalid (error, _("This course is not published yet; use “Preview as Learner” to try it."));
   if (c->is_contest)
     {
       if (at < c->opens_at)
-        return invalid (error, _("The skills contest has not opened yet."));
+        return kefu_error_invalid (error, _("The skills contest has not opened yet."));
       if (at > c->closes_at)
-        return invalid (error, _("The skills contest has closed."));
+        return kefu_error_invalid (error, _("The skills contest has closed."));
     }
   else if ((assignment = my_assignment (db, course_id)) == NULL)
-    return invalid (error, _("This course has not been assigned to you."));
+    return kefu_error_invalid (error, _("This course has not been assigned to you."));
   if (c->max_attempts > 0 && count_attempts (db, actor, course_id) >= (guint) c->max_attempts)
     {
       g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
@@ -1543,7 +1458,7 @@ kefu_training_submit (KefuDb      *db,
     return NULL;
   if (started_at <= 0 || started_at > now)
     {
-      invalid (error, _("The attempt has no valid start time."));
+      kefu_error_invalid (error, _("The attempt has no valid start time."));
       return NULL;
     }
   if (c->time_limit_s > 0 && now - started_at > c->time_limit_s * G_GINT64_CONSTANT (1000) + KEFU_TRAINING_GRACE_MS)
@@ -1557,14 +1472,14 @@ kefu_training_submit (KefuDb      *db,
     }
   if (c->is_contest && now > c->closes_at + KEFU_TRAINING_GRACE_MS)
     {
-      invalid (error, _("The skills contest closed before the answers came; they were not recorded."));
+      kefu_error_invalid (error, _("The skills contest closed before the answers came; they were not recorded."));
       return NULL;
     }
   for (guint i = 0; answers && i < answers->len; i++)
     if (((KefuAnswer *) answers->pdata[i])->text &&
         g_utf8_strlen (((KefuAnswer *) answers->pdata[i])->text, -1) > MAX_TEXT_CHARS)
       {
-        invalid (error, _("An answer is too long (at most 20,000 characters)."));
+        kefu_error_invalid (error, _("An answer is too long (at most 20,000 characters)."));
         return NULL;
       }
   if ((questions = kefu_training_list_questions (db, course_id, error)) == NULL)
@@ -1693,9 +1608,7 @@ insert_assignment (KefuDb      *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
+  kefu_db_bind_stamp (db, stmt, 2, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 5, course_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, staff_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, unit_id, -1, SQLITE_STATIC);
@@ -1741,21 +1654,21 @@ kefu_training_assign (KefuDb      *db,
   if (n_assigned)
     *n_assigned = 0;
   if (!kefu_training_may_assign (db))
-    return refuse (error, _("Only trainers, supervisors and administrators can assign training."));
+    return kefu_error_denied (error, _("Only trainers, supervisors and administrators can assign training."));
   if ((c = kefu_training_get_course (db, course_id, error)) == NULL)
     return FALSE;
   if (g_strcmp0 (c->status, "published") != 0)
-    return invalid (error, _("Publish the course before assigning it."));
+    return kefu_error_invalid (error, _("Publish the course before assigning it."));
   if (c->is_contest)
-    return invalid (error, _("A skills contest is open to everyone while it runs; it is not assigned."));
+    return kefu_error_invalid (error, _("A skills contest is open to everyone while it runs; it is not assigned."));
   if (due_at <= now)
-    return invalid (error, _("The due date must be in the future."));
+    return kefu_error_invalid (error, _("The due date must be in the future."));
   if (staff_id == NULL && unit_id == NULL && role == NULL)
-    return invalid (error, _("Choose the people, the role or the branch to assign the course to."));
+    return kefu_error_invalid (error, _("Choose the people, the role or the branch to assign the course to."));
   if (staff_id != NULL && (unit_id != NULL || role != NULL))
-    return invalid (error, _("Assign a course either to one person or to a role or branch, not both."));
+    return kefu_error_invalid (error, _("Assign a course either to one person or to a role or branch, not both."));
   if (role != NULL && !kefu_role_is_valid (role))
-    return invalid (error, _("Unknown role."));
+    return kefu_error_invalid (error, _("Unknown role."));
   /* A supervisor assigns within their own unit and the units below it
    * (a role alone: that role there); trainers and administrators
    * anywhere. */
@@ -1808,10 +1721,10 @@ kefu_training_assign (KefuDb      *db,
     return kefu_db_set_error (db, error);
   /* A role alone means the role within the supervisor's own units. */
   if (outside > 0 && (staff_id != NULL || unit_id != NULL))
-    return refuse (error, _("A supervisor assigns training only to the people of their own branch, city or province; "
-                            "nobody was assigned."));
+    return kefu_error_denied (error, _("A supervisor assigns training only to the people of their own branch, city or province; "
+                                       "nobody was assigned."));
   if (n_targets == 0)
-    return invalid (error, _("No active staff member matches; nobody was assigned."));
+    return kefu_error_invalid (error, _("No active staff member matches; nobody was assigned."));
 
   if (!kefu_db_begin (db, error))
     return FALSE;

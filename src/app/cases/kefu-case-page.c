@@ -76,17 +76,6 @@ G_DEFINE_FINAL_TYPE (KefuCasePage, kefu_case_page, GTK_TYPE_WIDGET)
 /* --- helpers --------------------------------------------------------- */
 
 static gboolean
-is_blank (const char *s)
-{
-  if (s == NULL)
-    return TRUE;
-  for (; *s; s = g_utf8_next_char (s))
-    if (!g_unichar_isspace (g_utf8_get_char (s)))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
 is_status (KefuCasePage *self,
            const char   *status)
 {
@@ -1100,7 +1089,7 @@ text_prompt_changed_cb (GtkTextBuffer    *buffer,
   TextPrompt *p = g_object_get_data (G_OBJECT (dialog), "prompt");
   g_autofree char *text = buffer_text (buffer);
 
-  adw_message_dialog_set_response_enabled (dialog, "ok", !p->required || !is_blank (text));
+  adw_message_dialog_set_response_enabled (dialog, "ok", !p->required || !kefu_text_is_blank (text));
 }
 
 static void
@@ -1197,7 +1186,7 @@ assign_prompt_validate (AdwMessageDialog *dialog)
   g_autofree char *note = buffer_text (p->buffer);
   gboolean someone = chosen_id (p->department, p->departments) || chosen_id (p->person, p->people);
 
-  adw_message_dialog_set_response_enabled (dialog, "ok", someone && (p->first || !is_blank (note)));
+  adw_message_dialog_set_response_enabled (dialog, "ok", someone && (p->first || !kefu_text_is_blank (note)));
 }
 
 static void
@@ -1336,7 +1325,7 @@ contact_changed_cb (GtkTextBuffer    *buffer,
 {
   g_autofree char *text = buffer_text (buffer);
 
-  adw_message_dialog_set_response_enabled (dialog, "ok", !is_blank (text));
+  adw_message_dialog_set_response_enabled (dialog, "ok", !kefu_text_is_blank (text));
 }
 
 static void
@@ -1522,7 +1511,7 @@ on_note_apply_cb (KefuCasePage *self)
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->note_row));
   gboolean ok;
 
-  if (self->kase == NULL || is_blank (text))
+  if (self->kase == NULL || kefu_text_is_blank (text))
     return;
   ok = kefu_cases_add_note (self->db, self->kase->id, text, &error);
   if (ok)
@@ -1801,7 +1790,7 @@ decide_action (GtkWidget  *widget,
       gtk_widget_grab_focus (GTK_WIDGET (self->amount_row));
       return;
     }
-  ok = kefu_claims_decide (self->db, self->kase->id, decision, cents, is_blank (note) ? NULL : note, &error);
+  ok = kefu_claims_decide (self->db, self->kase->id, decision, cents, kefu_text_is_blank (note) ? NULL : note, &error);
   if (ok)
     {
       g_autoptr(KefuCase) after = kefu_cases_get (self->db, self->kase->id, NULL);
