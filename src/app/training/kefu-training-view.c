@@ -130,12 +130,14 @@ dim_label (const char *text)
   return label;
 }
 
+/* A button of a list row: without a mnemonic, since every row has the
+ * same one (five "Start" buttons would all answer Alt+S). */
 static GtkWidget *
 action_button (const char *label,
                const char *action,
                const char *target)
 {
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+  GtkWidget *button = gtk_button_new_with_label (label);
 
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
@@ -210,7 +212,7 @@ training_row (KefuTrainingView *self,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), state_badge (it->state));
   if (attempts_left && !(it->is_contest && it->due_at < kefu_cases_get_now (self->db)))
     {
-      GtkWidget *button = action_button (it->n_attempts > 0 ? _("_Retake") : _("_Start"), "training.take",
+      GtkWidget *button = action_button (it->n_attempts > 0 ? _("Retake") : C_("training", "Start"), "training.take",
                                          it->course_id);
 
       if (it->n_attempts == 0)
@@ -309,10 +311,10 @@ fill_courses (KefuTrainingView *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), c->title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
       if (!published)
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button (_("_Publish"), "training.publish", c->id));
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button (_("Publish"), "training.publish", c->id));
       else if (!c->is_contest)
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button (C_("training", "_Assign…"), "training.assign", c->id));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button (_("_Edit…"), "training.edit", c->id));
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button (C_("training", "Assign…"), "training.assign", c->id));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button (_("Edit…"), "training.edit", c->id));
 
       {
         g_autoptr(GMenuItem) preview = g_menu_item_new (_("Preview as _Learner"), NULL);
