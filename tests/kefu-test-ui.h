@@ -304,6 +304,9 @@ ui_test_init (int    *argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   gtk_test_init (argc, argv, NULL);
+  /* gtk_test_init() switches to en_US: dates and numbers as users see
+   * them. */
+  setlocale (LC_ALL, "");
   adw_init ();
 }
 

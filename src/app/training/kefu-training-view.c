@@ -7,6 +7,7 @@
 
 #include "kefu-cases.h"
 #include "kefu-course-editor.h"
+#include "kefu-kb-render.h"
 #include "kefu-org.h"
 #include "kefu-training-view.h"
 #include "kefu-training.h"
@@ -603,6 +604,22 @@ text_label (const char *text,
   return label;
 }
 
+/* A lesson that is a knowledge article reads as the Knowledge Base shows
+ * it: its Markdown rendered (headings, lists, tables, pictures). */
+static GtkWidget *
+article_view (KefuTrainingView *self,
+              const char       *markdown)
+{
+  GtkWidget *view = gtk_text_view_new ();
+
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (view, "lesson-article");
+  kefu_kb_render_markdown (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), markdown ? markdown : "", self->db);
+  return view;
+}
+
 static void
 scroll_top (KefuTrainingView *self)
 {
@@ -859,7 +876,10 @@ show_lessons (KefuTrainingView *self,
       g_autofree char *title = g_strdup_printf (_("Lesson %u: %s"), i + 1, l->title);
 
       gtk_box_append (self->player_box, text_label (title, "title-4"));
-      gtk_box_append (self->player_box, text_label (l->body ? l->body : "", "body"));
+      if (l->article_id != NULL)
+        gtk_box_append (self->player_box, article_view (self, l->body));
+      else
+        gtk_box_append (self->player_box, text_label (l->body ? l->body : "", "body"));
     }
   if (self->questions->len == 0)
     {
