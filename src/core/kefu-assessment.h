@@ -86,6 +86,13 @@ gboolean    kefu_assessment_rate         (KefuDb               *db,
                                           const char           *comment,
                                           GError              **error);
 
+/* Whether @rater_id has rated @staff_id in the round (each rates a
+ * person once a round, as whichever kind of rater). */
+gboolean    kefu_assessment_has_rated    (KefuDb               *db,
+                                          const char           *round_id,
+                                          const char           *rater_id,
+                                          const char           *staff_id);
+
 /* Whether @rater_id may rate @staff_id as @kind (not customer). */
 gboolean    kefu_assessment_can_rate     (KefuDb               *db,
                                           const char           *rater_id,
