@@ -319,3 +319,41 @@ ui_test_run (void)
   test_application (TRUE);
   return ret;
 }
+
+/* Mapped labels under @widget whose text is cut short ("All chann…"). */
+G_GNUC_UNUSED static void
+collect_ellipsized (GtkWidget *widget,
+                    GString   *found)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
+    g_string_append_printf (found, " “%s”", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_ellipsized (c, found);
+}
+
+/* Fails when a drop-down under @root, as shown now, cuts its choice
+ * short: a filter the user cannot read. */
+G_GNUC_UNUSED static void
+assert_dropdowns_readable (GtkWidget  *root,
+                           const char *where)
+{
+  g_autoptr(GPtrArray) queue = g_ptr_array_new ();
+  g_autoptr(GString) cut = g_string_new (NULL);
+
+  wait_for_draw (root);
+  g_ptr_array_add (queue, root);
+  while (queue->len > 0)
+    {
+      GtkWidget *w = g_ptr_array_steal_index (queue, queue->len - 1);
+
+      if (GTK_IS_DROP_DOWN (w))
+        collect_ellipsized (w, cut);
+      else
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+          g_ptr_array_add (queue, c);
+    }
+  if (cut->len > 0)
+    g_error ("%s: drop-downs cut their text short:%s", where, cut->str);
+}

@@ -288,8 +288,8 @@ section_shown (GtkWidget  *root,
   return FALSE;
 }
 
-/* No Alt+key on two visible widgets of the window; with @pictures, a
- * PNG named view-@role-@page too. */
+/* No Alt+key on two visible widgets of the window and no drop-down cut
+ * short; with @pictures, a PNG named view-@role-@page too. */
 static void
 check_page (Fixture    *f,
             const char *role,
@@ -300,6 +300,7 @@ check_page (Fixture    *f,
   g_autofree char *shot = g_strdup_printf ("view-%s-%s", role, page);
 
   assert_mnemonics_unique (GTK_WIDGET (f->window), where);
+  assert_dropdowns_readable (GTK_WIDGET (f->window), where);
   if (pictures)
     save_png (GTK_WIDGET (f->window), shot, f->lang);
 }
