@@ -346,6 +346,54 @@ test_visibility (Fixture       *f,
     }
 }
 
+/* A round of one unit assesses its people only: the list and a rating
+ * leave out the staff of other units. */
+static void
+test_round_of_a_unit (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KefuAssessmentRound) everyone = NULL;
+  KefuAssessmentRound round = { 0 };
+  int scores[KEFU_N_DIMS] = { 4, 4, 4, 4 };
+  int before;
+
+  sign_in (f, f->sup_b1);
+  round.name = g_strdup ("B1 十一月");
+  round.org_unit_id = g_strdup (f->b1);
+  round.period_from = kefu_local_time_ms (2026, 11, 1, 0, 0);
+  round.period_to = kefu_local_time_ms (2026, 12, 1, 0, 0);
+  round.weights[KEFU_RATER_SUPERVISOR] = 100;
+  g_assert_true (kefu_assessment_round_create (f->t->db, &round, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (kefu_assessment_round_includes (f->t->db, &round, f->a1));
+  g_assert_true (kefu_assessment_round_includes (f->t->db, &round, f->sup_b1));
+  g_assert_false (kefu_assessment_round_includes (f->t->db, &round, f->sup_b2));
+  g_assert_false (kefu_assessment_round_includes (f->t->db, &round, f->sup_city));
+  /* A round without a unit: everyone. */
+  everyone = g_new0 (KefuAssessmentRound, 1);
+  g_assert_true (kefu_assessment_round_includes (f->t->db, everyone, f->sup_b2));
+
+  /* The administrator may rate anyone as supervisor, but not in a round
+   * that does not assess them. */
+  sign_in (f, f->admin);
+  before = kefu_test_count (f->t->db, "SELECT count(*) FROM assessment");
+  g_assert_false (kefu_assessment_rate (f->t->db, round.id, f->sup_b2, KEFU_RATER_SUPERVISOR, scores, NULL, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM assessment"), ==, before);
+  g_assert_true (kefu_assessment_rate (f->t->db, round.id, f->a1, KEFU_RATER_SUPERVISOR, scores, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (kefu_assessment_has_rated (f->t->db, round.id, f->admin, f->a1));
+  g_assert_false (kefu_assessment_has_rated (f->t->db, round.id, f->admin, f->a2));
+  g_assert_false (kefu_assessment_has_rated (f->t->db, f->round, f->admin, f->a1));
+
+  g_free (round.id);
+  g_free (round.name);
+  g_free (round.org_unit_id);
+}
+
 /* The sample data's round: last month's, in the office, started by its
  * supervisor, with ratings of every kind in and some still to come; a
  * supervisor sees results, and can still rate the ones waiting. */
@@ -451,6 +499,7 @@ main (int    argc,
   g_test_add ("/assessment/weighting", Fixture, NULL, fixture_set_up, test_weighting, fixture_tear_down);
   g_test_add ("/assessment/anonymity-and-rules", Fixture, NULL, fixture_set_up, test_anonymity_and_rules, fixture_tear_down);
   g_test_add ("/assessment/visibility", Fixture, NULL, fixture_set_up, test_visibility, fixture_tear_down);
+  g_test_add ("/assessment/round-of-a-unit", Fixture, NULL, fixture_set_up, test_round_of_a_unit, fixture_tear_down);
   g_test_add_func ("/assessment/sample-round", test_sample_round);
   return g_test_run ();
 }

@@ -427,6 +427,11 @@ test_sample_assessment (Fixture       *f,
   g_assert_cmpint (n_rated, >=, 2);
   g_assert_cmpuint (count_labels (GTK_WIDGET (view), C_("assessment", "Rated")), ==, n_rated);
   g_assert_cmpuint (count_labels (GTK_WIDGET (view), _("Rate as Supervisor…")), >=, 1);
+  /* The round is the office's: its people, none from other units (the
+   * administrator is no one the supervisor rates or looks at). */
+  g_assert_cmpint (kefu_assessment_view_get_n_people (view), ==,
+                   kefu_test_count (f->t->db, "SELECT count(*) FROM staff WHERE deleted = 0 AND active = 1"
+                                              " AND role != 'admin' AND org_unit_id = (SELECT value FROM meta WHERE key = 'office_id')"));
   /* Its picture is view-supervisor-assessment (/views-ui/mnemonics/supervisor). */
   assert_view_visible (GTK_WIDGET (view));
 

@@ -187,6 +187,22 @@ kefu_assessment_can_rate (KefuDb        *db,
 }
 
 gboolean
+kefu_assessment_round_includes (KefuDb                    *db,
+                                const KefuAssessmentRound *round,
+                                const char                *staff_id)
+{
+  g_autoptr(KefuStaff) staff = NULL;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+  g_return_val_if_fail (round != NULL, FALSE);
+
+  if (round->org_unit_id == NULL)
+    return TRUE;
+  staff = staff_id ? kefu_org_get_staff (db, staff_id, NULL) : NULL;
+  return staff != NULL && unit_within (db, round->org_unit_id, staff->org_unit_id);
+}
+
+gboolean
 kefu_assessment_has_rated (KefuDb     *db,
                            const char *round_id,
                            const char *rater_id,
@@ -426,6 +442,12 @@ kefu_assessment_rate (KefuDb        *db,
     return FALSE;
   if (kind >= KEFU_N_RATER_KINDS || !check_rater (db, me, staff, kind, error))
     return FALSE;
+  if (!kefu_assessment_round_includes (db, round, staff_id))
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                   _("This round does not assess %s: they work outside its unit."), staff->name);
+      return FALSE;
+    }
   for (guint d = 0; d < KEFU_N_DIMS; d++)
     if (scores[d] < 1 || scores[d] > 5)
       return fail (error, KEFU_ERROR_INVALID, _("Each score is from 1 (poor) to 5 (excellent)."));

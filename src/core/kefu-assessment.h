@@ -86,6 +86,12 @@ gboolean    kefu_assessment_rate         (KefuDb               *db,
                                           const char           *comment,
                                           GError              **error);
 
+/* Whether @staff_id is among the people @round assesses: the staff of
+ * its unit and every unit below it (everyone when it has no unit). */
+gboolean    kefu_assessment_round_includes (KefuDb                    *db,
+                                            const KefuAssessmentRound *round,
+                                            const char                *staff_id);
+
 /* Whether @rater_id has rated @staff_id in the round (each rates a
  * person once a round, as whichever kind of rater). */
 gboolean    kefu_assessment_has_rated    (KefuDb               *db,

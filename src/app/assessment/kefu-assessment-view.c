@@ -102,11 +102,18 @@ fill_people (KefuAssessmentView *self)
   for (guint i = 0; staff && i < staff->len; i++)
     {
       KefuStaff *s = staff->pdata[i];
-      gboolean view = kefu_assessment_may_view (self->db, me, s->id);
-      g_autoptr(KefuOrgUnit) unit = kefu_org_get_unit (self->db, s->org_unit_id, NULL);
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s", kefu_role_label (s->role), unit ? unit->name : "");
-      GtkWidget *row = adw_action_row_new ();
-      gboolean any = view;
+      g_autoptr(KefuOrgUnit) unit = NULL;
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+      gboolean view, any;
+
+      /* Only the people of the round's unit. */
+      if (!kefu_assessment_round_includes (self->db, round, s->id))
+        continue;
+      view = any = kefu_assessment_may_view (self->db, me, s->id);
+      unit = kefu_org_get_unit (self->db, s->org_unit_id, NULL);
+      subtitle = g_strdup_printf ("%s · %s", kefu_role_label (s->role), unit ? unit->name : "");
+      row = adw_action_row_new ();
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), s->name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
