@@ -273,19 +273,32 @@ test_shortcuts_window (Fixture       *f,
     }
 }
 
-/* Whether a stack under @root has a visible page named @name. */
+/* The stack under @root that has a page named @name. */
+static GtkStack *
+find_stack_with (GtkWidget  *root,
+                 const char *name)
+{
+  if (GTK_IS_STACK (root) && gtk_stack_get_child_by_name (GTK_STACK (root), name) != NULL)
+    return GTK_STACK (root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkStack *found = find_stack_with (c, name);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether a stack under @root has a page named @name that the user is
+ * offered (its switcher shows it). */
 static gboolean
 section_shown (GtkWidget  *root,
                const char *name)
 {
-  GtkWidget *child = GTK_IS_STACK (root) ? gtk_stack_get_child_by_name (GTK_STACK (root), name) : NULL;
+  GtkStack *stack = find_stack_with (root, name);
 
-  if (child != NULL)
-    return gtk_widget_get_visible (child);
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    if (section_shown (c, name))
-      return TRUE;
-  return FALSE;
+  return stack != NULL && gtk_stack_page_get_visible (gtk_stack_get_page (stack, gtk_stack_get_child_by_name (stack, name)));
 }
 
 /* No Alt+key on two visible widgets of the window and no drop-down cut
@@ -445,6 +458,35 @@ test_sample_assessment (Fixture       *f,
   gtk_window_destroy (sheet);
 }
 
+/* The administrator leaves Training on Courses and a supervisor signs
+ * in: they see My Training, not a builder page without its tab. */
+static void
+test_training_section_after_switch (Fixture       *f,
+                                    gconstpointer  data)
+{
+  KefuTrainingView *view = KEFU_TRAINING_VIEW (kefu_window_get_training_view (f->window));
+  GtkStack *sections = find_stack_with (GTK_WIDGET (view), "courses");
+
+  press_alt (f, 5);
+  kefu_training_view_show_section (view, "courses");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (sections), ==, "courses");
+  /* A supervisor follows completion but builds no courses. */
+  switch_to (f, "supervisor");
+  press_alt (f, 5);
+  g_assert_false (section_shown (GTK_WIDGET (view), "courses"));
+  g_assert_true (section_shown (GTK_WIDGET (view), "completion"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (sections), ==, "mine");
+  /* Nor can an agent ask for one. */
+  kefu_training_view_show_section (view, "completion");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (sections), ==, "completion");
+  switch_to (f, "agent");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (sections), ==, "mine");
+  kefu_training_view_show_section (view, "completion");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (sections), ==, "mine");
+  kefu_training_view_show_section (view, "contests");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (sections), ==, "contests");
+}
+
 static void
 test_mnemonics_admin (Fixture       *f,
                       gconstpointer  data)
@@ -468,7 +510,7 @@ test_mnemonics_agent (Fixture       *f,
                       gconstpointer  data)
 {
   switch_to (f, "agent");
-  check_every_view (f, "agent", FALSE);
+  check_every_view (f, "agent", TRUE);
 }
 
 int
@@ -481,6 +523,8 @@ main (int   argc,
   g_test_add ("/views-ui/shortcuts/alt-number", Fixture, NULL, fixture_set_up, test_view_shortcuts, fixture_tear_down);
   g_test_add ("/views-ui/shortcuts/window", Fixture, NULL, fixture_set_up, test_shortcuts_window, fixture_tear_down);
   g_test_add ("/views-ui/assessment/sample-round", Fixture, NULL, fixture_set_up, test_sample_assessment, fixture_tear_down);
+  g_test_add ("/views-ui/training/section-after-switch", Fixture, NULL, fixture_set_up, test_training_section_after_switch,
+              fixture_tear_down);
   g_test_add ("/views-ui/mnemonics/admin", Fixture, NULL, fixture_set_up, test_mnemonics_admin, fixture_tear_down);
   g_test_add ("/views-ui/mnemonics/supervisor", Fixture, NULL, fixture_set_up, test_mnemonics_supervisor, fixture_tear_down);
   g_test_add ("/views-ui/mnemonics/agent", Fixture, NULL, fixture_set_up, test_mnemonics_agent, fixture_tear_down);

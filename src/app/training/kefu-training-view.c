@@ -1440,7 +1440,9 @@ kefu_training_view_reload (KefuTrainingView *self)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), builder_actions[i], build);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.assign", report);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.export", report);
-  if (!build && !report)
+  /* A section this user does not have (the one before a user switch had
+   * it) is not left on screen. */
+  if (!gtk_stack_page_get_visible (gtk_stack_get_page (self->sections, gtk_stack_get_visible_child (self->sections))))
     gtk_stack_set_visible_child_name (self->sections, "mine");
   fill_mine (self);
   fill_courses (self);
@@ -1454,10 +1456,16 @@ void
 kefu_training_view_show_section (KefuTrainingView *self,
                                  const char       *name)
 {
+  GtkWidget *child;
+
   g_return_if_fail (KEFU_IS_TRAINING_VIEW (self));
 
+  child = gtk_stack_get_child_by_name (self->sections, name);
+  /* Only a section this user has. */
+  if (child == NULL || !gtk_stack_page_get_visible (gtk_stack_get_page (self->sections, child)))
+    return;
   close_player (self);
-  gtk_stack_set_visible_child_name (self->sections, name);
+  gtk_stack_set_visible_child (self->sections, child);
 }
 
 void
