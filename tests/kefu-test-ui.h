@@ -8,6 +8,7 @@
 #include "kefu-application.h"
 #include "kefu-sample.h"
 #include "kefu-test-util.h"
+#include "kefu-org.h"
 #include "kefu-window.h"
 
 /* Shared by the UI tests: wait until the widget is laid out and drawn with
@@ -269,4 +270,201 @@ save_view_png (GtkWidget  *window,
   wait_for_draw (window);
   assert_view_visible (view);
   save_png (window, name, lang);
+}
+
+/* Every mapped label under @widget with a mnemonic, by its key (lower
+ * case: Alt+S and Alt+Shift+S are one key to the user). */
+G_GNUC_UNUSED static void
+collect_mnemonics (GtkWidget  *widget,
+                   GHashTable *keys)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    {
+      guint key = gtk_label_get_mnemonic_keyval (GTK_LABEL (widget));
+
+      if (key != GDK_KEY_VoidSymbol)
+        {
+          GPtrArray *labels = g_hash_table_lookup (keys, GUINT_TO_POINTER (gdk_keyval_to_lower (key)));
+
+          if (labels == NULL)
+            {
+              labels = g_ptr_array_new ();
+              g_hash_table_insert (keys, GUINT_TO_POINTER (gdk_keyval_to_lower (key)), labels);
+            }
+          g_ptr_array_add (labels, (gpointer) gtk_label_get_label (GTK_LABEL (widget)));
+        }
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_mnemonics (c, keys);
+}
+
+/* Fails when two widgets the user sees in @window (@where: which page)
+ * answer the same Alt+key: the second would need the key pressed twice,
+ * and a row's button repeated on every row makes the key useless. */
+G_GNUC_UNUSED static void
+assert_mnemonics_unique (GtkWidget  *window,
+                         const char *where)
+{
+  g_autoptr(GHashTable) keys = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GString) shared = g_string_new (NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  wait_for_draw (window);
+  collect_mnemonics (window, keys);
+  g_hash_table_iter_init (&iter, keys);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GPtrArray *labels = value;
+
+      if (labels->len < 2)
+        continue;
+      g_string_append_printf (shared, "\n  Alt+%s:", gdk_keyval_name (GPOINTER_TO_UINT (key)));
+      for (guint i = 0; i < labels->len; i++)
+        g_string_append_printf (shared, " “%s”", (const char *) labels->pdata[i]);
+    }
+  if (shared->len > 0)
+    g_error ("%s: visible widgets share a mnemonic:%s", where, shared->str);
+}
+
+/* Signs @staff_id in on @window as its Switch User dialog does: the
+ * dialog opens, the user is chosen, it says so and closes. */
+G_GNUC_UNUSED static void
+switch_user (GtkWindow  *window,
+             KefuDb     *db,
+             const char *staff_id)
+{
+  g_autoptr(GError) error = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *dialog = NULL;
+
+  g_assert_nonnull (staff_id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.switch-user", NULL));
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (w) == window && g_signal_lookup ("switched", G_OBJECT_TYPE (w)) != 0)
+        dialog = w;
+    }
+  g_assert_nonnull (dialog);
+  g_assert_true (kefu_org_set_current_user (db, staff_id, &error));
+  g_assert_no_error (error);
+  g_signal_emit_by_name (dialog, "switched");
+  gtk_window_destroy (dialog);
+}
+
+/* The test program's one registered application, as in the real
+ * program; @drop: let it go (at the end). */
+G_GNUC_UNUSED static KefuApplication *
+test_application (gboolean drop)
+{
+  static KefuApplication *app;
+  g_autoptr(GError) error = NULL;
+
+  if (drop)
+    {
+      g_clear_object (&app);
+      return NULL;
+    }
+  if (app == NULL)
+    {
+      app = kefu_application_new ();
+      g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+      g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+      g_assert_no_error (error);
+    }
+  return app;
+}
+
+/* The main window on @db at 1280×800, presented and drawn. */
+G_GNUC_UNUSED static KefuWindow *
+open_test_window (KefuDb *db)
+{
+  KefuApplication *app = test_application (FALSE);
+  KefuWindow *window;
+
+  kefu_application_set_db (app, db);
+  window = kefu_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (GTK_WIDGET (window));
+  return window;
+}
+
+G_GNUC_UNUSED static void
+close_test_window (KefuWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  kefu_application_set_db (test_application (FALSE), NULL);
+}
+
+/* Translations from the build tree, GTK and libadwaita for a test. */
+G_GNUC_UNUSED static void
+ui_test_init (int    *argc,
+              char ***argv)
+{
+  const char *localedir = g_getenv ("KEFU_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (argc, argv, NULL);
+  /* gtk_test_init() switches to en_US: dates and numbers as users see
+   * them. */
+  setlocale (LC_ALL, "");
+  adw_init ();
+}
+
+/* Runs the tests, then lets the application go. */
+G_GNUC_UNUSED static int
+ui_test_run (void)
+{
+  int ret = g_test_run ();
+
+  test_application (TRUE);
+  return ret;
+}
+
+/* Mapped labels under @widget whose text is cut short ("All chann…"). */
+G_GNUC_UNUSED static void
+collect_ellipsized (GtkWidget *widget,
+                    GString   *found)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
+    g_string_append_printf (found, " “%s”", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_ellipsized (c, found);
+}
+
+/* Fails when a drop-down under @root, as shown now, cuts its choice
+ * short: a filter the user cannot read. */
+G_GNUC_UNUSED static void
+assert_dropdowns_readable (GtkWidget  *root,
+                           const char *where)
+{
+  g_autoptr(GPtrArray) queue = g_ptr_array_new ();
+  g_autoptr(GString) cut = g_string_new (NULL);
+
+  wait_for_draw (root);
+  g_ptr_array_add (queue, root);
+  while (queue->len > 0)
+    {
+      GtkWidget *w = g_ptr_array_steal_index (queue, queue->len - 1);
+
+      if (GTK_IS_DROP_DOWN (w))
+        collect_ellipsized (w, cut);
+      else
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+          g_ptr_array_add (queue, c);
+    }
+  if (cut->len > 0)
+    g_error ("%s: drop-downs cut their text short:%s", where, cut->str);
 }

@@ -40,6 +40,21 @@ kefu_test_exec (KefuDb     *db,
   g_assert_no_error (error);
 }
 
+/* The first column of the first row of @sql, or NULL. Free it. */
+static inline char *
+kefu_test_text (KefuDb     *db,
+                const char *sql)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (db, sql, NULL);
+  char *text = NULL;
+
+  g_assert_nonnull (stmt);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = kefu_stmt_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  return text;
+}
+
 static inline void
 kefu_test_rm_rf (const char *dir)
 {

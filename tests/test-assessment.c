@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "kefu-assessment.h"
+#include "kefu-sample-assessment.h"
+#include "kefu-sample-cases.h"
+#include "kefu-sample.h"
 #include "kefu-sla.h"
 #include "kefu-test-util.h"
 #include "kefu-uuid.h"
@@ -333,16 +336,160 @@ test_visibility (Fixture       *f,
     }
 }
 
+/* A round of one unit assesses its people only: the list and a rating
+ * leave out the staff of other units. */
+static void
+test_round_of_a_unit (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KefuAssessmentRound) everyone = NULL;
+  KefuAssessmentRound round = { 0 };
+  int scores[KEFU_N_DIMS] = { 4, 4, 4, 4 };
+  int before;
+
+  sign_in (f, f->sup_b1);
+  round.name = g_strdup ("B1 十一月");
+  round.org_unit_id = g_strdup (f->b1);
+  round.period_from = kefu_local_time_ms (2026, 11, 1, 0, 0);
+  round.period_to = kefu_local_time_ms (2026, 12, 1, 0, 0);
+  round.weights[KEFU_RATER_SUPERVISOR] = 100;
+  g_assert_true (kefu_assessment_round_create (f->t->db, &round, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (kefu_assessment_round_includes (f->t->db, &round, f->a1));
+  g_assert_true (kefu_assessment_round_includes (f->t->db, &round, f->sup_b1));
+  g_assert_false (kefu_assessment_round_includes (f->t->db, &round, f->sup_b2));
+  g_assert_false (kefu_assessment_round_includes (f->t->db, &round, f->sup_city));
+  /* A round without a unit: everyone. */
+  everyone = g_new0 (KefuAssessmentRound, 1);
+  g_assert_true (kefu_assessment_round_includes (f->t->db, everyone, f->sup_b2));
+
+  /* The administrator may rate anyone as supervisor, but not in a round
+   * that does not assess them. */
+  sign_in (f, f->admin);
+  before = kefu_test_count (f->t->db, "SELECT count(*) FROM assessment");
+  g_assert_false (kefu_assessment_rate (f->t->db, round.id, f->sup_b2, KEFU_RATER_SUPERVISOR, scores, NULL, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM assessment"), ==, before);
+  g_assert_true (kefu_assessment_rate (f->t->db, round.id, f->a1, KEFU_RATER_SUPERVISOR, scores, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (kefu_assessment_has_rated (f->t->db, round.id, f->admin, f->a1));
+  g_assert_false (kefu_assessment_has_rated (f->t->db, round.id, f->admin, f->a2));
+  g_assert_false (kefu_assessment_has_rated (f->t->db, f->round, f->admin, f->a1));
+
+  g_free (round.id);
+  g_free (round.name);
+  g_free (round.org_unit_id);
+}
+
+/* The sample data's round: last month's, in the office, started by its
+ * supervisor, with ratings of every kind in and some still to come; a
+ * supervisor sees results, and can still rate the ones waiting. */
+static void
+test_sample_round (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rounds = NULL;
+  g_autoptr(KefuOrgUnit) office = NULL;
+  g_autoptr(KefuStaff) me = NULL;
+  g_autoptr(KefuStaff) after = NULL;
+  g_autoptr(GPtrArray) staff = NULL;
+  KefuAssessmentRound *round;
+  KefuSampleOptions opts = kefu_sample_default_options ();
+  const char *supervisor = NULL;
+  guint n_agents = 0, n_rated = 0, n_waiting = 0, n_results = 0;
+  int sum = 0;
+
+  opts.n_customers = 300;
+  g_assert_true (kefu_sample_generate (t->db, &opts, NULL, NULL, &error));
+  g_assert_true (kefu_sample_generate_cases (t->db, opts.seed, 3000, NULL, NULL, &error));
+  g_assert_no_error (error);
+  me = kefu_org_get_current_user (t->db);
+  g_assert_true (kefu_sample_generate_assessment (t->db, opts.seed, &error));
+  g_assert_no_error (error);
+
+  /* Whoever was signed in still is. */
+  after = kefu_org_get_current_user (t->db);
+  g_assert_cmpstr (after->id, ==, me->id);
+  g_assert_cmpstr (kefu_db_get_actor (t->db), ==, me->id);
+
+  rounds = kefu_assessment_rounds_list (t->db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rounds->len, ==, 1);
+  round = rounds->pdata[0];
+  office = kefu_org_get_office (t->db);
+  g_assert_cmpstr (round->org_unit_id, ==, office->id);
+  for (guint k = 0; k < KEFU_N_RATER_KINDS; k++)
+    {
+      g_assert_cmpint (round->weights[k], >, 0);
+      sum += round->weights[k];
+    }
+  g_assert_cmpint (sum, ==, 100);
+  /* Last month: it has ended, and began at most 31 days before. */
+  g_assert_cmpint (round->period_to, <=, g_get_real_time () / 1000);
+  g_assert_cmpint (round->period_to - round->period_from, <=, 31 * G_GINT64_CONSTANT (86400000));
+  g_assert_cmpint (round->period_to - round->period_from, >=, 28 * G_GINT64_CONSTANT (86400000));
+
+  /* Every kind of answer is in: the customers' from last month's
+   * follow-up calls. */
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(DISTINCT rater_kind) FROM assessment WHERE deleted = 0"), ==, 4);
+  /* Synced writes, each with its outbox entry. */
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM outbox WHERE entity = 'assessment'"), ==,
+                   kefu_test_count (t->db, "SELECT count(*) FROM assessment"));
+
+  /* The supervisor: results of the people rated, and people still to rate. */
+  staff = kefu_org_list_unit_staff (t->db, office->id, FALSE, &error);
+  for (guint i = 0; i < staff->len; i++)
+    if (g_strcmp0 (((KefuStaff *) staff->pdata[i])->role, "supervisor") == 0)
+      supervisor = ((KefuStaff *) staff->pdata[i])->id;
+  g_assert_nonnull (supervisor);
+  g_assert_true (kefu_org_set_current_user (t->db, supervisor, &error));
+  for (guint i = 0; i < staff->len; i++)
+    {
+      KefuStaff *s = staff->pdata[i];
+      g_autofree char *sql = NULL;
+      g_autoptr(KefuAssessmentResult) r = NULL;
+
+      if (g_strcmp0 (s->role, "agent") != 0)
+        continue;
+      n_agents++;
+      sql = g_strdup_printf ("SELECT count(*) FROM assessment WHERE staff_id = '%s' AND rater_kind = 'supervisor'", s->id);
+      if (kefu_test_count (t->db, sql) > 0)
+        n_rated++;
+      else
+        n_waiting++;
+      g_assert_true (kefu_assessment_can_rate (t->db, supervisor, s->id, KEFU_RATER_SUPERVISOR));
+      r = kefu_assessment_result (t->db, round->id, s->id, &error);
+      g_assert_no_error (error);
+      if (!isnan (r->total))
+        {
+          g_assert_cmpfloat (r->total, >=, 1);
+          g_assert_cmpfloat (r->total, <=, 5);
+          n_results++;
+        }
+    }
+  g_assert_cmpuint (n_rated, >=, 2);
+  g_assert_cmpuint (n_waiting, >=, 1);
+  g_assert_cmpuint (n_rated, >, n_waiting);
+  g_assert_cmpuint (n_results, >=, n_rated);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_setenv ("LANGUAGE", "C", TRUE);
   g_test_init (&argc, &argv, NULL);
+  kefu_calendar_set_data_dir (SRCDIR "/data/calendars");
 
   g_test_add ("/assessment/round-validation", Fixture, NULL, fixture_set_up, test_round_validation, fixture_tear_down);
   g_test_add ("/assessment/weighting", Fixture, NULL, fixture_set_up, test_weighting, fixture_tear_down);
   g_test_add ("/assessment/anonymity-and-rules", Fixture, NULL, fixture_set_up, test_anonymity_and_rules, fixture_tear_down);
   g_test_add ("/assessment/visibility", Fixture, NULL, fixture_set_up, test_visibility, fixture_tear_down);
+  g_test_add ("/assessment/round-of-a-unit", Fixture, NULL, fixture_set_up, test_round_of_a_unit, fixture_tear_down);
+  g_test_add_func ("/assessment/sample-round", test_sample_round);
   return g_test_run ();
 }

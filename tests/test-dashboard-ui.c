@@ -64,20 +64,6 @@ core_stats (Fixture        *f,
   return stats;
 }
 
-static char *
-query_text (KefuDb     *db,
-            const char *sql)
-{
-  sqlite3_stmt *stmt = kefu_db_prepare (db, sql, NULL);
-  char *value = NULL;
-
-  g_assert_nonnull (stmt);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = kefu_stmt_dup (stmt, 0);
-  sqlite3_reset (stmt);
-  return value;
-}
-
 static void
 show_cases_cb (KefuDashboardView *view,
                const char        *title,
@@ -160,7 +146,7 @@ test_figures_period_and_scope (Fixture       *f,
   g_assert_cmpint (kefu_dashboard_view_get_stats (f->view)->from, ==, last->from);
 
   /* A city (the office's) as the scope. */
-  city_id = query_text (f->t->db, "SELECT parent_id FROM org_unit WHERE id = (SELECT value FROM meta WHERE key = 'office_id')");
+  city_id = kefu_test_text (f->t->db, "SELECT parent_id FROM org_unit WHERE id = (SELECT value FROM meta WHERE key = 'office_id')");
   g_assert_nonnull (city_id);
   kefu_dashboard_view_set_scope (f->view, city_id);
   g_assert_cmpstr (kefu_dashboard_view_get_scope (f->view), ==, city_id);
@@ -320,23 +306,9 @@ static void
 test_agent_has_no_dashboard (Fixture       *f,
                              gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *agent = query_text (f->t->db, "SELECT id FROM staff WHERE role = 'agent' ORDER BY username LIMIT 1");
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  GtkWindow *dialog = NULL;
+  g_autofree char *agent = kefu_test_text (f->t->db, "SELECT id FROM staff WHERE role = 'agent' ORDER BY username LIMIT 1");
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.switch-user", NULL));
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-      if (gtk_window_get_transient_for (w) == GTK_WINDOW (f->window) && g_signal_lookup ("switched", G_OBJECT_TYPE (w)) != 0)
-        dialog = w;
-    }
-  g_assert_nonnull (dialog);
-  g_assert_true (kefu_org_set_current_user (f->t->db, agent, &error));
-  g_signal_emit_by_name (dialog, "switched");
-  gtk_window_destroy (dialog);
+  switch_user (GTK_WINDOW (f->window), f->t->db, agent);
   g_assert_null (kefu_window_get_dashboard_view (f->window));
 }
 
@@ -349,7 +321,7 @@ test_assessment (Fixture       *f,
   g_autofree char *office = kefu_db_get_meta (f->t->db, "office_id");
   g_autofree char *sql = g_strdup_printf ("SELECT id FROM staff WHERE role = 'agent' AND org_unit_id = '%s' ORDER BY username LIMIT 1",
                                           office);
-  g_autofree char *agent = query_text (f->t->db, sql);
+  g_autofree char *agent = kefu_test_text (f->t->db, sql);
   KefuAssessmentRound round = { 0 };
   AdwMessageDialog *dialog;
   GtkWindow *sheet;
@@ -404,7 +376,7 @@ test_headless_report (Fixture       *f,
   g_autofree char *kefu = g_build_filename (BUILDDIR, "src", "app", "kefu", NULL);
   g_autofree char *pdf = g_build_filename (f->t->dir, "cli.pdf", NULL);
   g_autofree char *xlsx = g_build_filename (f->t->dir, "cli.xlsx", NULL);
-  g_autofree char *code = query_text (f->t->db, "SELECT code FROM org_unit WHERE level = 'province' ORDER BY code LIMIT 1");
+  g_autofree char *code = kefu_test_text (f->t->db, "SELECT code FROM org_unit WHERE level = 'province' ORDER BY code LIMIT 1");
   g_autofree char *scope = g_strdup_printf ("--scope=%s", code);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;

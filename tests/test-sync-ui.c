@@ -260,6 +260,9 @@ test_sign_in_state_and_conflicts (void)
   gtk_window_present (dialog);
   g_assert_cmpuint (_kefu_conflicts_dialog_get_n_rows (KEFU_CONFLICTS_DIALOG (dialog)), >, 0);
   save_png (GTK_WIDGET (dialog), "sync-conflicts", lang);
+  /* Each row's buttons have no Alt+key of their own: rows repeat them. */
+  g_test_message ("%u conflicts listed", _kefu_conflicts_dialog_get_n_rows (KEFU_CONFLICTS_DIALOG (dialog)));
+  assert_mnemonics_unique (GTK_WIDGET (dialog), "conflicts");
   {
     guint before = _kefu_conflicts_dialog_get_n_rows (KEFU_CONFLICTS_DIALOG (dialog));
 

@@ -4,9 +4,11 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <string.h>
 
 #include "kefu-application.h"
 #include "kefu-course-editor.h"
+#include "kefu-kb.h"
 #include "kefu-sample-training.h"
 #include "kefu-sample.h"
 #include "kefu-test-ui.h"
@@ -50,6 +52,9 @@ fixture_set_up (Fixture       *f,
 
   f->lang = kefu_test_ui_lang ();
   f->t = kefu_test_sample_db_new (50);
+  /* The knowledge base first, as Load Sample Data does: a course has a
+   * lesson that is an article. */
+  g_assert_true (kefu_kb_generate_sample (f->t->db, kefu_sample_default_options ().seed, 40, &error));
   g_assert_true (kefu_sample_generate_training (f->t->db, kefu_sample_default_options ().seed, &error));
   g_assert_no_error (error);
 
@@ -292,6 +297,63 @@ test_take_quiz (Fixture       *f,
   g_assert_cmpint (kefu_test_count (f->t->db, "SELECT count(*) FROM attempt"), ==, n_attempts + 1);
 }
 
+/* A lesson that is a knowledge article reads as the Knowledge Base shows
+ * it: the Markdown rendered, none of its marks shown. */
+static void
+test_article_lesson (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) mine = kefu_training_list_mine (f->t->db, NULL, &error);
+  g_autoptr(GPtrArray) lessons = NULL;
+  g_autoptr(GPtrArray) views = g_ptr_array_new ();
+  g_autofree char *text = NULL;
+  KefuTrainingItem *it = find_item (mine, "禁寄物品");
+  KefuLesson *article = NULL;
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end, heading;
+
+  g_assert_nonnull (it);
+  lessons = kefu_training_list_lessons (f->t->db, it->course_id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < lessons->len; i++)
+    if (((KefuLesson *) lessons->pdata[i])->article_id != NULL)
+      article = lessons->pdata[i];
+  g_assert_nonnull (article);
+  g_assert_nonnull (strstr (article->body, "## "));
+  g_assert_nonnull (strstr (article->body, "**"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "training.take", "s", it->course_id));
+  wait_for_draw (GTK_WIDGET (f->window));
+  collect (GTK_WIDGET (f->view), GTK_TYPE_TEXT_VIEW, views);
+  g_assert_cmpuint (views->len, ==, 1);
+  g_assert_true (gtk_widget_get_mapped (views->pdata[0]));
+  buffer = gtk_text_view_get_buffer (views->pdata[0]);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_null (strstr (text, "## "));
+  g_assert_null (strstr (text, "**"));
+  g_assert_nonnull (strstr (text, "禁止寄递"));
+  /* The first heading carries the knowledge base's heading tag. */
+  g_assert_true (gtk_text_iter_forward_search (&start, "禁止寄递", 0, &heading, NULL, NULL));
+  {
+    g_autoptr(GSList) tags = gtk_text_iter_get_tags (&heading);
+
+    g_assert_nonnull (tags);
+  }
+  /* The other lessons, of their own text, stay labels. */
+  g_assert_cmpuint (lessons->len, >, 1);
+  /* The text view lays its lines out in idle time: until then it is
+   * taller than its text. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    while (g_main_context_iteration (NULL, FALSE) && g_get_monotonic_time () < deadline)
+      ;
+  }
+  save_png (GTK_WIDGET (f->window), "training-article-lesson", f->lang);
+}
+
 static void
 test_leaderboard (Fixture       *f,
                   gconstpointer  data)
@@ -419,6 +481,7 @@ main (int   argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add ("/training-ui/take-quiz", Fixture, NULL, fixture_set_up, test_take_quiz, fixture_tear_down);
+  g_test_add ("/training-ui/article-lesson", Fixture, NULL, fixture_set_up, test_article_lesson, fixture_tear_down);
   g_test_add ("/training-ui/leaderboard", Fixture, NULL, fixture_set_up, test_leaderboard, fixture_tear_down);
   g_test_add ("/training-ui/build-course", Fixture, NULL, fixture_set_up, test_build_course, fixture_tear_down);
   g_test_add ("/training-ui/builder-and-roles", Fixture, NULL, fixture_set_up, test_builder_and_roles,

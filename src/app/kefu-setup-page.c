@@ -7,6 +7,7 @@
 
 #include "kefu-kb.h"
 #include "kefu-org.h"
+#include "kefu-sample-assessment.h"
 #include "kefu-sample-cases.h"
 #include "kefu-sample-training.h"
 #include "kefu-sample.h"
@@ -83,7 +84,8 @@ generate_thread (GTask        *task,
       !kefu_sample_generate_cases (db, opts.seed, opts.n_customers * 3 / 2,
                                    sample_cases_progress_cb, self, &error) ||
       !kefu_kb_generate_sample (db, opts.seed, KEFU_KB_SAMPLE_ARTICLES, &error) ||
-      !kefu_sample_generate_training (db, opts.seed, &error))
+      !kefu_sample_generate_training (db, opts.seed, &error) ||
+      !kefu_sample_generate_assessment (db, opts.seed, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);

@@ -249,6 +249,18 @@ update_dashboard (KefuWindow *self)
   gboolean may = g_strcmp0 (self->role, "supervisor") == 0 || g_strcmp0 (self->role, "admin") == 0;
   AdwViewStackPage *page;
 
+  /* Assessment before the Dashboard: the tabs everybody has come first,
+   * so that Alt+1…6 are the same views for every role and a user switch
+   * that adds the Dashboard puts it where it always is. */
+  if (self->assessment_view == NULL)
+    {
+      self->assessment_view = kefu_assessment_view_new (self->db);
+      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->assessment_view),
+                                        "assessment", _("Assessment"));
+      adw_view_stack_page_set_icon_name (page, "starred-symbolic");
+    }
+  kefu_assessment_view_reload (self->assessment_view);
+
   if (may && self->dashboard_view == NULL)
     {
       self->dashboard_view = kefu_dashboard_view_new (self->db);
@@ -265,15 +277,6 @@ update_dashboard (KefuWindow *self)
       adw_view_stack_remove (self->view_stack, GTK_WIDGET (self->dashboard_view));
       self->dashboard_view = NULL;
     }
-
-  if (self->assessment_view == NULL)
-    {
-      self->assessment_view = kefu_assessment_view_new (self->db);
-      page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->assessment_view),
-                                        "assessment", _("Assessment"));
-      adw_view_stack_page_set_icon_name (page, "starred-symbolic");
-    }
-  kefu_assessment_view_reload (self->assessment_view);
 }
 
 static void
@@ -529,6 +532,37 @@ show_notifications_action (GtkWidget  *widget,
   kefu_notifications_button_popup (KEFU_WINDOW (widget)->notifications_button);
 }
 
+static void ensure_more_views (KefuWindow *self);
+
+/* Alt+1…9: the view of that number among the tabs this user has, as the
+ * tabs of GNOME apps; a number beyond them does nothing, so a view the
+ * role does not have is never reached. */
+static void
+show_view_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  KefuWindow *self = KEFU_WINDOW (widget);
+  guint n = g_variant_get_uint32 (param);
+  g_autoptr(GtkSelectionModel) pages = NULL;
+  guint shown = 0;
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "main") != 0)
+    return;
+  ensure_more_views (self);
+  pages = adw_view_stack_get_pages (self->view_stack);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+
+      if (adw_view_stack_page_get_visible (page) && ++shown == n)
+        {
+          adw_view_stack_set_visible_child (self->view_stack, adw_view_stack_page_get_child (page));
+          return;
+        }
+    }
+}
+
 static void
 focus_search_action (GtkWidget  *widget,
                      const char *action_name,
@@ -620,6 +654,9 @@ kefu_window_class_init (KefuWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-case", "s", show_case_action);
   gtk_widget_class_install_action (widget_class, "win.show-notifications", NULL, show_notifications_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.focus-search", NULL);
+  gtk_widget_class_install_action (widget_class, "win.show-view", "u", show_view_action);
+  for (guint n = 1; n <= 9; n++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0 + n, GDK_ALT_MASK, "win.show-view", "u", n);
 }
 
 static void

@@ -177,6 +177,47 @@ kefu_assessment_can_rate (KefuDb        *db,
   return check_rater (db, me, staff, kind, NULL);
 }
 
+gboolean
+kefu_assessment_round_includes (KefuDb                    *db,
+                                const KefuAssessmentRound *round,
+                                const char                *staff_id)
+{
+  g_autoptr(KefuStaff) staff = NULL;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+  g_return_val_if_fail (round != NULL, FALSE);
+
+  if (round->org_unit_id == NULL)
+    return TRUE;
+  staff = staff_id ? kefu_org_get_staff (db, staff_id, NULL) : NULL;
+  return staff != NULL && unit_within (db, round->org_unit_id, staff->org_unit_id);
+}
+
+gboolean
+kefu_assessment_has_rated (KefuDb     *db,
+                           const char *round_id,
+                           const char *rater_id,
+                           const char *staff_id)
+{
+  sqlite3_stmt *stmt;
+  gboolean rated;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+
+  if (round_id == NULL || rater_id == NULL || staff_id == NULL)
+    return FALSE;
+  stmt = kefu_db_prepare (db, "SELECT 1 FROM assessment_rater WHERE round_id = ? AND staff_id = ? AND rater_id = ?"
+                          " AND deleted = 0", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, round_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, staff_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, rater_id, -1, SQLITE_STATIC);
+  rated = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return rated;
+}
+
 static KefuAssessmentRound *
 load_round (KefuDb      *db,
             const char  *id,
@@ -380,6 +421,12 @@ kefu_assessment_rate (KefuDb        *db,
     return FALSE;
   if (kind >= KEFU_N_RATER_KINDS || !check_rater (db, me, staff, kind, error))
     return FALSE;
+  if (!kefu_assessment_round_includes (db, round, staff_id))
+    {
+      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                   _("This round does not assess %s: they work outside its unit."), staff->name);
+      return FALSE;
+    }
   for (guint d = 0; d < KEFU_N_DIMS; d++)
     if (scores[d] < 1 || scores[d] > 5)
       return kefu_error_invalid (error, _("Each score is from 1 (poor) to 5 (excellent)."));
@@ -570,7 +617,8 @@ compute_result (KefuDb                    *db,
       for (guint d = 0; d < KEFU_N_DIMS; d++)
         sums[k][d] += sqlite3_column_int (stmt, 1 + d);
       if (sqlite3_column_type (stmt, 5) != SQLITE_NULL)
-        g_ptr_array_add (r->comments, g_strdup_printf ("%s: %s", kefu_rater_kind_label (k), kefu_stmt_text (stmt, 5)));
+        /* Translators: an assessment comment: who (supervisor, peer…), the comment */
+        g_ptr_array_add (r->comments, g_strdup_printf (_("%s: %s"), kefu_rater_kind_label (k), kefu_stmt_text (stmt, 5)));
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)

@@ -86,6 +86,19 @@ gboolean    kefu_assessment_rate         (KefuDb               *db,
                                           const char           *comment,
                                           GError              **error);
 
+/* Whether @staff_id is among the people @round assesses: the staff of
+ * its unit and every unit below it (everyone when it has no unit). */
+gboolean    kefu_assessment_round_includes (KefuDb                    *db,
+                                            const KefuAssessmentRound *round,
+                                            const char                *staff_id);
+
+/* Whether @rater_id has rated @staff_id in the round (each rates a
+ * person once a round, as whichever kind of rater). */
+gboolean    kefu_assessment_has_rated    (KefuDb               *db,
+                                          const char           *round_id,
+                                          const char           *rater_id,
+                                          const char           *staff_id);
+
 /* Whether @rater_id may rate @staff_id as @kind (not customer). */
 gboolean    kefu_assessment_can_rate     (KefuDb               *db,
                                           const char           *rater_id,

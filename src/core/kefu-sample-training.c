@@ -43,6 +43,7 @@ typedef struct
   guint                 n_lessons;
   const SampleQuestion *questions;
   guint                 n_questions;
+  const char           *kb_article;   /* a published article whose title is LIKE this: a lesson */
 } SampleCourse;
 
 static const SampleLesson etiquette_lessons[] = {
@@ -133,15 +134,15 @@ static const SampleQuestion contest_questions[] = {
 
 static const SampleCourse courses[] = {
   { "服务礼仪 Service etiquette", "柜台与电话服务的基本礼仪。", 75, 15, 3, FALSE, 20,
-    etiquette_lessons, N (etiquette_lessons), etiquette_questions, N (etiquette_questions) },
+    etiquette_lessons, N (etiquette_lessons), etiquette_questions, N (etiquette_questions), NULL },
   { "Handling compensation claims", "From taking a claim at first contact to paying and closing it.", 80, 20, 2, FALSE, 5,
-    claims_lessons, N (claims_lessons), claims_questions, N (claims_questions) },
+    claims_lessons, N (claims_lessons), claims_questions, N (claims_questions), NULL },
   { "禁寄物品识别", "哪些物品禁止或限制寄递，以及如何开箱验视。", 75, 10, 0, FALSE, -3,
-    banned_lessons, N (banned_lessons), banned_questions, N (banned_questions) },
+    banned_lessons, N (banned_lessons), banned_questions, N (banned_questions), "禁寄物品与限寄规定%" },
   { "投诉处理与首问负责制 Complaint handling", "倾听、致歉、跟踪到底。", 60, 0, 0, FALSE, 30,
-    complaint_lessons, N (complaint_lessons), complaint_questions, N (complaint_questions) },
+    complaint_lessons, N (complaint_lessons), complaint_questions, N (complaint_questions), NULL },
   { "2026年服务技能大比武", "全网客服人员技能比武：20分钟，限答一次，按得分和用时排名。", 60, 20, 1, TRUE, 6,
-    NULL, 0, contest_questions, N (contest_questions) },
+    NULL, 0, contest_questions, N (contest_questions), NULL },
 };
 
 static KefuQuestion *
@@ -209,6 +210,24 @@ take (KefuDb      *db,
   kefu_cases_set_clock (db, at);
   attempt = kefu_training_submit (db, course_id, at - seconds * 1000, answers, error);
   return attempt != NULL;
+}
+
+/* The first published article whose title is LIKE @pattern, or NULL. */
+static char *
+published_article (KefuDb     *db,
+                   const char *pattern)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (db, "SELECT id FROM kb_article WHERE deleted = 0 AND status = 'published'"
+                                        " AND title LIKE ? ORDER BY rowid LIMIT 1", NULL);
+  char *id = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, pattern, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = kefu_stmt_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  return id;
 }
 
 /**
@@ -291,6 +310,17 @@ kefu_sample_generate_training (KefuDb   *db,
           l->title = g_strdup (sc->lessons[i].title);
           l->body = g_strdup (sc->lessons[i].body);
           g_ptr_array_add (lessons, l);
+        }
+      /* With the sample knowledge base, a lesson that is an article. */
+      if (sc->kb_article != NULL)
+        {
+          KefuLesson *l = g_new0 (KefuLesson, 1);
+
+          l->article_id = published_article (db, sc->kb_article);
+          if (l->article_id != NULL)
+            g_ptr_array_add (lessons, l);
+          else
+            kefu_lesson_free (l);
         }
       for (guint i = 0; i < sc->n_questions; i++)
         g_ptr_array_add (questions, make_question (&sc->questions[i]));

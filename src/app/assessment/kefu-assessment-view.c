@@ -102,29 +102,46 @@ fill_people (KefuAssessmentView *self)
   for (guint i = 0; staff && i < staff->len; i++)
     {
       KefuStaff *s = staff->pdata[i];
-      gboolean view = kefu_assessment_may_view (self->db, me, s->id);
-      g_autoptr(KefuOrgUnit) unit = kefu_org_get_unit (self->db, s->org_unit_id, NULL);
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s", kefu_role_label (s->role), unit ? unit->name : "");
-      GtkWidget *row = adw_action_row_new ();
-      gboolean any = view;
+      g_autoptr(KefuOrgUnit) unit = NULL;
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+      gboolean view, any;
+
+      /* Only the people of the round's unit. */
+      if (!kefu_assessment_round_includes (self->db, round, s->id))
+        continue;
+      view = any = kefu_assessment_may_view (self->db, me, s->id);
+      unit = kefu_org_get_unit (self->db, s->org_unit_id, NULL);
+      subtitle = g_strdup_printf ("%s · %s", kefu_role_label (s->role), unit ? unit->name : "");
+      row = adw_action_row_new ();
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), s->name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      for (guint k = 0; k < G_N_ELEMENTS (rated_kinds); k++)
-        if (kefu_assessment_can_rate (self->db, me, s->id, rated_kinds[k]))
-          {
-            GtkWidget *button = gtk_button_new_with_label (rate_label (rated_kinds[k]));
+      /* Rated already in this round: one answer each, so no button. */
+      if (kefu_assessment_has_rated (self->db, round->id, me, s->id))
+        {
+          GtkWidget *label = gtk_label_new (C_("assessment", "Rated"));
 
-            gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-            g_object_set_data_full (G_OBJECT (button), "staff", g_strdup (s->id), g_free);
-            g_object_set_data (G_OBJECT (button), "kind", GUINT_TO_POINTER (rated_kinds[k]));
-            g_signal_connect (button, "clicked", G_CALLBACK (rate_clicked_cb), self);
-            adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-            any = TRUE;
-          }
+          gtk_widget_add_css_class (label, "dim-label");
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+          any = TRUE;
+        }
+      else
+        for (guint k = 0; k < G_N_ELEMENTS (rated_kinds); k++)
+          if (kefu_assessment_can_rate (self->db, me, s->id, rated_kinds[k]))
+            {
+              GtkWidget *button = gtk_button_new_with_label (rate_label (rated_kinds[k]));
+
+              gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+              g_object_set_data_full (G_OBJECT (button), "staff", g_strdup (s->id), g_free);
+              g_object_set_data (G_OBJECT (button), "kind", GUINT_TO_POINTER (rated_kinds[k]));
+              g_signal_connect (button, "clicked", G_CALLBACK (rate_clicked_cb), self);
+              adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+              any = TRUE;
+            }
       if (view)
         {
-          GtkWidget *button = gtk_button_new_with_label (_("Results"));
+          GtkWidget *button = gtk_button_new_with_label (C_("assessment", "Results"));
 
           gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
           gtk_widget_add_css_class (button, "flat");
@@ -189,7 +206,10 @@ rate_response_cb (AdwMessageDialog   *dialog,
                              gtk_editable_get_text (GTK_EDITABLE (comment)), &error))
     kefu_toast_error (GTK_WIDGET (self), error);
   else
-    kefu_toast (GTK_WIDGET (self), _("Rating saved"));
+    {
+      kefu_toast (GTK_WIDGET (self), _("Rating saved"));
+      fill_people (self);   /* the row now says so */
+    }
 }
 
 AdwMessageDialog *

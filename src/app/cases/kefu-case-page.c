@@ -706,7 +706,8 @@ fill_follow_ups (KefuCasePage *self)
         g_string_append_printf (sub, "\n%s", f->result);
       row = add_row (group, title, sub->str, FALSE);
       if (g_strcmp0 (f->status, "open") == 0)
-        add_action_button (row, _("Record _Result…"), "case.record-follow-up", g_variant_new_string (f->id), NULL);
+        /* No mnemonic: a case may have several open follow-ups. */
+        add_action_button (row, _("Record Result…"), "case.record-follow-up", g_variant_new_string (f->id), NULL);
     }
 }
 

@@ -112,8 +112,9 @@ conflict_row (KefuConflictsDialog *self,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   GtkWidget *sides = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *keep = gtk_button_new_with_mnemonic (_("_Keep Server Value"));
-  GtkWidget *other = gtk_button_new_with_mnemonic (_("_Use Other Value"));
+  /* No mnemonics: every conflict row has the same two buttons. */
+  GtkWidget *keep = gtk_button_new_with_label (_("Keep Server Value"));
+  GtkWidget *other = gtk_button_new_with_label (_("Use Other Value"));
   g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (c->created_at / 1000);
   g_autofree char *when_text = when ? g_date_time_format (when, _("%Y-%m-%d %H:%M")) : g_strdup ("");
   /* Translators: conflict title: what (case / customer file), its number or

@@ -7,6 +7,7 @@
 
 #include "kefu-cases.h"
 #include "kefu-course-editor.h"
+#include "kefu-kb-render.h"
 #include "kefu-org.h"
 #include "kefu-training-view.h"
 #include "kefu-training.h"
@@ -130,12 +131,14 @@ dim_label (const char *text)
   return label;
 }
 
+/* A button of a list row: without a mnemonic, since every row has the
+ * same one (five "Start" buttons would all answer Alt+S). */
 static GtkWidget *
 action_button (const char *label,
                const char *action,
                const char *target)
 {
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+  GtkWidget *button = gtk_button_new_with_label (label);
 
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
@@ -210,7 +213,7 @@ training_row (KefuTrainingView *self,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), state_badge (it->state));
   if (attempts_left && !(it->is_contest && it->due_at < kefu_cases_get_now (self->db)))
     {
-      GtkWidget *button = action_button (it->n_attempts > 0 ? _("_Retake") : _("_Start"), "training.take",
+      GtkWidget *button = action_button (it->n_attempts > 0 ? _("Retake") : C_("training", "Start"), "training.take",
                                          it->course_id);
 
       if (it->n_attempts == 0)
@@ -309,10 +312,10 @@ fill_courses (KefuTrainingView *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), c->title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
       if (!published)
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button (_("_Publish"), "training.publish", c->id));
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button (_("Publish"), "training.publish", c->id));
       else if (!c->is_contest)
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button (C_("training", "_Assign…"), "training.assign", c->id));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button (_("_Edit…"), "training.edit", c->id));
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button (C_("training", "Assign…"), "training.assign", c->id));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), action_button (_("Edit…"), "training.edit", c->id));
 
       {
         g_autoptr(GMenuItem) preview = g_menu_item_new (_("Preview as _Learner"), NULL);
@@ -601,6 +604,22 @@ text_label (const char *text,
   return label;
 }
 
+/* A lesson that is a knowledge article reads as the Knowledge Base shows
+ * it: its Markdown rendered (headings, lists, tables, pictures). */
+static GtkWidget *
+article_view (KefuTrainingView *self,
+              const char       *markdown)
+{
+  GtkWidget *view = gtk_text_view_new ();
+
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (view, "lesson-article");
+  kefu_kb_render_markdown (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), markdown ? markdown : "", self->db);
+  return view;
+}
+
 static void
 scroll_top (KefuTrainingView *self)
 {
@@ -857,7 +876,10 @@ show_lessons (KefuTrainingView *self,
       g_autofree char *title = g_strdup_printf (_("Lesson %u: %s"), i + 1, l->title);
 
       gtk_box_append (self->player_box, text_label (title, "title-4"));
-      gtk_box_append (self->player_box, text_label (l->body ? l->body : "", "body"));
+      if (l->article_id != NULL)
+        gtk_box_append (self->player_box, article_view (self, l->body));
+      else
+        gtk_box_append (self->player_box, text_label (l->body ? l->body : "", "body"));
     }
   if (self->questions->len == 0)
     {
@@ -1418,7 +1440,9 @@ kefu_training_view_reload (KefuTrainingView *self)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), builder_actions[i], build);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.assign", report);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "training.export", report);
-  if (!build && !report)
+  /* A section this user does not have (the one before a user switch had
+   * it) is not left on screen. */
+  if (!gtk_stack_page_get_visible (gtk_stack_get_page (self->sections, gtk_stack_get_visible_child (self->sections))))
     gtk_stack_set_visible_child_name (self->sections, "mine");
   fill_mine (self);
   fill_courses (self);
@@ -1432,10 +1456,16 @@ void
 kefu_training_view_show_section (KefuTrainingView *self,
                                  const char       *name)
 {
+  GtkWidget *child;
+
   g_return_if_fail (KEFU_IS_TRAINING_VIEW (self));
 
+  child = gtk_stack_get_child_by_name (self->sections, name);
+  /* Only a section this user has. */
+  if (child == NULL || !gtk_stack_page_get_visible (gtk_stack_get_page (self->sections, child)))
+    return;
   close_player (self);
-  gtk_stack_set_visible_child_name (self->sections, name);
+  gtk_stack_set_visible_child (self->sections, child);
 }
 
 void
