@@ -280,6 +280,31 @@ kefu_test_server_add_user (KefuTestServer *s,
   g_assert_cmpuint (status, ==, 201);
 }
 
+/* A staff member of @org_unit_id on the server (a staff row pushed by the
+ * admin) and a user account linked to it, as a real network has them.
+ * Returns: (transfer full) the staff row's id */
+static inline char *
+kefu_test_server_add_staff_user (KefuTestServer *s,
+                                 const char     *username,
+                                 const char     *name,
+                                 const char     *role,
+                                 const char     *org_unit_id)
+{
+  g_autofree char *fields = g_strdup_printf ("{\"name\":\"%s\",\"username\":\"%s\",\"role\":\"%s\","
+                                             "\"org_unit_id\":\"%s\",\"active\":1,\"is_courier\":0,"
+                                             "\"auth_limit_cents\":500000}", name, username, role, org_unit_id);
+  g_autofree char *staff_id = kefu_test_server_admin_insert (s, "staff", fields);
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"password-%s\",\"role\":\"%s\","
+                                           "\"org_unit_id\":\"%s\",\"staff_id\":\"%s\"}",
+                                           username, username, role, org_unit_id, staff_id);
+  g_autoptr(JsonObject) reply = NULL;
+  guint status = 0;
+
+  reply = kefu_test_server_call (s, "POST", "users", body, &status);
+  g_assert_cmpuint (status, ==, 201);
+  return g_steal_pointer (&staff_id);
+}
+
 /* One sync round of @client that must succeed. */
 static inline void
 kefu_test_sync_ok (KefuSyncClient *client)

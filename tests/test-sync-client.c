@@ -436,6 +436,134 @@ test_first_sync_progress (void)
   net_free (n);
 }
 
+/* The value of @field of @entity row @row_id as the server's admin reads it. */
+static char *
+server_field (KefuTestServer *server,
+              const char     *entity,
+              const char     *row_id,
+              const char     *field)
+{
+  g_autofree char *path = g_strdup_printf ("rows/%s/%s", entity, row_id);
+  g_autoptr(JsonObject) row = NULL;
+  guint status = 0;
+
+  row = kefu_test_server_call (server, "GET", path, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  return g_strdup (json_object_get_string_member_with_default (json_object_get_object_member (row, "fields"),
+                                                               field, NULL));
+}
+
+/* A computer set up offline (first-run office TEST01 and its local
+ * administrator) signs in as the branch's lead, who has a staff record on
+ * the server: the placeholder becomes that record and the office the
+ * server's branch, so nothing is refused, the cases arrive under the lead,
+ * and the other computer of the branch shows them with the lead's name. */
+static void
+test_first_run_identity (void)
+{
+  g_autoptr(KefuTestServer) server = kefu_test_server_start ();
+  g_autofree char *b1 = kefu_test_server_add_branch (server, "B1", "一号营业部");
+  g_autofree char *lead = kefu_test_server_add_staff_user (server, "b1-lead", "陈主管", "supervisor", b1);
+  g_autofree char *agent = kefu_test_server_add_staff_user (server, "b1-agent", "李娜", "agent", b1);
+  g_autoptr(KefuTestDb) office = kefu_test_db_new (TRUE);
+  g_autoptr(KefuTestDb) other = kefu_test_db_new (TRUE);
+  g_autoptr(KefuSyncClient) client = kefu_sync_client_new (office->path);
+  g_autoptr(KefuSyncClient) client2 = kefu_sync_client_new (other->path);
+  g_autoptr(KefuStaff) placeholder = kefu_org_get_current_user (office->db);
+  g_autoptr(KefuStaff) me = NULL;
+  g_autoptr(KefuOrgUnit) unit = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_id = g_strdup (placeholder->id);
+  g_autofree char *old_office = kefu_db_get_meta (office->db, "office_id");
+  g_autofree char *customer = new_customer (office->db, "孙尚香", "13811112222");
+  g_autofree char *cases[3] = { NULL };
+  g_autofree char *sql = NULL;
+
+  /* Work done before the office ever saw the server. */
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    cases[i] = new_case (office->db, customer, "包裹丢失", NULL);
+  g_assert_true (kefu_cases_assign (office->db, cases[0], NULL, old_id, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (kefu_cases_add_note (office->db, cases[1], "已联系投递员", &error));
+  g_assert_no_error (error);
+
+  g_assert_true (kefu_sync_client_sign_in_sync (client, server->url, "b1-lead", "password-b1-lead", &error));
+  g_assert_no_error (error);
+  kefu_test_sync_ok (client);
+
+  /* Nothing refused, nothing waiting; the placeholder's own rows were
+   * withdrawn, not sent. */
+  g_assert_cmpint (kefu_test_count (office->db, "SELECT count(*) FROM outbox WHERE result = 'rejected'"), ==, 0);
+  g_assert_cmpint (kefu_sync_local_pending_count (office->db), ==, 0);
+  g_assert_cmpint (kefu_test_count (office->db, "SELECT count(*) FROM outbox WHERE result = 'local'"
+                                                " AND entity IN ('staff', 'org_unit')"), ==, 2);
+  g_assert_cmpint (kefu_test_count (office->db, "SELECT count(*) FROM outbox WHERE result = 'applied'"), >=, 6);
+
+  /* The signed-in user is the server's record, with its name and role. */
+  me = kefu_org_get_current_user (office->db);
+  g_assert_cmpstr (me->id, ==, lead);
+  g_assert_cmpstr (me->name, ==, "陈主管");
+  g_assert_cmpstr (me->role, ==, "supervisor");
+  g_assert_cmpstr (me->org_unit_id, ==, b1);
+  unit = kefu_org_get_office (office->db);
+  g_assert_cmpstr (unit->id, ==, b1);
+  g_assert_cmpstr (unit->code, ==, "B1");
+
+  /* No local row names the placeholder or the local office any more. */
+  sql = g_strdup_printf ("SELECT (SELECT count(*) FROM staff WHERE id = '%s')"
+                         " + (SELECT count(*) FROM org_unit WHERE id = '%s')"
+                         " + (SELECT count(*) FROM kcase WHERE owner_id = '%s' OR assignee_id = '%s'"
+                         "    OR updated_by = '%s' OR branch_id = '%s')"
+                         " + (SELECT count(*) FROM case_event WHERE actor_id = '%s' OR updated_by = '%s')"
+                         " + (SELECT count(*) FROM audit_log WHERE actor_id = '%s' OR instr (changes, '%s') > 0)",
+                         old_id, old_office, old_id, old_id, old_id, old_office, old_id, old_id, old_id, old_id);
+  g_assert_cmpint (kefu_test_count (office->db, sql), ==, 0);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM kcase WHERE owner_id = '%s' AND branch_id = '%s'", lead, b1);
+  g_assert_cmpint (kefu_test_count (office->db, sql), ==, 3);
+
+  /* The server holds the cases under the lead. */
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *owner = server_field (server, "kcase", cases[i], "owner_id");
+      g_autofree char *branch = server_field (server, "kcase", cases[i], "branch_id");
+
+      g_assert_cmpstr (owner, ==, lead);
+      g_assert_cmpstr (branch, ==, b1);
+    }
+  {
+    g_autofree char *assignee = server_field (server, "kcase", cases[0], "assignee_id");
+
+    g_assert_cmpstr (assignee, ==, lead);
+  }
+
+  /* The branch's other computer (set up offline too, its agent signs in)
+   * shows them, owned by a person it knows. */
+  g_assert_true (kefu_sync_client_sign_in_sync (client2, server->url, "b1-agent", "password-b1-agent", &error));
+  g_assert_no_error (error);
+  kefu_test_sync_ok (client2);
+  g_assert_cmpint (kefu_test_count (other->db, "SELECT count(*) FROM outbox WHERE result = 'rejected'"), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(KefuCase) c = kefu_cases_get (other->db, cases[i], NULL);
+      g_autoptr(KefuStaff) owner = NULL;
+
+      g_assert_nonnull (c);
+      g_assert_cmpstr (c->owner_id, ==, lead);
+      owner = kefu_org_get_staff (other->db, c->owner_id, NULL);
+      g_assert_nonnull (owner);
+      g_assert_cmpstr (owner->name, ==, "陈主管");
+    }
+  {
+    g_autoptr(KefuStaff) me2 = kefu_org_get_current_user (other->db);
+
+    g_assert_cmpstr (me2->id, ==, agent);
+  }
+  kefu_test_sync_ok (client);
+  kefu_test_sync_assert_verified (client);
+  kefu_test_sync_assert_verified (client2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -446,6 +574,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/client/case-numbers-unique", test_case_numbers_unique);
   g_test_add_func ("/sync/client/epoch-change-resyncs", test_epoch_change_resyncs);
   g_test_add_func ("/sync/client/first-sync-progress", test_first_sync_progress);
+  g_test_add_func ("/sync/client/first-run-identity", test_first_run_identity);
 
   return g_test_run ();
 }

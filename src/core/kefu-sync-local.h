@@ -151,6 +151,9 @@ gboolean        kefu_sync_local_verify        (KefuDb              *db,
 gboolean        kefu_sync_local_adopt_office  (KefuDb              *db,
                                                const char          *org_unit_id,
                                                GError             **error);
+gboolean        kefu_sync_local_adopt_identity (KefuDb             *db,
+                                               const char          *staff_id,
+                                               GError             **error);
 gboolean        kefu_sync_local_set_device_code (KefuDb            *db,
                                                const char          *device_id,
                                                GError             **error);

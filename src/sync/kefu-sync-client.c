@@ -420,6 +420,33 @@ worker_resync (Worker  *w,
   return TRUE;
 }
 
+/* Whether the server's org unit @id is a branch (the level an office set
+ * up on this computer can become): read through the rows endpoint. */
+static gboolean
+unit_is_branch (Worker        *w,
+                const char    *id,
+                gboolean      *is_branch,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autofree char *path = g_strconcat ("rows/org_unit/", id, NULL);
+  g_autoptr(GBytes) body = http (w, "GET", path, NULL, TRUE, cancellable, error);
+  g_autoptr(JsonObject) row = NULL;
+  JsonNode *fields;
+  GError *cause = NULL;
+
+  if (body == NULL)
+    return FALSE;
+  row = kefu_sync_parse_object (DATA (body), SIZE (body), &cause);
+  if (row == NULL)
+    return protocol_error (error, cause);
+  fields = json_object_get_member (row, "fields");
+  *is_branch = fields != NULL && JSON_NODE_HOLDS_OBJECT (fields) &&
+               g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (fields), "level", NULL),
+                          "branch") == 0;
+  return TRUE;
+}
+
 static gboolean
 worker_login (Worker        *w,
               gboolean       first,
@@ -478,8 +505,23 @@ worker_login (Worker        *w,
               sqlite3_reset (stmt);
             }
         }
-      if (!office_known && reply->org_unit_id &&
-          !kefu_sync_local_adopt_office (w->db, reply->org_unit_id, &cause))
+      if (!office_known && reply->org_unit_id)
+        {
+          gboolean is_branch = FALSE;
+
+          if (!unit_is_branch (w, reply->org_unit_id, &is_branch, cancellable, error))
+            return FALSE;
+          if (!kefu_db_begin (w->db, &cause))
+            return local_error (error, cause);
+          if ((is_branch && !kefu_sync_local_adopt_office (w->db, reply->org_unit_id, &cause)) ||
+              !kefu_sync_local_adopt_identity (w->db, reply->staff_id, &cause) ||
+              !kefu_db_commit (w->db, &cause))
+            {
+              kefu_db_rollback (w->db);
+              return local_error (error, cause);
+            }
+        }
+      else if (!kefu_sync_local_adopt_identity (w->db, reply->staff_id, &cause))
         return local_error (error, cause);
       if (!kefu_sync_local_set_device_code (w->db, device, &cause) ||
           !kefu_sync_local_register_device (w->db, device, &cause) ||
