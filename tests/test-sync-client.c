@@ -242,21 +242,31 @@ test_offline_edits_reconcile (void)
     g_assert_true (found);
   }
 
-  /* The supervisor (computer B is the supervisor's) uses the other
-   * value; the choice reaches computer A. */
+  /* The supervisor (computer B is the supervisor's) wants the other
+   * value: "waiting" cannot follow "resolved" in the lifecycle, so it is
+   * refused and nothing changes; reopening (the lost "in progress") is
+   * allowed, and then "waiting" is too. The choices reach computer A. */
   {
-    g_autoptr(KefuStaff) me = NULL;
-    const char *sup_id = NULL;
-    sqlite3_stmt *stmt = kefu_db_prepare (n->db[1]->db, "SELECT id FROM conflict WHERE field = 'status' AND client_value = '\"waiting\"'", NULL);
-    g_autofree char *conflict_id = NULL;
+    g_autofree char *waiting_id = NULL;
+    g_autofree char *reopen_id = NULL;
+    sqlite3_stmt *stmt = kefu_db_prepare (n->db[1]->db, "SELECT id FROM conflict WHERE field = 'status' AND client_value = ?", NULL);
 
+    sqlite3_bind_text (stmt, 1, "\"waiting\"", -1, SQLITE_STATIC);
     g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    conflict_id = kefu_stmt_dup (stmt, 0);
+    waiting_id = kefu_stmt_dup (stmt, 0);
     sqlite3_reset (stmt);
-    me = kefu_org_get_current_user (n->db[1]->db);
-    sup_id = me->id;
-    g_assert_nonnull (sup_id);
-    g_assert_true (kefu_conflicts_resolve (n->db[1]->db, conflict_id, TRUE, &error));
+    sqlite3_bind_text (stmt, 1, "\"in_progress\"", -1, SQLITE_STATIC);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    reopen_id = kefu_stmt_dup (stmt, 0);
+    sqlite3_reset (stmt);
+
+    g_assert_false (kefu_conflicts_resolve (n->db[1]->db, waiting_id, TRUE, &error));
+    g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_cmpint (kefu_sync_local_pending_count (n->db[1]->db), ==, 0);
+    g_assert_true (kefu_conflicts_resolve (n->db[1]->db, reopen_id, TRUE, &error));
+    g_assert_no_error (error);
+    g_assert_true (kefu_conflicts_resolve (n->db[1]->db, waiting_id, TRUE, &error));
     g_assert_no_error (error);
   }
   sync_ok (n, 1);
@@ -264,7 +274,7 @@ test_offline_edits_reconcile (void)
   g_clear_pointer (&c0, kefu_case_free);
   c0 = kefu_cases_get (n->db[0]->db, case_id, NULL);
   g_assert_cmpstr (c0->status, ==, "waiting");
-  g_assert_cmpint (kefu_sync_local_open_conflicts (n->db[0]->db), ==, (gint64) conflicts->len - 1);
+  g_assert_cmpint (kefu_sync_local_open_conflicts (n->db[0]->db), ==, (gint64) conflicts->len - 2);
 
   for (guint i = 0; i < 3; i++)
     assert_verified (n, i);
