@@ -144,6 +144,25 @@ kefu_test_server_reset_epoch (KefuTestServer *s)
   kefu_test_server_serve (s, s->port);
 }
 
+/* Stops the server, drops every tombstone (`kefu-server purge
+ * --tombstone-days 0`: the scopes' horizons rise past them) and starts it
+ * again on the same port. */
+static inline void
+kefu_test_server_purge_all (KefuTestServer *s)
+{
+  g_autofree char *exe = g_build_filename (BUILDDIR, "src", "server", "kefu-server", NULL);
+  g_autoptr(GSubprocess) purge = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kefu_test_server_kill (s);
+  purge = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, exe, "purge", s->store[0], s->store[1],
+                            "--tombstone-days", "0", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (purge, NULL, &error));
+  g_assert_no_error (error);
+  kefu_test_server_serve (s, s->port);
+}
+
 static inline void
 kefu_test_server_admin_login (KefuTestServer *s)
 {

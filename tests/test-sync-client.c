@@ -574,6 +574,83 @@ test_first_run_identity (void)
   kefu_test_sync_assert_verified (client2);
 }
 
+/* Deleted rows are purged on the server and the scope's horizon passes a
+ * computer's cursor: its next pull is answered 410 "horizon". It downloads
+ * its scopes again from a snapshot, keeps the push numbering (no new
+ * device id), loses none of its offline work, and a file the server purged
+ * does not linger on it as a live row. */
+static void
+test_horizon_resyncs (void)
+{
+  Net *n = net_new ();
+  g_autofree char *gone = new_customer (n->db[0]->db, "甘宁", "13100001111");
+  g_autofree char *kept = new_customer (n->db[0]->db, "黄盖", "13100002222");
+  g_autofree char *offline = NULL;
+  g_autofree char *later = NULL;
+  g_autofree char *device_before = NULL;
+  g_autofree char *device_after = NULL;
+  g_autoptr(KefuCustomer) k = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 seq_before;
+  FirstSync fs = { 0 };
+
+  sync_ok (n, 0);
+  sync_ok (n, 1);
+  g_assert_cmpuint (search (n->db[1]->db, "甘宁"), ==, 1);
+
+  /* Computer A deletes a file; the server drops the tombstone, past
+   * computer B's cursor. */
+  g_assert_true (kefu_customers_delete (n->db[0]->db, gone, &error));
+  g_assert_no_error (error);
+  sync_ok (n, 0);
+  kefu_test_server_purge_all (n->server);
+  later = new_customer (n->db[0]->db, "太史慈", "13100003333");
+  sync_ok (n, 0);
+
+  /* Meanwhile B works offline. */
+  offline = new_customer (n->db[1]->db, "程普", "13100004444");
+  k = kefu_customers_get (n->db[1]->db, kept, NULL);
+  kefu_set_str (&k->tags, "老客户");
+  g_assert_true (kefu_customers_update (n->db[1]->db, k, &error));
+  g_assert_no_error (error);
+  device_before = kefu_sync_local_push_device (n->db[1]->db);
+  seq_before = kefu_sync_local_last_push_seq (n->db[1]->db);
+
+  g_signal_connect (n->client[1], "notify::progress", G_CALLBACK (progress_cb), &fs);
+  kefu_sync_client_sync_async (n->client[1], NULL, first_sync_done_cb, &fs);
+  while (!fs.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_data (n->client[1], &fs);
+  g_assert_true (fs.ok);
+  /* A snapshot ran (progress is reported for snapshots only), in the same
+   * push numbering. */
+  g_assert_cmpfloat (fs.last, >, 0.9);
+  device_after = kefu_sync_local_push_device (n->db[1]->db);
+  g_assert_cmpstr (device_after, ==, device_before);
+  g_assert_cmpint (kefu_sync_local_last_push_seq (n->db[1]->db), >, seq_before);
+  g_assert_cmpint (kefu_sync_local_pending_count (n->db[1]->db), ==, 0);
+
+  /* B has what A did and kept what it did itself; the purged file is
+   * gone from its lists and search. */
+  g_assert_cmpuint (search (n->db[1]->db, "太史慈"), ==, 1);
+  g_assert_cmpuint (search (n->db[1]->db, "程普"), ==, 1);
+  g_assert_cmpuint (search (n->db[1]->db, "甘宁"), ==, 0);
+  g_assert_cmpint (kefu_test_count (n->db[1]->db, "SELECT count(*) FROM customer WHERE deleted = 0"), ==, 3);
+  g_clear_pointer (&k, kefu_customer_free);
+  k = kefu_customers_get (n->db[1]->db, kept, NULL);
+  g_assert_cmpstr (k->tags, ==, "老客户");
+
+  /* And A receives B's offline work; both verify. */
+  sync_ok (n, 0);
+  g_assert_cmpuint (search (n->db[0]->db, "程普"), ==, 1);
+  g_clear_pointer (&k, kefu_customer_free);
+  k = kefu_customers_get (n->db[0]->db, kept, NULL);
+  g_assert_cmpstr (k->tags, ==, "老客户");
+  for (guint i = 0; i < 2; i++)
+    assert_verified (n, i);
+  net_free (n);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -585,6 +662,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/client/epoch-change-resyncs", test_epoch_change_resyncs);
   g_test_add_func ("/sync/client/first-sync-progress", test_first_sync_progress);
   g_test_add_func ("/sync/client/first-run-identity", test_first_run_identity);
+  g_test_add_func ("/sync/client/horizon-resyncs", test_horizon_resyncs);
 
   return g_test_run ();
 }

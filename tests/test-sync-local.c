@@ -321,6 +321,76 @@ test_reset_keeps_outbox (void)
   g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM customer WHERE number = 'CX0009'"), ==, 1);
 }
 
+/* A stale cursor (410 "horizon") starts the pull over from a snapshot:
+ * rows the snapshot brings again stay, with unsent local edits kept; a
+ * row it no longer brings (its tombstone was purged) leaves the lists and
+ * the search index, unless an unsent local edit names it; rows made here
+ * and never sent are untouched; the push numbering goes on. */
+static void
+test_restart_pull_sweeps_unseen (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autofree char *again = kefu_uuid7_new ();
+  g_autofree char *purged = kefu_uuid7_new ();
+  g_autofree char *edited = kefu_uuid7_new ();
+  g_autoptr(JsonObject) f_again = customer_row ("CX0011", "鲁肃", "regular");
+  g_autoptr(JsonObject) f_purged = customer_row ("CX0012", "吕蒙", "regular");
+  g_autoptr(JsonObject) f_edited = customer_row ("CX0013", "陆逊", "regular");
+  g_autoptr(KefuCustomer) c = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mine = NULL;
+  gint64 seq;
+
+  g_assert_true (apply1 (t->db, kefu_pulled_row_new ("org", "customer", again, 3, FALSE, f_again), 10, &error));
+  g_assert_true (apply1 (t->db, kefu_pulled_row_new ("org", "customer", purged, 2, FALSE, f_purged), 11, &error));
+  g_assert_true (apply1 (t->db, kefu_pulled_row_new ("org", "customer", edited, 2, FALSE, f_edited), 12, &error));
+  g_assert_no_error (error);
+  ack_all (t->db);
+  seq = kefu_sync_local_last_push_seq (t->db);
+
+  /* Offline: a new file, and edits of two pulled ones. */
+  mine = create (t->db, "诸葛瑾", NULL);
+  c = kefu_customers_get (t->db, again, NULL);
+  kefu_set_str (&c->tags, "本地");
+  g_assert_true (kefu_customers_update (t->db, c, &error));
+  g_clear_pointer (&c, kefu_customer_free);
+  c = kefu_customers_get (t->db, edited, NULL);
+  kefu_set_str (&c->company, "东吴");
+  g_assert_true (kefu_customers_update (t->db, c, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (kefu_sync_local_restart_pull (t->db, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kefu_sync_local_get_cursor (t->db, "org"), ==, 0);
+  /* The snapshot brings only one of the three again. */
+  g_assert_true (apply1 (t->db, kefu_pulled_row_new ("org", "customer", again, 4, FALSE, f_again), 20, &error));
+  g_assert_true (kefu_sync_local_sweep_unseen (t->db, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (search_count (t->db, "吕蒙"), ==, 0);
+  g_assert_null (kefu_customers_get (t->db, purged, NULL));
+  g_assert_cmpuint (search_count (t->db, "鲁肃"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "陆逊"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "诸葛瑾"), ==, 1);
+  g_clear_pointer (&c, kefu_customer_free);
+  c = kefu_customers_get (t->db, again, NULL);
+  g_assert_cmpstr (c->tags, ==, "本地");
+  g_clear_pointer (&c, kefu_customer_free);
+  c = kefu_customers_get (t->db, edited, NULL);
+  g_assert_cmpstr (c->company, ==, "东吴");
+  /* Nothing written for the outbox by the sweep; the three local changes
+   * wait, numbered after what went before. */
+  g_assert_cmpint (kefu_sync_local_pending_count (t->db), >=, 3);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM sync_row WHERE server_version = 0"), ==, 0);
+  {
+    g_autoptr(GPtrArray) batch = kefu_sync_local_next_batch (t->db, NULL, 500, KEFU_SYNC_BATCH_MAX_BYTES, NULL);
+
+    g_assert_cmpint (((KefuOutboxOp *) batch->pdata[0])->push_seq, ==, seq + 1);
+    for (guint i = 0; i < batch->len; i++)
+      g_assert_cmpstr (((KefuOutboxOp *) batch->pdata[i])->row_id, !=, purged);
+  }
+}
+
 /* Unknown entities (a newer server) and local tables are never written. */
 static void
 test_apply_refuses_local_tables (void)
@@ -502,6 +572,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/local/apply-keeps-pending-local-fields", test_apply_keeps_pending_local_fields);
   g_test_add_func ("/sync/local/reset-keeps-outbox", test_reset_keeps_outbox);
   g_test_add_func ("/sync/local/apply-refuses-local-tables", test_apply_refuses_local_tables);
+  g_test_add_func ("/sync/local/restart-pull-sweeps-unseen", test_restart_pull_sweeps_unseen);
   g_test_add_func ("/sync/local/conflict-other-value-checked", test_conflict_other_value_checked);
   g_test_add_func ("/sync/local/conflict-other-customer-value-checked", test_conflict_other_customer_value_checked);
 

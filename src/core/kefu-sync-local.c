@@ -1017,13 +1017,140 @@ kefu_sync_local_restart_pull (KefuDb  *db,
 
   if (!kefu_db_begin (db, error))
     return FALSE;
-  if (!kefu_db_exec (db, "DELETE FROM sync_scope; DELETE FROM sync_row;", error) ||
+  /* Server version 0 (never a real one) marks every row as not seen
+   * again yet: kefu_sync_local_sweep_unseen() finds what the snapshot no
+   * longer holds. */
+  if (!kefu_db_exec (db, "DELETE FROM sync_scope; UPDATE sync_row SET server_version = 0;", error) ||
       !kefu_sync_local_set (db, "snapshot_done", NULL, error))
     {
       kefu_db_rollback (db);
       return FALSE;
     }
   return kefu_db_commit (db, error);
+}
+
+typedef struct
+{
+  char *entity;
+  char *row_id;
+  char *scope;
+} UnseenRow;
+
+static gpointer
+unseen_from_row (sqlite3_stmt *stmt)
+{
+  UnseenRow *r = g_new0 (UnseenRow, 1);
+
+  r->entity = kefu_stmt_dup (stmt, 0);
+  r->row_id = kefu_stmt_dup (stmt, 1);
+  r->scope = kefu_stmt_dup (stmt, 2);
+  return r;
+}
+
+static void
+unseen_free (gpointer data)
+{
+  UnseenRow *r = data;
+
+  g_free (r->entity);
+  g_free (r->row_id);
+  g_free (r->scope);
+  g_free (r);
+}
+
+/* Tombstones @r here, as if the server had sent its deletion, unless it
+ * is gone already or an unsent local change still names it. */
+static gboolean
+bury_unseen (KefuDb      *db,
+             UnseenRow   *r,
+             GError     **error)
+{
+  g_autofree char *sql = NULL;
+  g_autofree char *hlc = NULL;
+  g_autoptr(JsonObject) fields = NULL;
+  g_autoptr(KefuPulledRow) change = NULL;
+  KefuSyncApplyStats stats = { 0 };
+  sqlite3_stmt *stmt;
+  gboolean live;
+
+  if (entity_columns (db, r->entity) == NULL)
+    return TRUE;
+  stmt = kefu_db_prepare (db, "SELECT count(*) FROM outbox WHERE acked_at IS NULL AND entity = ? AND row_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, r->entity, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, r->row_id, -1, SQLITE_STATIC);
+  live = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) > 0;
+  sqlite3_reset (stmt);
+  if (live)
+    return TRUE;
+
+  sql = g_strdup_printf ("SELECT hlc FROM %s WHERE id = ? AND deleted = 0", r->entity);
+  stmt = kefu_db_prepare (db, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, r->row_id, -1, SQLITE_STATIC);
+  live = sqlite3_step (stmt) == SQLITE_ROW;
+  if (live)
+    hlc = kefu_stmt_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  if (!live)
+    return TRUE;
+
+  fields = json_object_new ();
+  json_object_set_string_member (fields, "hlc", hlc ? hlc : "");
+  change = kefu_pulled_row_new (r->scope, r->entity, r->row_id, 1, TRUE, fields);
+  return apply_one (db, change, &stats, error);
+}
+
+/**
+ * kefu_sync_local_sweep_unseen:
+ *
+ * After the snapshot that follows kefu_sync_local_restart_pull() has
+ * ended: rows this computer had pulled before and that the snapshot did
+ * not bring again are no longer on the server for this user (their
+ * tombstones were purged past the cursor, or they left the user's scopes).
+ * They become tombstones here, with the search indexes kept by the
+ * modules' writers and no outbox entry, unless an unsent local change
+ * still names them (it goes to the server, which answers for it); either
+ * way they stop counting as pulled rows. Does nothing after a first sync.
+ */
+gboolean
+kefu_sync_local_sweep_unseen (KefuDb  *db,
+                              GError **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (unseen_free);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+
+  stmt = kefu_db_prepare (db, "SELECT entity, row_id, scope FROM sync_row WHERE server_version = 0", error);
+  if (stmt == NULL || !kefu_db_read_rows (db, stmt, unseen_from_row, rows, error))
+    return FALSE;
+  if (rows->len == 0)
+    return TRUE;
+  g_message ("Rows no longer on the server, removed here: %u", rows->len);
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      UnseenRow *r = rows->pdata[i];
+
+      if (!bury_unseen (db, r, error))
+        goto fail;
+      stmt = kefu_db_prepare (db, "DELETE FROM sync_row WHERE entity = ? AND row_id = ?", error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_text (stmt, 1, r->entity, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, r->row_id, -1, SQLITE_STATIC);
+      if (!kefu_db_step_done (db, stmt, error))
+        goto fail;
+    }
+  return kefu_db_commit (db, error);
+
+fail:
+  kefu_db_rollback (db);
+  return FALSE;
 }
 
 gint64

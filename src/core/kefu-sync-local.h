@@ -164,6 +164,8 @@ gboolean        kefu_sync_local_register_device (KefuDb            *db,
 gboolean        kefu_sync_local_restart_pull  (KefuDb              *db,
                                                GError             **error);
 
+gboolean        kefu_sync_local_sweep_unseen  (KefuDb              *db,
+                                               GError             **error);
 /* Conflicts the server recorded that nobody has resolved yet. */
 gint64          kefu_sync_local_open_conflicts (KefuDb         *db);
 

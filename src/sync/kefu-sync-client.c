@@ -844,6 +844,7 @@ worker_snapshot (Worker        *w,
           g_autoptr(GPtrArray) cursors = cursors_from_json (first_cursors);
 
           if (!apply_page (w, NULL, cursors, error) ||
+              !kefu_sync_local_sweep_unseen (w->db, &cause) ||
               !kefu_sync_local_set (w->db, "snapshot_done", "1", &cause) ||
               !kefu_sync_local_set (w->db, "snapshot_next", NULL, &cause) ||
               !kefu_sync_local_set (w->db, "snapshot_cursors", NULL, &cause))
