@@ -127,40 +127,40 @@ kefu_test_server_kill (KefuTestServer *s)
   g_clear_object (&s->proc);
 }
 
-/* Stops the server, gives it a new epoch (`kefu-server reset-epoch`, as
- * after a restore) and starts it again on the same port. */
+/* Stops the server, runs `kefu-server COMMAND [ARG…]` on its store (up to
+ * two extra arguments) and starts it again on the same port. */
 static inline void
-kefu_test_server_reset_epoch (KefuTestServer *s)
+kefu_test_server_run_stopped (KefuTestServer *s,
+                              const char     *command,
+                              const char     *arg1,
+                              const char     *arg2)
 {
   g_autofree char *exe = g_build_filename (BUILDDIR, "src", "server", "kefu-server", NULL);
-  g_autoptr(GSubprocess) reset = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GError) error = NULL;
 
   kefu_test_server_kill (s);
-  reset = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, exe, "reset-epoch", s->store[0], s->store[1], NULL);
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, exe, command, s->store[0], s->store[1],
+                           arg1, arg2, NULL);
   g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait_check (reset, NULL, &error));
+  g_assert_true (g_subprocess_wait_check (proc, NULL, &error));
   g_assert_no_error (error);
   kefu_test_server_serve (s, s->port);
 }
 
-/* Stops the server, drops every tombstone (`kefu-server purge
- * --tombstone-days 0`: the scopes' horizons rise past them) and starts it
- * again on the same port. */
+/* A new epoch (`kefu-server reset-epoch`, as after a restore). */
+static inline void
+kefu_test_server_reset_epoch (KefuTestServer *s)
+{
+  kefu_test_server_run_stopped (s, "reset-epoch", NULL, NULL);
+}
+
+/* Every tombstone dropped (`kefu-server purge --tombstone-days 0`): the
+ * scopes' horizons rise past them. */
 static inline void
 kefu_test_server_purge_all (KefuTestServer *s)
 {
-  g_autofree char *exe = g_build_filename (BUILDDIR, "src", "server", "kefu-server", NULL);
-  g_autoptr(GSubprocess) purge = NULL;
-  g_autoptr(GError) error = NULL;
-
-  kefu_test_server_kill (s);
-  purge = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, exe, "purge", s->store[0], s->store[1],
-                            "--tombstone-days", "0", NULL);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait_check (purge, NULL, &error));
-  g_assert_no_error (error);
-  kefu_test_server_serve (s, s->port);
+  kefu_test_server_run_stopped (s, "purge", "--tombstone-days", "0");
 }
 
 static inline void
