@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "kefu-cases.h"
 #include "kefu-conflicts.h"
 #include "kefu-customers.h"
@@ -651,6 +653,29 @@ test_horizon_resyncs (void)
   net_free (n);
 }
 
+/* A refusal reads as a sentence of the app (translated), never as the
+ * server's English message. */
+static void
+test_refusals_are_sentences (void)
+{
+  g_autoptr(KefuTestServer) server = kefu_test_server_start ();
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autoptr(KefuSyncClient) client = kefu_sync_client_new (t->path);
+  g_autofree char *wrong = g_strconcat (server->url, "/kefu", NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* A wrong address: the server answers 404 "No such endpoint". */
+  g_assert_false (kefu_sync_client_sign_in_sync (client, wrong, "admin", "admin-password", &error));
+  g_assert_error (error, KEFU_SYNC_CLIENT_ERROR, KEFU_SYNC_CLIENT_ERROR_PROTOCOL);
+  g_assert_cmpstr (error->message, ==,
+                   _("The server does not know this address or record. Check the server address in Preferences."));
+  g_clear_error (&error);
+  g_assert_false (kefu_sync_client_sign_in_sync (client, server->url, "admin", "wrong-password", &error));
+  g_assert_error (error, KEFU_SYNC_CLIENT_ERROR, KEFU_SYNC_CLIENT_ERROR_AUTH);
+  g_assert_cmpstr (error->message, ==,
+                   _("The server did not accept the user name or password. Sign in again in Preferences."));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -663,6 +688,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/client/first-sync-progress", test_first_sync_progress);
   g_test_add_func ("/sync/client/first-run-identity", test_first_run_identity);
   g_test_add_func ("/sync/client/horizon-resyncs", test_horizon_resyncs);
+  g_test_add_func ("/sync/client/refusals-are-sentences", test_refusals_are_sentences);
 
   return g_test_run ();
 }

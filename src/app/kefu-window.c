@@ -393,10 +393,22 @@ kefu_window_map (GtkWidget *widget)
 /* --- signal callbacks ------------------------------------------------ */
 
 /* Rows from the server landed: the lists show them. */
+static void user_switched_cb (KefuWindow *self);
+
 static void
 on_sync_pulled_cb (KefuWindow *self)
 {
+  g_autofree char *actor = g_strdup (kefu_db_get_actor (self->db));
+  g_autofree char *role = g_strdup (self->role);
+
   update_user (self);   /* the office's name may have come from the server */
+  /* The first sign-in made the first-run administrator the server's staff
+   * record (docs/SYNC.md): another person and role, as after a switch. */
+  if (g_strcmp0 (actor, kefu_db_get_actor (self->db)) != 0 || g_strcmp0 (role, self->role) != 0)
+    {
+      user_switched_cb (self);
+      return;
+    }
   if (self->cases_view)
     kefu_cases_view_reload (self->cases_view);
   if (self->customers_view)
