@@ -187,6 +187,9 @@ test_sign_in_state_and_conflicts (void)
    * syncs. */
   _kefu_server_page_sign_in (KEFU_SERVER_PAGE (page), server->url, "s1-super", "password-s1-super");
   g_assert_true (wait_until ((gboolean (*) (gpointer)) kefu_sync_client_is_signed_in, client));
+  /* From the moment of the sign-in, what this window writes carries the
+   * server's staff record, not the first-run administrator. */
+  g_assert_cmpstr (kefu_db_get_actor (t->db), ==, super_id);
   g_assert_true (wait_until (is_settled, client));
   g_assert_cmpint (kefu_sync_client_get_state (client), ==, KEFU_SYNC_STATE_SYNCED);
   save_png (GTK_WIDGET (prefs), "sync-server-signed-in", lang);

@@ -210,6 +210,9 @@ sync_attach (KefuWindow *self)
   g_object_set_data (G_OBJECT (self), "kefu-sync-attached", sync);
   kefu_sync_button_set_client (self->sync_button, sync, self->db);
   g_signal_connect_object (sync, "pulled", G_CALLBACK (on_sync_pulled_cb), self, G_CONNECT_SWAPPED);
+  /* A first sign-in may have made this computer's user the server's
+   * staff record: new writes must carry that id at once. */
+  g_signal_connect_object (sync, "notify::username", G_CALLBACK (on_sync_pulled_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void build_more_views (KefuWindow *self);
