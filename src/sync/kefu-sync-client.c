@@ -225,10 +225,6 @@ gzip_bytes (const char *data,
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
-/* Returns: (transfer none): a sentence the user understands for one of
- * the server's refusal codes (docs/SYNC.md, "Transport"), or NULL for a
- * code this version does not know. The server's own message is English
- * and technical: it is kept as the detail, never shown as the sentence. */
 typedef struct
 {
   const char *key;
@@ -248,6 +244,11 @@ find_sentence (const Sentence *table,
   return NULL;
 }
 
+/* Returns: (transfer none): a sentence the user understands for one of
+ * the server's refusal codes (docs/SYNC.md, "Transport"), or NULL for a
+ * code this version does not know (5xx answers have a sentence of their
+ * own in set_http_error()). The server's own message is English
+ * and technical: it is kept as the detail, never shown as the sentence. */
 static const char *
 refusal_sentence (const char *code)
 {
@@ -263,7 +264,6 @@ refusal_sentence (const char *code)
     { "too_large", N_("A change is too large for the server to accept.") },
     { "encoding", N_("The server could not read the compressed data this computer sent.") },
     { "rate_limited", N_("Too many failed sign-ins. Wait a few minutes and try again.") },
-    { "internal", N_("The server had a problem. Kefu will try again.") },
   };
 
   return find_sentence (sentences, G_N_ELEMENTS (sentences), code);
