@@ -63,7 +63,7 @@ main (int argc, char **argv)
   old_office = kefu_db_get_meta (db, "office_id");
   t0 = now_s ();
   if (!kefu_db_begin (db, &error) || !kefu_sync_local_adopt_office (db, office, &error) ||
-      !kefu_sync_local_adopt_identity (db, staff, &error) || !kefu_db_commit (db, &error))
+      !kefu_sync_local_adopt_identity (db, staff, FALSE, &error) || !kefu_db_commit (db, &error))
     goto fail;
   adopt = now_s () - t0;
 

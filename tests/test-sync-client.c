@@ -53,6 +53,12 @@ net_new (void)
       g_assert_true (kefu_sync_client_sign_in_sync (n->client[i], n->server->url, users[i], password, &error));
       g_assert_no_error (error);
       sync_ok (n, i);
+      /* The accounts have no staff record on the server: the first-run
+       * administrator stays this computer's user, but its own staff row
+       * (which only headquarters could write) is not sent to be refused. */
+      g_assert_cmpint (kefu_test_count (n->db[i]->db, "SELECT count(*) FROM outbox WHERE result = 'rejected'"), ==, 0);
+      g_assert_cmpint (kefu_test_count (n->db[i]->db, "SELECT count(*) FROM outbox WHERE result = 'local'"
+                                                      " AND entity IN ('staff', 'org_unit')"), ==, 2);
     }
   return n;
 }
@@ -674,6 +680,32 @@ test_refusals_are_sentences (void)
   g_assert_error (error, KEFU_SYNC_CLIENT_ERROR, KEFU_SYNC_CLIENT_ERROR_AUTH);
   g_assert_cmpstr (error->message, ==,
                    _("The server did not accept the user name or password. Sign in again in Preferences."));
+  g_clear_error (&error);
+
+  /* An account with no staff record on the server: the first-run
+   * administrator stays this computer's user, its own row is not sent to
+   * be refused, and the sync menu says why other offices will not see a
+   * name. */
+  {
+    g_autofree char *branch = kefu_test_server_add_branch (server, "B9", "九号营业部");
+    g_autoptr(KefuOrgUnit) office = NULL;
+    FirstSync fs = { 0 };
+
+    kefu_test_server_add_user (server, "b9-agent", "agent", branch);
+    g_assert_true (kefu_sync_client_sign_in_sync (client, server->url, "b9-agent", "password-b9-agent", &error));
+    g_assert_no_error (error);
+    kefu_sync_client_sync_async (client, NULL, first_sync_done_cb, &fs);
+    while (!fs.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (fs.ok);
+    g_assert_cmpint (kefu_sync_client_get_state (client), ==, KEFU_SYNC_STATE_SYNCED);
+    g_assert_cmpstr (kefu_sync_client_get_last_error (client), ==,
+                     _("This server account is not linked to a staff record, so other offices do not see who did the "
+                       "work here. Ask an administrator to link it."));
+    g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM outbox WHERE result = 'rejected'"), ==, 0);
+    office = kefu_org_get_office (t->db);
+    g_assert_cmpstr (office->id, ==, branch);
+  }
 }
 
 int

@@ -1344,6 +1344,8 @@ fail:
 /**
  * kefu_sync_local_adopt_identity:
  * @staff_id: (nullable): the server's staff record of the signed-in user
+ * @may_write_org: the user may write organisation data (an admin at
+ *   headquarters)
  *
  * First-run setup made a local administrator to work under before any
  * server was known. At the first sign-in of this database that placeholder
@@ -1352,12 +1354,15 @@ fail:
  * audit actor, unsent changes…) follows, and the placeholder's own unsent
  * entries are withdrawn, in one transaction; the next pull brings the
  * server's name, role and unit into the row. Without a server staff record
- * (@staff_id NULL) nothing changes. Happens once: the answer is kept in
+ * (@staff_id NULL) the placeholder stays this computer's user; its own
+ * entries are withdrawn all the same unless @may_write_org, since the
+ * server would refuse them. Happens once: the answer is kept in
  * sync_state ("identity"), and never once the database has synced.
  */
 gboolean
 kefu_sync_local_adopt_identity (KefuDb      *db,
                                 const char  *staff_id,
+                                gboolean     may_write_org,
                                 GError     **error)
 {
   g_autofree char *settled = kefu_sync_local_get (db, "identity");
@@ -1372,6 +1377,9 @@ kefu_sync_local_adopt_identity (KefuDb      *db,
     return FALSE;
   if (staff_id != NULL && old != NULL && !g_str_equal (old, staff_id) && never_synced (db) &&
       (!rewrite_id (db, old, staff_id, error) || !withdraw_entries (db, "staff", staff_id, error)))
+    goto fail;
+  if (staff_id == NULL && old != NULL && !may_write_org && never_synced (db) &&
+      !withdraw_entries (db, "staff", old, error))
     goto fail;
   if (!kefu_sync_local_set (db, "identity", staff_id ? staff_id : "", error))
     goto fail;

@@ -153,6 +153,7 @@ gboolean        kefu_sync_local_adopt_office  (KefuDb              *db,
                                                GError             **error);
 gboolean        kefu_sync_local_adopt_identity (KefuDb             *db,
                                                const char          *staff_id,
+                                               gboolean             may_write_org,
                                                GError             **error);
 gboolean        kefu_sync_local_set_device_code (KefuDb            *db,
                                                const char          *device_id,

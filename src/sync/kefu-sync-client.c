@@ -40,6 +40,7 @@ typedef struct
   guint        refused;         /* entries the server rejected in the current run */
   char        *refused_sentence; /* why the last one was refused, for the user */
   char        *detail;          /* the server's own words for the last refusal */
+  gboolean     unlinked;        /* the account has no staff record on the server */
   GMainContext *main_context;
   GWeakRef     owner;
 } Worker;
@@ -491,14 +492,14 @@ worker_resync (Worker  *w,
   return TRUE;
 }
 
-/* Whether the server's org unit @id is a branch (the level an office set
- * up on this computer can become): read through the rows endpoint. */
+/* The level of the server's org unit @id ("branch", "city"…; NULL when
+ * the row has none), read through the rows endpoint. */
 static gboolean
-unit_is_branch (Worker        *w,
-                const char    *id,
-                gboolean      *is_branch,
-                GCancellable  *cancellable,
-                GError       **error)
+unit_level (Worker        *w,
+            const char    *id,
+            char         **level,
+            GCancellable  *cancellable,
+            GError       **error)
 {
   g_autofree char *path = g_strconcat ("rows/org_unit/", id, NULL);
   g_autoptr(GBytes) body = http (w, "GET", path, NULL, TRUE, cancellable, error);
@@ -512,9 +513,9 @@ unit_is_branch (Worker        *w,
   if (row == NULL)
     return protocol_error (error, cause);
   fields = json_object_get_member (row, "fields");
-  *is_branch = fields != NULL && JSON_NODE_HOLDS_OBJECT (fields) &&
-               g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (fields), "level", NULL),
-                          "branch") == 0;
+  *level = fields != NULL && JSON_NODE_HOLDS_OBJECT (fields)
+           ? g_strdup (json_object_get_string_member_with_default (json_node_get_object (fields), "level", NULL))
+           : NULL;
   return TRUE;
 }
 
@@ -531,10 +532,13 @@ settle_first_sign_in (Worker              *w,
   GError *cause = NULL;
   g_autofree char *device = kefu_sync_local_push_device (w->db);
   g_autofree char *office = kefu_db_get_meta (w->db, "office_id");
+  g_autofree char *level = NULL;
   gboolean office_known = FALSE;
+  gboolean may_write_org;
 
-  /* The office set up on this device becomes the user's office on
-   * the server, unless it already is a server row. */
+  /* The office set up on this device becomes the user's unit on the
+   * server (a branch's computer its branch, one at headquarters
+   * headquarters), unless it already is a server row. */
   if (office != NULL)
     {
       sqlite3_stmt *stmt = kefu_db_prepare (w->db, "SELECT 1 FROM sync_row WHERE entity = 'org_unit' AND row_id = ?", NULL);
@@ -546,24 +550,20 @@ settle_first_sign_in (Worker              *w,
           sqlite3_reset (stmt);
         }
     }
-  if (!office_known && reply->org_unit_id)
-    {
-      gboolean is_branch = FALSE;
-
-      if (!unit_is_branch (w, reply->org_unit_id, &is_branch, cancellable, error))
-        return FALSE;
-      if (!kefu_db_begin (w->db, &cause))
-        return local_error (error, cause);
-      if ((is_branch && !kefu_sync_local_adopt_office (w->db, reply->org_unit_id, &cause)) ||
-          !kefu_sync_local_adopt_identity (w->db, reply->staff_id, &cause) ||
-          !kefu_db_commit (w->db, &cause))
-        {
-          kefu_db_rollback (w->db);
-          return local_error (error, cause);
-        }
-    }
-  else if (!kefu_sync_local_adopt_identity (w->db, reply->staff_id, &cause))
+  if (reply->org_unit_id != NULL && !unit_level (w, reply->org_unit_id, &level, cancellable, error))
+    return FALSE;
+  /* Only headquarters' admins write organisation data (docs/SYNC.md). */
+  may_write_org = g_strcmp0 (reply->role, "admin") == 0 && g_strcmp0 (level, "headquarters") == 0;
+  if (!kefu_db_begin (w->db, &cause))
     return local_error (error, cause);
+  if ((!office_known && reply->org_unit_id != NULL &&
+       !kefu_sync_local_adopt_office (w->db, reply->org_unit_id, &cause)) ||
+      !kefu_sync_local_adopt_identity (w->db, reply->staff_id, may_write_org, &cause) ||
+      !kefu_db_commit (w->db, &cause))
+    {
+      kefu_db_rollback (w->db);
+      return local_error (error, cause);
+    }
   if (!kefu_sync_local_set_device_code (w->db, device, &cause) ||
       !kefu_sync_local_register_device (w->db, device, &cause) ||
       !kefu_sync_local_set (w->db, "server_url", w->url, &cause) ||
@@ -605,6 +605,7 @@ worker_login (Worker        *w,
     return protocol_error (error, cause);
 
   kefu_set_str (&w->token, reply->token);
+  w->unlinked = reply->staff_id == NULL;
   stored_epoch = kefu_sync_local_get (w->db, "epoch");
   kefu_set_str (&w->epoch, reply->epoch);
   if (stored_epoch != NULL && g_strcmp0 (stored_epoch, reply->epoch) != 0 &&
@@ -1333,6 +1334,10 @@ finish_run (KefuSyncClient *self,
 
       set_state (self, KEFU_SYNC_STATE_SYNCED, message);
     }
+  else if (error == NULL && self->worker->unlinked)
+    set_state (self, KEFU_SYNC_STATE_SYNCED,
+               _("This server account is not linked to a staff record, so other offices do not see who did the work "
+                 "here. Ask an administrator to link it."));
   else if (error == NULL)
     set_state (self, KEFU_SYNC_STATE_SYNCED, NULL);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
