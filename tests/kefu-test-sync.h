@@ -127,21 +127,40 @@ kefu_test_server_kill (KefuTestServer *s)
   g_clear_object (&s->proc);
 }
 
-/* Stops the server, gives it a new epoch (`kefu-server reset-epoch`, as
- * after a restore) and starts it again on the same port. */
+/* Stops the server, runs `kefu-server COMMAND [ARG…]` on its store (up to
+ * two extra arguments) and starts it again on the same port. */
 static inline void
-kefu_test_server_reset_epoch (KefuTestServer *s)
+kefu_test_server_run_stopped (KefuTestServer *s,
+                              const char     *command,
+                              const char     *arg1,
+                              const char     *arg2)
 {
   g_autofree char *exe = g_build_filename (BUILDDIR, "src", "server", "kefu-server", NULL);
-  g_autoptr(GSubprocess) reset = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GError) error = NULL;
 
   kefu_test_server_kill (s);
-  reset = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, exe, "reset-epoch", s->store[0], s->store[1], NULL);
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, exe, command, s->store[0], s->store[1],
+                           arg1, arg2, NULL);
   g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait_check (reset, NULL, &error));
+  g_assert_true (g_subprocess_wait_check (proc, NULL, &error));
   g_assert_no_error (error);
   kefu_test_server_serve (s, s->port);
+}
+
+/* A new epoch (`kefu-server reset-epoch`, as after a restore). */
+static inline void
+kefu_test_server_reset_epoch (KefuTestServer *s)
+{
+  kefu_test_server_run_stopped (s, "reset-epoch", NULL, NULL);
+}
+
+/* Every tombstone dropped (`kefu-server purge --tombstone-days 0`): the
+ * scopes' horizons rise past them. */
+static inline void
+kefu_test_server_purge_all (KefuTestServer *s)
+{
+  kefu_test_server_run_stopped (s, "purge", "--tombstone-days", "0");
 }
 
 static inline void
@@ -278,6 +297,31 @@ kefu_test_server_add_user (KefuTestServer *s,
 
   reply = kefu_test_server_call (s, "POST", "users", body, &status);
   g_assert_cmpuint (status, ==, 201);
+}
+
+/* A staff member of @org_unit_id on the server (a staff row pushed by the
+ * admin) and a user account linked to it, as a real network has them.
+ * Returns: (transfer full) the staff row's id */
+static inline char *
+kefu_test_server_add_staff_user (KefuTestServer *s,
+                                 const char     *username,
+                                 const char     *name,
+                                 const char     *role,
+                                 const char     *org_unit_id)
+{
+  g_autofree char *fields = g_strdup_printf ("{\"name\":\"%s\",\"username\":\"%s\",\"role\":\"%s\","
+                                             "\"org_unit_id\":\"%s\",\"active\":1,\"is_courier\":0,"
+                                             "\"auth_limit_cents\":500000}", name, username, role, org_unit_id);
+  g_autofree char *staff_id = kefu_test_server_admin_insert (s, "staff", fields);
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"password-%s\",\"role\":\"%s\","
+                                           "\"org_unit_id\":\"%s\",\"staff_id\":\"%s\"}",
+                                           username, username, role, org_unit_id, staff_id);
+  g_autoptr(JsonObject) reply = NULL;
+  guint status = 0;
+
+  reply = kefu_test_server_call (s, "POST", "users", body, &status);
+  g_assert_cmpuint (status, ==, 201);
+  return g_steal_pointer (&staff_id);
 }
 
 /* One sync round of @client that must succeed. */

@@ -607,7 +607,11 @@ test_faults (void)
       g_hash_table_iter_init (&iter, expected);
       while (g_hash_table_iter_next (&iter, &key, NULL))
         if (!row_present (db, key))
-          lost++;
+          {
+            lost++;
+            if (g_getenv ("KEFU_FAULT_DEBUG_LOST"))
+              g_printerr ("lost on %u: %s\n", i, (const char *) key);
+          }
       count_unique (db, "SELECT body, count(*) FROM case_event WHERE kind = 'note' GROUP BY body", &doubled);
       count_unique (db, "SELECT subject, count(*) FROM kcase GROUP BY subject", &doubled);
       count_unique (db, "SELECT name, count(*) FROM customer GROUP BY name", &doubled);

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "kefu-cases.h"
+#include "kefu-conflicts.h"
 #include "kefu-customers.h"
 #include "kefu-segments.h"
 #include "kefu-sync-local.h"
@@ -319,6 +321,76 @@ test_reset_keeps_outbox (void)
   g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM customer WHERE number = 'CX0009'"), ==, 1);
 }
 
+/* A stale cursor (410 "horizon") starts the pull over from a snapshot:
+ * rows the snapshot brings again stay, with unsent local edits kept; a
+ * row it no longer brings (its tombstone was purged) leaves the lists and
+ * the search index, unless an unsent local edit names it; rows made here
+ * and never sent are untouched; the push numbering goes on. */
+static void
+test_restart_pull_sweeps_unseen (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autofree char *again = kefu_uuid7_new ();
+  g_autofree char *purged = kefu_uuid7_new ();
+  g_autofree char *edited = kefu_uuid7_new ();
+  g_autoptr(JsonObject) f_again = customer_row ("CX0011", "鲁肃", "regular");
+  g_autoptr(JsonObject) f_purged = customer_row ("CX0012", "吕蒙", "regular");
+  g_autoptr(JsonObject) f_edited = customer_row ("CX0013", "陆逊", "regular");
+  g_autoptr(KefuCustomer) c = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mine = NULL;
+  gint64 seq;
+
+  g_assert_true (apply1 (t->db, kefu_pulled_row_new ("org", "customer", again, 3, FALSE, f_again), 10, &error));
+  g_assert_true (apply1 (t->db, kefu_pulled_row_new ("org", "customer", purged, 2, FALSE, f_purged), 11, &error));
+  g_assert_true (apply1 (t->db, kefu_pulled_row_new ("org", "customer", edited, 2, FALSE, f_edited), 12, &error));
+  g_assert_no_error (error);
+  ack_all (t->db);
+  seq = kefu_sync_local_last_push_seq (t->db);
+
+  /* Offline: a new file, and edits of two pulled ones. */
+  mine = create (t->db, "诸葛瑾", NULL);
+  c = kefu_customers_get (t->db, again, NULL);
+  kefu_set_str (&c->tags, "本地");
+  g_assert_true (kefu_customers_update (t->db, c, &error));
+  g_clear_pointer (&c, kefu_customer_free);
+  c = kefu_customers_get (t->db, edited, NULL);
+  kefu_set_str (&c->company, "东吴");
+  g_assert_true (kefu_customers_update (t->db, c, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (kefu_sync_local_restart_pull (t->db, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kefu_sync_local_get_cursor (t->db, "org"), ==, 0);
+  /* The snapshot brings only one of the three again. */
+  g_assert_true (apply1 (t->db, kefu_pulled_row_new ("org", "customer", again, 4, FALSE, f_again), 20, &error));
+  g_assert_true (kefu_sync_local_sweep_unseen (t->db, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (search_count (t->db, "吕蒙"), ==, 0);
+  g_assert_null (kefu_customers_get (t->db, purged, NULL));
+  g_assert_cmpuint (search_count (t->db, "鲁肃"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "陆逊"), ==, 1);
+  g_assert_cmpuint (search_count (t->db, "诸葛瑾"), ==, 1);
+  g_clear_pointer (&c, kefu_customer_free);
+  c = kefu_customers_get (t->db, again, NULL);
+  g_assert_cmpstr (c->tags, ==, "本地");
+  g_clear_pointer (&c, kefu_customer_free);
+  c = kefu_customers_get (t->db, edited, NULL);
+  g_assert_cmpstr (c->company, ==, "东吴");
+  /* Nothing written for the outbox by the sweep; the three local changes
+   * wait, numbered after what went before. */
+  g_assert_cmpint (kefu_sync_local_pending_count (t->db), >=, 3);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM sync_row WHERE server_version = 0"), ==, 0);
+  {
+    g_autoptr(GPtrArray) batch = kefu_sync_local_next_batch (t->db, NULL, 500, KEFU_SYNC_BATCH_MAX_BYTES, NULL);
+
+    g_assert_cmpint (((KefuOutboxOp *) batch->pdata[0])->push_seq, ==, seq + 1);
+    for (guint i = 0; i < batch->len; i++)
+      g_assert_cmpstr (((KefuOutboxOp *) batch->pdata[i])->row_id, !=, purged);
+  }
+}
+
 /* Unknown entities (a newer server) and local tables are never written. */
 static void
 test_apply_refuses_local_tables (void)
@@ -342,6 +414,153 @@ test_apply_refuses_local_tables (void)
   g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM kcase"), ==, 0);
 }
 
+/* A conflict record as the server writes it (docs/SYNC.md), pulled. */
+static char *
+add_conflict (KefuDb     *db,
+              const char *entity,
+              const char *row_id,
+              const char *field,
+              const char *server_value,
+              const char *client_value)
+{
+  g_autofree char *id = kefu_uuid7_new ();
+  g_autofree char *office = kefu_db_get_meta (db, "office_id");
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO conflict (id, hlc, updated_at, entity, row_id, field,"
+                                          " server_value, client_value, created_at, status, branch_id)"
+                                          " VALUES ('%s', '0', 0, '%s', '%s', '%s', '%s', '%s', 1, 'open', '%s')",
+                                          id, entity, row_id, field, server_value, client_value, office);
+
+  g_assert_true (kefu_db_exec (db, sql, NULL));
+  return g_steal_pointer (&id);
+}
+
+static char *
+case_status (KefuDb     *db,
+             const char *case_id)
+{
+  g_autoptr(KefuCase) c = kefu_cases_get (db, case_id, NULL);
+
+  return g_strdup (c->status);
+}
+
+/* "Use the other value" goes through the case lifecycle and the staff
+ * checks like an edit on the case page: a refused value says why in the
+ * user's words and writes nothing (the conflict stays open); an allowed one
+ * leaves the timeline and the outbox as the form would. */
+static void
+test_conflict_other_value_checked (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autoptr(KefuStaff) me = kefu_org_get_current_user (t->db);
+  g_autoptr(KefuCase) c = kefu_case_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *customer = create (t->db, "周瑜", "13500005555");
+  g_autofree char *left = kefu_test_add_staff (t->db, me->org_unit_id, "left.agent", "agent");
+  g_autofree char *to_waiting = NULL;
+  g_autofree char *to_left = NULL;
+  g_autofree char *to_reopen = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *sql = NULL;
+  int outbox, events;
+
+  c->customer_id = g_strdup (customer);
+  c->kind = g_strdup ("complaint");
+  c->channel = g_strdup ("phone");
+  c->subject = g_strdup ("快件丢失");
+  g_assert_true (kefu_cases_create (t->db, c, &error));
+  g_assert_no_error (error);
+  g_assert_true (kefu_cases_assign (t->db, c->id, NULL, me->id, NULL, &error));
+  g_assert_true (kefu_cases_start (t->db, c->id, &error));
+  g_assert_true (kefu_cases_resolve (t->db, c->id, "已赔付", &error));
+  g_assert_no_error (error);
+  g_assert_true (kefu_org_set_staff_active (t->db, left, FALSE, &error));
+  g_assert_no_error (error);
+
+  /* resolved → waiting is not a step the lifecycle allows. */
+  to_waiting = add_conflict (t->db, "kcase", c->id, "status", "\"resolved\"", "\"waiting\"");
+  outbox = kefu_test_count (t->db, "SELECT count(*) FROM outbox");
+  events = kefu_test_count (t->db, "SELECT count(*) FROM case_event");
+  g_assert_false (kefu_conflicts_resolve (t->db, to_waiting, TRUE, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "reopen it first"));
+  g_clear_error (&error);
+  status = case_status (t->db, c->id);
+  g_assert_cmpstr (status, ==, "resolved");
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM outbox"), ==, outbox);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM case_event"), ==, events);
+  sql = g_strdup_printf ("SELECT count(*) FROM conflict WHERE id = '%s' AND status = 'open'", to_waiting);
+  g_assert_cmpint (kefu_test_count (t->db, sql), ==, 1);
+
+  /* Reopening (resolved → in progress) is allowed: it reopens the case
+   * with a reason on the timeline and resolves the conflict. */
+  to_reopen = add_conflict (t->db, "kcase", c->id, "status", "\"resolved\"", "\"in_progress\"");
+  g_assert_true (kefu_conflicts_resolve (t->db, to_reopen, TRUE, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&status, g_free);
+  status = case_status (t->db, c->id);
+  g_assert_cmpstr (status, ==, "in_progress");
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM case_event"), >, events);
+
+  /* An assignee who has left is not an active staff member. */
+  to_left = add_conflict (t->db, "kcase", c->id, "assignee_id", "null", "\"X\"");
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("UPDATE conflict SET client_value = '\"%s\"' WHERE id = '%s'", left, to_left);
+  g_assert_true (kefu_db_exec (t->db, sql, NULL));
+  outbox = kefu_test_count (t->db, "SELECT count(*) FROM outbox");
+  g_assert_false (kefu_conflicts_resolve (t->db, to_left, TRUE, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_test_message ("refused: %s", error->message);
+  g_clear_error (&error);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM outbox"), ==, outbox);
+  {
+    g_autoptr(KefuCase) now = kefu_cases_get (t->db, c->id, NULL);
+
+    g_assert_cmpstr (now->assignee_id, ==, me->id);
+  }
+
+  /* The waiting conflict applies now that the case is open again. */
+  g_assert_true (kefu_conflicts_resolve (t->db, to_waiting, TRUE, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&status, g_free);
+  status = case_status (t->db, c->id);
+  g_assert_cmpstr (status, ==, "waiting");
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM kcase WHERE paused_at > 0"), ==, 1);
+}
+
+/* A customer field goes through the file's own checks: an enterprise
+ * customer needs a company name. */
+static void
+test_conflict_other_customer_value_checked (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autoptr(KefuCustomer) c = kefu_customer_new ();
+  g_autoptr(KefuCustomer) now = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *blank = NULL;
+  g_autofree char *tags = NULL;
+
+  c->name = g_strdup ("东吴物流");
+  c->kind = g_strdup ("enterprise");
+  c->company = g_strdup ("东吴物流有限公司");
+  g_assert_true (kefu_customers_create (t->db, c, &error));
+  g_assert_no_error (error);
+
+  blank = add_conflict (t->db, "customer", c->id, "company", "\"东吴物流有限公司\"", "null");
+  g_assert_false (kefu_conflicts_resolve (t->db, blank, TRUE, &error));
+  g_assert_error (error, KEFU_ERROR, KEFU_ERROR_INVALID);
+  g_clear_error (&error);
+  now = kefu_customers_get (t->db, c->id, NULL);
+  g_assert_cmpstr (now->company, ==, "东吴物流有限公司");
+
+  tags = add_conflict (t->db, "customer", c->id, "tags", "null", "\"月结\"");
+  g_assert_true (kefu_conflicts_resolve (t->db, tags, TRUE, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&now, kefu_customer_free);
+  now = kefu_customers_get (t->db, c->id, NULL);
+  g_assert_cmpstr (now->tags, ==, "月结");
+  g_assert_cmpuint (search_count (t->db, "东吴"), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -353,6 +572,9 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/local/apply-keeps-pending-local-fields", test_apply_keeps_pending_local_fields);
   g_test_add_func ("/sync/local/reset-keeps-outbox", test_reset_keeps_outbox);
   g_test_add_func ("/sync/local/apply-refuses-local-tables", test_apply_refuses_local_tables);
+  g_test_add_func ("/sync/local/restart-pull-sweeps-unseen", test_restart_pull_sweeps_unseen);
+  g_test_add_func ("/sync/local/conflict-other-value-checked", test_conflict_other_value_checked);
+  g_test_add_func ("/sync/local/conflict-other-customer-value-checked", test_conflict_other_customer_value_checked);
 
   return g_test_run ();
 }

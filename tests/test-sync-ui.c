@@ -9,6 +9,7 @@
 #include "kefu-cases.h"
 #include "kefu-conflicts-dialog.h"
 #include "kefu-customers.h"
+#include "kefu-org.h"
 #include "kefu-preferences-window.h"
 #include "kefu-secret.h"
 #include "kefu-server-page.h"
@@ -151,9 +152,10 @@ test_sign_in_state_and_conflicts (void)
   Lookup lookup = { 0 };
   g_autofree char *customer_id = NULL;
   g_autofree char *case_id = NULL;
+  g_autofree char *super_id = NULL;
   GtkWindow *dialog;
 
-  kefu_test_server_add_user (server, "s1-super", "supervisor", branch);
+  super_id = kefu_test_server_add_staff_user (server, "s1-super", "沈主管", "supervisor", branch);
   kefu_test_server_add_user (server, "s1-agent", "agent", branch);
   start_keyring ();
 
@@ -185,6 +187,9 @@ test_sign_in_state_and_conflicts (void)
    * syncs. */
   _kefu_server_page_sign_in (KEFU_SERVER_PAGE (page), server->url, "s1-super", "password-s1-super");
   g_assert_true (wait_until ((gboolean (*) (gpointer)) kefu_sync_client_is_signed_in, client));
+  /* From the moment of the sign-in, what this window writes carries the
+   * server's staff record, not the first-run administrator. */
+  g_assert_cmpstr (kefu_db_get_actor (t->db), ==, super_id);
   g_assert_true (wait_until (is_settled, client));
   g_assert_cmpint (kefu_sync_client_get_state (client), ==, KEFU_SYNC_STATE_SYNCED);
   save_png (GTK_WIDGET (prefs), "sync-server-signed-in", lang);
@@ -194,7 +199,14 @@ test_sign_in_state_and_conflicts (void)
   kefu_secret_free (lookup.password);
   gtk_window_destroy (prefs);
 
-  /* The header bar says so. */
+  /* The header bar says so; the first-run administrator became the
+   * server's staff record of the account. */
+  {
+    g_autoptr(KefuStaff) me = kefu_org_get_current_user (t->db);
+
+    g_assert_cmpstr (me->id, ==, super_id);
+    g_assert_cmpstr (me->name, ==, "沈主管");
+  }
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)));
   g_assert_cmpstr (_kefu_sync_button_get_text (button), ==, _("Synced"));
   save_png (GTK_WIDGET (window), "sync-header-synced", lang);
@@ -272,6 +284,34 @@ test_sign_in_state_and_conflicts (void)
   run_sync (client);
   g_assert_cmpint (kefu_sync_client_get_state (client), ==, KEFU_SYNC_STATE_SYNCED);
   gtk_window_destroy (dialog);
+
+  /* A change the server refuses (only headquarters writes organisation
+   * data): the popover says why in the user's language, the server's own
+   * words below it as the technical detail. */
+  {
+    KefuDepartment d = { 0 };
+    g_autofree char *expected = NULL;
+    GtkMenuButton *menu = GTK_MENU_BUTTON (gtk_widget_get_first_child (GTK_WIDGET (button)));
+
+    d.org_unit_id = branch;
+    d.name = (char *) "理赔组";
+    d.kind = (char *) "finance";
+    g_assert_true (kefu_org_create_department (t->db, &d, &error));
+    g_assert_no_error (error);
+    g_free (d.id);
+    run_sync (client);
+    g_assert_cmpint (kefu_sync_client_get_state (client), ==, KEFU_SYNC_STATE_SYNCED);
+    expected = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The server refused %u change. %s",
+                                             "The server refused %u changes. The last: %s", 1),
+                                1, _("This account’s role may not make this change."));
+    g_assert_cmpstr (kefu_sync_client_get_last_error (client), ==, expected);
+    if (g_str_equal (lang, "zh_CN"))
+      g_assert_null (strstr (expected, "refused"));
+    g_assert_nonnull (strstr (kefu_sync_client_get_last_error_detail (client), "forbidden role"));
+    kefu_sync_button_popup (button);
+    save_png (GTK_WIDGET (gtk_menu_button_get_popover (menu)), "sync-popover-refused", lang);
+    gtk_popover_popdown (gtk_menu_button_get_popover (menu));
+  }
 
   /* Sign Out forgets the server and removes the password from the
    * keyring; the office keeps working on its own. */

@@ -210,6 +210,9 @@ sync_attach (KefuWindow *self)
   g_object_set_data (G_OBJECT (self), "kefu-sync-attached", sync);
   kefu_sync_button_set_client (self->sync_button, sync, self->db);
   g_signal_connect_object (sync, "pulled", G_CALLBACK (on_sync_pulled_cb), self, G_CONNECT_SWAPPED);
+  /* A first sign-in may have made this computer's user the server's
+   * staff record: new writes must carry that id at once. */
+  g_signal_connect_object (sync, "notify::username", G_CALLBACK (on_sync_pulled_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void build_more_views (KefuWindow *self);
@@ -396,10 +399,22 @@ kefu_window_map (GtkWidget *widget)
 /* --- signal callbacks ------------------------------------------------ */
 
 /* Rows from the server landed: the lists show them. */
+static void user_switched_cb (KefuWindow *self);
+
 static void
 on_sync_pulled_cb (KefuWindow *self)
 {
+  g_autofree char *actor = g_strdup (kefu_db_get_actor (self->db));
+  g_autofree char *role = g_strdup (self->role);
+
   update_user (self);   /* the office's name may have come from the server */
+  /* The first sign-in made the first-run administrator the server's staff
+   * record (docs/SYNC.md): another person and role, as after a switch. */
+  if (g_strcmp0 (actor, kefu_db_get_actor (self->db)) != 0 || g_strcmp0 (role, self->role) != 0)
+    {
+      user_switched_cb (self);
+      return;
+    }
   if (self->cases_view)
     kefu_cases_view_reload (self->cases_view);
   if (self->customers_view)

@@ -14,132 +14,156 @@
 
 /* --- helpers --------------------------------------------------------- */
 
-/* @field is a column of @entity, which is a synced table. */
-static gboolean
-is_column (KefuDb     *db,
-           const char *entity,
-           const char *field)
+/* The JSON text of a stored value, to compare with a conflict's side. */
+static char *
+current_value_json (KefuDb      *db,
+                    const char  *entity,
+                    const char  *row_id,
+                    const char  *field)
 {
-  sqlite3_stmt *stmt = kefu_db_prepare (db,
-                                        "SELECT (SELECT count(*) FROM pragma_table_info (?1) WHERE name = 'hlc'),"
-                                        " (SELECT count(*) FROM pragma_table_info (?1) WHERE name = ?2)",
-                                        NULL);
-  gboolean ret = FALSE;
+  g_autofree char *sql = g_strdup_printf ("SELECT json_quote (\"%s\") FROM \"%s\" WHERE id = ?", field, entity);
+  sqlite3_stmt *stmt = kefu_db_prepare (db, sql, NULL);
+  char *ret = NULL;
 
   if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, entity, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, field, -1, SQLITE_STATIC);
+    return NULL;
+  sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    ret = sqlite3_column_int (stmt, 0) == 1 && sqlite3_column_int (stmt, 1) == 1;
+    ret = kefu_stmt_dup (stmt, 0);
   sqlite3_reset (stmt);
-  return ret && !g_str_equal (field, "id") && !g_str_equal (field, "version");
+  return ret;
 }
 
-/* Writes @json (a JSON scalar) to @field of row @row_id, with audit and
- * outbox entries, keeping the search index of customers and cases. */
 static gboolean
-write_field (KefuDb      *db,
-             const char  *entity,
-             const char  *row_id,
-             const char  *field,
-             const char  *json,
-             GError     **error)
+cannot_set_here (const char  *field,
+                 GError     **error)
+{
+  g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+               _("“%s” cannot be changed from the conflicts list. Keep the server’s value, then change it in the form."),
+               kefu_conflict_field_label (field));
+  return FALSE;
+}
+
+/* A case's status or assignee goes through the case lifecycle, exactly as
+ * the case page would change it (transitions, routing to active staff,
+ * waiting clock, deadlines, timeline). */
+static gboolean
+apply_case_value (KefuDb      *db,
+                  const char  *row_id,
+                  const char  *field,
+                  const char  *value,
+                  GError     **error)
+{
+  if (g_str_equal (field, "status"))
+    {
+      g_autoptr(KefuCase) c = kefu_cases_get (db, row_id, error);
+      const char *text = NULL;
+
+      if (c == NULL)
+        return FALSE;
+      if (g_strcmp0 (value, "resolved") == 0)
+        text = c->resolution;   /* the other office's resolution arrived with its change */
+      else if (g_strcmp0 (value, "in_progress") == 0 || g_strcmp0 (value, "waiting") == 0)
+        text = _("The other office’s choice in a sync conflict.");
+      return kefu_cases_set_status (db, row_id, value, text, error);
+    }
+  if (g_str_equal (field, "assignee_id"))
+    return kefu_cases_assign (db, row_id, NULL, value,
+                              _("The other office’s choice in a sync conflict."), error);
+  return cannot_set_here (field, error);
+}
+
+/* A customer field goes through kefu_customers_update(): the file's own
+ * checks and its search index. */
+static gboolean
+apply_customer_value (KefuDb      *db,
+                      const char  *row_id,
+                      const char  *field,
+                      JsonNode    *node,
+                      GError     **error)
+{
+  static const struct { const char *field; gsize offset; } texts[] = {
+    { "kind", G_STRUCT_OFFSET (KefuCustomer, kind) },
+    { "name", G_STRUCT_OFFSET (KefuCustomer, name) },
+    { "company", G_STRUCT_OFFSET (KefuCustomer, company) },
+    { "industry", G_STRUCT_OFFSET (KefuCustomer, industry) },
+    { "manager_id", G_STRUCT_OFFSET (KefuCustomer, manager_id) },
+    { "segment", G_STRUCT_OFFSET (KefuCustomer, segment) },
+    { "preferences", G_STRUCT_OFFSET (KefuCustomer, preferences) },
+    { "tags", G_STRUCT_OFFSET (KefuCustomer, tags) },
+  };
+  g_autoptr(KefuCustomer) c = kefu_customers_get (db, row_id, error);
+  const char *value = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+                      ? json_node_get_string (node) : NULL;
+
+  if (c == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_NULL (node) && value == NULL)
+    return cannot_set_here (field, error);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (g_str_equal (field, texts[i].field))
+      {
+        if (g_str_equal (field, "manager_id") && value != NULL)
+          {
+            g_autoptr(KefuStaff) manager = kefu_org_get_staff (db, value, NULL);
+
+            if (manager == NULL || !manager->active)
+              {
+                g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
+                             _("That account manager is not an active staff member here."));
+                return FALSE;
+              }
+          }
+        kefu_set_str (G_STRUCT_MEMBER_P (c, texts[i].offset), value);
+        if (g_str_equal (field, "segment"))
+          c->segment_manual = TRUE;   /* chosen by a person, not by the rules */
+        return kefu_customers_update (db, c, error);
+      }
+  return cannot_set_here (field, error);
+}
+
+/* Applies the losing side of a conflict through the same checks as an
+ * edit in the forms; a refusal says why, prefixed so that the user knows
+ * what was refused. Inside the caller's transaction. */
+static gboolean
+apply_other_value (KefuDb      *db,
+                   const char  *entity,
+                   const char  *row_id,
+                   const char  *field,
+                   const char  *json,
+                   GError     **error)
 {
   g_autoptr(JsonNode) node = json_from_string (json && *json ? json : "null", NULL);
-  g_autoptr(KefuChangeSet) cs = NULL;
-  g_autoptr(KefuCustomer) old_customer = NULL;
-  g_autoptr(KefuCase) old_case = NULL;
-  g_autofree char *select = NULL;
-  g_autofree char *update = NULL;
-  g_autofree char *old_text = NULL;
-  gboolean old_is_int = FALSE;
-  gint64 old_int = 0;
-  gint64 version = 0;
-  sqlite3_stmt *stmt;
+  g_autofree char *current = NULL;
+  gboolean ok;
 
-  if (node == NULL || !is_column (db, entity, field) ||
-      !(JSON_NODE_HOLDS_VALUE (node) || JSON_NODE_HOLDS_NULL (node)))
+  if (node == NULL || !(JSON_NODE_HOLDS_VALUE (node) || JSON_NODE_HOLDS_NULL (node)) ||
+      !(g_str_equal (entity, "kcase") || g_str_equal (entity, "customer")))
+    return cannot_set_here (field, error);
+  current = current_value_json (db, entity, row_id, field);
+  if (current == NULL)
     {
-      g_set_error (error, KEFU_ERROR, KEFU_ERROR_INVALID,
-                   _("This conflict cannot be resolved here: the field “%s” is unknown."), field);
-      return FALSE;
-    }
-
-  select = g_strdup_printf ("SELECT %s, version FROM %s WHERE id = ?", field, entity);
-  stmt = kefu_db_prepare (db, select, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
       g_set_error (error, KEFU_ERROR, KEFU_ERROR_NOT_FOUND,
                    _("The record of this conflict is not on this computer yet. Sync, then try again."));
       return FALSE;
     }
-  old_is_int = sqlite3_column_type (stmt, 0) == SQLITE_INTEGER;
-  old_int = sqlite3_column_int64 (stmt, 0);
-  old_text = kefu_stmt_dup (stmt, 0);
-  version = sqlite3_column_int64 (stmt, 1);
-  sqlite3_reset (stmt);
+  {
+    g_autofree char *wanted = json_to_string (node, FALSE);
 
-  if (g_str_equal (entity, "customer"))
-    old_customer = _kefu_customers_load_any (db, row_id);
-  else if (g_str_equal (entity, "kcase"))
-    old_case = _kefu_cases_load_any (db, row_id);
-
-  cs = kefu_change_set_new (entity, row_id, KEFU_CHANGE_UPDATE, version);
-  kefu_change_set_note (cs, "conflict resolved");
-  update = g_strdup_printf ("UPDATE %s SET %s = ?, version = version + 1, hlc = ?, updated_by = ?,"
-                            " updated_at = ? WHERE id = ?", entity, field);
-  stmt = kefu_db_prepare (db, update, error);
-  if (stmt == NULL)
-    return FALSE;
-  if (JSON_NODE_HOLDS_NULL (node))
+    if (g_str_equal (current, wanted))
+      return TRUE;   /* someone already made that change */
+  }
+  if (g_str_equal (entity, "kcase"))
     {
-      sqlite3_bind_null (stmt, 1);
-      kefu_change_set_text (cs, field, old_text, NULL);
-    }
-  else if (json_node_get_value_type (node) == G_TYPE_INT64 || json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-    {
-      gint64 v = json_node_get_value_type (node) == G_TYPE_BOOLEAN ? json_node_get_boolean (node)
-                                                                   : json_node_get_int (node);
+      g_autofree char *text = kefu_conflict_value_text (json);
 
-      sqlite3_bind_int64 (stmt, 1, v);
-      kefu_change_set_int (cs, field, old_is_int, old_int, v);
+      ok = apply_case_value (db, row_id, field, JSON_NODE_HOLDS_NULL (node) ? NULL : text, error);
     }
   else
-    {
-      const char *v = json_node_get_string (node);
-
-      sqlite3_bind_text (stmt, 1, v, -1, SQLITE_TRANSIENT);
-      kefu_change_set_text (cs, field, old_text, v);
-    }
-  sqlite3_bind_text (stmt, 2, kefu_change_set_stamp (cs, db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kefu_db_get_actor (db), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / 1000);
-  sqlite3_bind_text (stmt, 5, row_id, -1, SQLITE_STATIC);
-  if (!kefu_db_step_done (db, stmt, error))
-    return FALSE;
-  if (!kefu_change_set_is_empty (cs) && !kefu_db_record_change (db, cs, error))
-    return FALSE;
-
-  if (!_kefu_customers_fix_derived (db, entity, row_id, error))
-    return FALSE;
-  if (old_customer != NULL)
-    {
-      g_autoptr(KefuCustomer) fresh = _kefu_customers_load_any (db, row_id);
-
-      return _kefu_customers_fts_write (db, old_customer->rowid, old_customer, fresh, error);
-    }
-  if (old_case != NULL)
-    {
-      g_autoptr(KefuCase) fresh = _kefu_cases_load_any (db, row_id);
-
-      return _kefu_cases_fts_write (db, old_case->rowid, old_case, fresh, error);
-    }
-  return TRUE;
+    ok = apply_customer_value (db, row_id, field, node, error);
+  if (!ok)
+    g_prefix_error (error, _("The other value cannot be used: "));
+  return ok;
 }
 
 /* --- public API ------------------------------------------------------ */
@@ -329,7 +353,7 @@ kefu_conflicts_resolve (KefuDb      *db,
     }
 
   if (use_other && field != NULL &&
-      !write_field (db, entity, row_id, field, client_value, error))
+      !apply_other_value (db, entity, row_id, field, client_value, error))
     goto fail;
 
   cs = kefu_change_set_new ("conflict", id, KEFU_CHANGE_UPDATE, version);

@@ -1017,13 +1017,140 @@ kefu_sync_local_restart_pull (KefuDb  *db,
 
   if (!kefu_db_begin (db, error))
     return FALSE;
-  if (!kefu_db_exec (db, "DELETE FROM sync_scope; DELETE FROM sync_row;", error) ||
+  /* Server version 0 (never a real one) marks every row as not seen
+   * again yet: kefu_sync_local_sweep_unseen() finds what the snapshot no
+   * longer holds. */
+  if (!kefu_db_exec (db, "DELETE FROM sync_scope; UPDATE sync_row SET server_version = 0;", error) ||
       !kefu_sync_local_set (db, "snapshot_done", NULL, error))
     {
       kefu_db_rollback (db);
       return FALSE;
     }
   return kefu_db_commit (db, error);
+}
+
+typedef struct
+{
+  char *entity;
+  char *row_id;
+  char *scope;
+} UnseenRow;
+
+static gpointer
+unseen_from_row (sqlite3_stmt *stmt)
+{
+  UnseenRow *r = g_new0 (UnseenRow, 1);
+
+  r->entity = kefu_stmt_dup (stmt, 0);
+  r->row_id = kefu_stmt_dup (stmt, 1);
+  r->scope = kefu_stmt_dup (stmt, 2);
+  return r;
+}
+
+static void
+unseen_free (gpointer data)
+{
+  UnseenRow *r = data;
+
+  g_free (r->entity);
+  g_free (r->row_id);
+  g_free (r->scope);
+  g_free (r);
+}
+
+/* Tombstones @r here, as if the server had sent its deletion, unless it
+ * is gone already or an unsent local change still names it. */
+static gboolean
+bury_unseen (KefuDb      *db,
+             UnseenRow   *r,
+             GError     **error)
+{
+  g_autofree char *sql = NULL;
+  g_autofree char *hlc = NULL;
+  g_autoptr(JsonObject) fields = NULL;
+  g_autoptr(KefuPulledRow) change = NULL;
+  KefuSyncApplyStats stats = { 0 };
+  sqlite3_stmt *stmt;
+  gboolean live;
+
+  if (entity_columns (db, r->entity) == NULL)
+    return TRUE;
+  stmt = kefu_db_prepare (db, "SELECT count(*) FROM outbox WHERE acked_at IS NULL AND entity = ? AND row_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, r->entity, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, r->row_id, -1, SQLITE_STATIC);
+  live = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) > 0;
+  sqlite3_reset (stmt);
+  if (live)
+    return TRUE;
+
+  sql = g_strdup_printf ("SELECT hlc FROM %s WHERE id = ? AND deleted = 0", r->entity);
+  stmt = kefu_db_prepare (db, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, r->row_id, -1, SQLITE_STATIC);
+  live = sqlite3_step (stmt) == SQLITE_ROW;
+  if (live)
+    hlc = kefu_stmt_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  if (!live)
+    return TRUE;
+
+  fields = json_object_new ();
+  json_object_set_string_member (fields, "hlc", hlc ? hlc : "");
+  change = kefu_pulled_row_new (r->scope, r->entity, r->row_id, 1, TRUE, fields);
+  return apply_one (db, change, &stats, error);
+}
+
+/**
+ * kefu_sync_local_sweep_unseen:
+ *
+ * After the snapshot that follows kefu_sync_local_restart_pull() has
+ * ended: rows this computer had pulled before and that the snapshot did
+ * not bring again are no longer on the server for this user (their
+ * tombstones were purged past the cursor, or they left the user's scopes).
+ * They become tombstones here, with the search indexes kept by the
+ * modules' writers and no outbox entry, unless an unsent local change
+ * still names them (it goes to the server, which answers for it); either
+ * way they stop counting as pulled rows. Does nothing after a first sync.
+ */
+gboolean
+kefu_sync_local_sweep_unseen (KefuDb  *db,
+                              GError **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (unseen_free);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+
+  stmt = kefu_db_prepare (db, "SELECT entity, row_id, scope FROM sync_row WHERE server_version = 0", error);
+  if (stmt == NULL || !kefu_db_read_rows (db, stmt, unseen_from_row, rows, error))
+    return FALSE;
+  if (rows->len == 0)
+    return TRUE;
+  g_message ("Rows no longer on the server, removed here: %u", rows->len);
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      UnseenRow *r = rows->pdata[i];
+
+      if (!bury_unseen (db, r, error))
+        goto fail;
+      stmt = kefu_db_prepare (db, "DELETE FROM sync_row WHERE entity = ? AND row_id = ?", error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_text (stmt, 1, r->entity, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, r->row_id, -1, SQLITE_STATIC);
+      if (!kefu_db_step_done (db, stmt, error))
+        goto fail;
+    }
+  return kefu_db_commit (db, error);
+
+fail:
+  kefu_db_rollback (db);
+  return FALSE;
 }
 
 gint64
@@ -1086,15 +1213,104 @@ kefu_sync_local_verify (KefuDb                *db,
   return TRUE;
 }
 
+/* Gives every reference to the local id @old the server's id @new: every
+ * id, *_id and *_by column of every table, the meta values (office,
+ * signed-in user), the audit trail and the unsent outbox entries. UUIDs
+ * are unique, so an equal value is always a reference. Runs inside the
+ * caller's transaction. */
+static gboolean
+rewrite_id (KefuDb      *db,
+            const char  *old,
+            const char  *new,
+            GError     **error)
+{
+  g_autoptr(GPtrArray) updates = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = kefu_db_prepare (db,
+                          "SELECT m.name, p.name FROM sqlite_schema m, pragma_table_info (m.name) p"
+                          " WHERE m.type = 'table' AND m.sql NOT LIKE 'CREATE VIRTUAL%'"
+                          " AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name NOT LIKE '%\\_fts\\_%' ESCAPE '\\'"
+                          " AND m.name <> 'outbox'"
+                          " AND (p.name = 'id' OR p.name LIKE '%\\_id' ESCAPE '\\' OR p.name LIKE '%\\_by' ESCAPE '\\'"
+                          "      OR (m.name = 'meta' AND p.name = 'value'))",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (updates, g_strdup_printf ("UPDATE \"%s\" SET \"%s\" = ?1 WHERE \"%s\" = ?2",
+                                               kefu_stmt_text (stmt, 0), kefu_stmt_text (stmt, 1),
+                                               kefu_stmt_text (stmt, 1)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return kefu_db_set_error (db, error);
+  g_ptr_array_add (updates, g_strdup ("UPDATE outbox SET fields = replace (fields, ?2, ?1),"
+                                      " row_id = replace (row_id, ?2, ?1) WHERE acked_at IS NULL"));
+  g_ptr_array_add (updates, g_strdup ("UPDATE audit_log SET changes = replace (changes, ?2, ?1)"
+                                      " WHERE instr (changes, ?2) > 0"));
+  if (!kefu_db_exec (db, "PRAGMA defer_foreign_keys = ON", error))
+    return FALSE;
+  for (guint i = 0; i < updates->len; i++)
+    {
+      stmt = kefu_db_prepare (db, updates->pdata[i], error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, new, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, old, -1, SQLITE_STATIC);
+      if (!kefu_db_step_done (db, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The unsent entries of a placeholder row the server already has (the
+ * office, the first user) are answered "local" instead of being sent: the
+ * server would refuse them (only headquarters writes organisation data),
+ * and its own row stands in for them. */
+static gboolean
+withdraw_entries (KefuDb      *db,
+                  const char  *entity,
+                  const char  *row_id,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (db,
+                                        "UPDATE outbox SET acked_at = ?, result = 'local',"
+                                        " result_message = 'withdrawn: the server has this row'"
+                                        " WHERE entity = ? AND row_id = ? AND acked_at IS NULL AND push_seq IS NULL",
+                                        error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, g_get_real_time () / 1000);
+  sqlite3_bind_text (stmt, 2, entity, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, row_id, -1, SQLITE_STATIC);
+  return kefu_db_step_done (db, stmt, error);
+}
+
+/* TRUE while this database has never exchanged a row with a server:
+ * nothing pulled, nothing numbered for a push. Only then may local ids be
+ * rewritten, since no server row can name them yet. */
+static gboolean
+never_synced (KefuDb *db)
+{
+  return query_int (db, "SELECT count(*) FROM (SELECT 1 FROM sync_row LIMIT 1)", NULL) == 0 &&
+         query_int (db, "SELECT count(*) FROM outbox WHERE push_seq IS NOT NULL"
+                        " OR (acked_at IS NOT NULL AND result <> 'local')", NULL) == 0 &&
+         kefu_sync_local_last_push_seq (db) == 0;
+}
+
 /**
  * kefu_sync_local_adopt_office:
- * @org_unit_id: the server's id of the office the signed-in user belongs to
+ * @org_unit_id: the server's id of the branch the signed-in user belongs to
  *
  * A device set up offline made its own office row. At the first sign-in
- * that row becomes the server's office: its id, every reference to it and
- * the unsent changes that name it take the server's id, in one
- * transaction, so that the office's customers and cases land in its scope
- * and numbering keeps working before the first pull.
+ * that row becomes the server's branch: its id, every reference to it and
+ * the unsent changes that name it take the server's id, and the office
+ * row's own unsent entries are withdrawn (the server has the branch), in
+ * one transaction, so that the office's customers and cases land in its
+ * scope and numbering keeps working before the first pull. Does nothing
+ * once the database has synced.
  */
 gboolean
 kefu_sync_local_adopt_office (KefuDb      *db,
@@ -1102,58 +1318,76 @@ kefu_sync_local_adopt_office (KefuDb      *db,
                               GError     **error)
 {
   g_autofree char *old = kefu_db_get_meta (db, "office_id");
-  g_autoptr(GPtrArray) updates = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
   g_return_val_if_fail (kefu_uuid_is_valid (org_unit_id), FALSE);
 
   if (old != NULL && g_str_equal (old, org_unit_id))
     return TRUE;
+  if (old != NULL && !never_synced (db))
+    return TRUE;
 
   if (!kefu_db_begin (db, error))
     return FALSE;
-  if (old == NULL)
-    goto done;
-
-  /* Every column that names an org unit. */
-  stmt = kefu_db_prepare (db,
-                          "SELECT m.name, p.name FROM sqlite_schema m, pragma_table_info (m.name) p"
-                          " WHERE m.type = 'table' AND (p.name IN ('branch_id', 'org_unit_id')"
-                          " OR (m.name = 'org_unit' AND p.name IN ('id', 'parent_id')))",
-                          error);
-  if (stmt == NULL)
+  if (old != NULL && (!rewrite_id (db, old, org_unit_id, error) ||
+                      !withdraw_entries (db, "org_unit", org_unit_id, error)))
     goto fail;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (updates, g_strdup_printf ("UPDATE %s SET %s = ?1 WHERE %s = ?2",
-                                               kefu_stmt_text (stmt, 0), kefu_stmt_text (stmt, 1),
-                                               kefu_stmt_text (stmt, 1)));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      kefu_db_set_error (db, error);
-      goto fail;
-    }
-  g_ptr_array_add (updates, g_strdup ("UPDATE outbox SET fields = replace (fields, ?2, ?1),"
-                                      " row_id = replace (row_id, ?2, ?1) WHERE acked_at IS NULL"));
-  if (!kefu_db_exec (db, "PRAGMA defer_foreign_keys = ON", error))
-    goto fail;
-  for (guint i = 0; i < updates->len; i++)
-    {
-      stmt = kefu_db_prepare (db, updates->pdata[i], error);
-      if (stmt == NULL)
-        goto fail;
-      sqlite3_bind_text (stmt, 1, org_unit_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, old, -1, SQLITE_STATIC);
-      if (!kefu_db_step_done (db, stmt, error))
-        goto fail;
-    }
-
-done:
   if (!kefu_db_set_meta (db, "office_id", org_unit_id, error))
     goto fail;
   return kefu_db_commit (db, error);
+
+fail:
+  kefu_db_rollback (db);
+  return FALSE;
+}
+
+/**
+ * kefu_sync_local_adopt_identity:
+ * @staff_id: (nullable): the server's staff record of the signed-in user
+ * @may_write_org: the user may write organisation data (an admin at
+ *   headquarters)
+ *
+ * First-run setup made a local administrator to work under before any
+ * server was known. At the first sign-in of this database that placeholder
+ * becomes the server's staff record of the user who signed in: the row
+ * takes the server's id, every reference (owner, assignee, updated_by,
+ * audit actor, unsent changes…) follows, and the placeholder's own unsent
+ * entries are withdrawn, in one transaction; the next pull brings the
+ * server's name, role and unit into the row. Without a server staff record
+ * (@staff_id NULL) the placeholder stays this computer's user; its own
+ * entries are withdrawn all the same unless @may_write_org, since the
+ * server would refuse them. Happens once: the answer is kept in
+ * sync_state ("identity"), and never once the database has synced.
+ */
+gboolean
+kefu_sync_local_adopt_identity (KefuDb      *db,
+                                const char  *staff_id,
+                                gboolean     may_write_org,
+                                GError     **error)
+{
+  g_autofree char *settled = kefu_sync_local_get (db, "identity");
+  g_autofree char *old = kefu_db_get_meta (db, "current_user_id");
+
+  g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
+  g_return_val_if_fail (staff_id == NULL || kefu_uuid_is_valid (staff_id), FALSE);
+
+  if (settled != NULL)
+    return TRUE;
+  if (!kefu_db_begin (db, error))
+    return FALSE;
+  if (staff_id != NULL && old != NULL && !g_str_equal (old, staff_id) && never_synced (db) &&
+      (!rewrite_id (db, old, staff_id, error) || !withdraw_entries (db, "staff", staff_id, error)))
+    goto fail;
+  if (staff_id == NULL && old != NULL && !may_write_org && never_synced (db) &&
+      !withdraw_entries (db, "staff", old, error))
+    goto fail;
+  if (!kefu_sync_local_set (db, "identity", staff_id ? staff_id : "", error))
+    goto fail;
+  if (!kefu_db_commit (db, error))
+    return FALSE;
+  if (old != NULL && staff_id != NULL && g_strcmp0 (kefu_db_get_actor (db), old) == 0)
+    kefu_db_set_actor (db, staff_id);
+  return TRUE;
 
 fail:
   kefu_db_rollback (db);

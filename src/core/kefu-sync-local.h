@@ -151,6 +151,10 @@ gboolean        kefu_sync_local_verify        (KefuDb              *db,
 gboolean        kefu_sync_local_adopt_office  (KefuDb              *db,
                                                const char          *org_unit_id,
                                                GError             **error);
+gboolean        kefu_sync_local_adopt_identity (KefuDb             *db,
+                                               const char          *staff_id,
+                                               gboolean             may_write_org,
+                                               GError             **error);
 gboolean        kefu_sync_local_set_device_code (KefuDb            *db,
                                                const char          *device_id,
                                                GError             **error);
@@ -161,6 +165,8 @@ gboolean        kefu_sync_local_register_device (KefuDb            *db,
 gboolean        kefu_sync_local_restart_pull  (KefuDb              *db,
                                                GError             **error);
 
+gboolean        kefu_sync_local_sweep_unseen  (KefuDb              *db,
+                                               GError             **error);
 /* Conflicts the server recorded that nobody has resolved yet. */
 gint64          kefu_sync_local_open_conflicts (KefuDb         *db);
 

@@ -286,10 +286,20 @@ main (int   argc,
   else if (g_str_equal (command, "purge"))
     {
       g_autoptr(KefuServer) server = NULL;
-      KefuStore *store = open_store (&error);
+      KefuServerConfig config;
+      KefuStore *store = NULL;
       guint n = 0;
 
-      ok = store != NULL && (server = kefu_server_new (store, NULL, &error)) != NULL;
+      /* --tombstone-days as for serve; 0 drops every tombstone now (the
+       * clients behind the new horizon download their scopes again). */
+      kefu_server_config_init (&config);
+      config.tombstone_ms = opt_tombstone_days * 24 * G_GINT64_CONSTANT (3600000);
+      if (opt_tombstone_days < 0)
+        g_set_error_literal (&error, KEFU_SERVER_ERROR, KEFU_SERVER_ERROR_INVALID,
+                             "--tombstone-days is out of range");
+      else
+        store = open_store (&error);
+      ok = store != NULL && (server = kefu_server_new (store, &config, &error)) != NULL;
       if (ok)
         {
           n = kefu_server_purge (server, &error);

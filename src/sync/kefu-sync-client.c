@@ -37,6 +37,10 @@ typedef struct
   gint64       snapshot_total;
   gint64       snapshot_done;
   guint        pulled;          /* rows applied in the current run */
+  guint        refused;         /* entries the server rejected in the current run */
+  char        *refused_sentence; /* why the last one was refused, for the user */
+  char        *detail;          /* the server's own words for the last refusal */
+  gboolean     unlinked;        /* the account has no staff record on the server */
   GMainContext *main_context;
   GWeakRef     owner;
 } Worker;
@@ -54,6 +58,7 @@ struct _KefuSyncClient
   gint64         open_conflicts;
   double         progress;
   char          *last_error;
+  char          *last_error_detail;
   char          *url;
   char          *username;
 
@@ -221,43 +226,110 @@ gzip_bytes (const char *data,
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
-/* A sentence the user understands for an HTTP status and the server's
- * own message. */
+typedef struct
+{
+  const char *key;
+  const char *sentence;
+} Sentence;
+
+/* Returns: (transfer none): the translated sentence of the first entry
+ * of @table whose key starts @key, or NULL. */
+static const char *
+find_sentence (const Sentence *table,
+               gsize           n,
+               const char     *key)
+{
+  for (gsize i = 0; key != NULL && i < n; i++)
+    if (g_str_has_prefix (key, table[i].key))
+      return _(table[i].sentence);
+  return NULL;
+}
+
+/* Returns: (transfer none): a sentence the user understands for one of
+ * the server's refusal codes (docs/SYNC.md, "Transport"), or NULL for a
+ * code this version does not know (5xx answers have a sentence of their
+ * own in set_http_error()). The server's own message is English
+ * and technical: it is kept as the detail, never shown as the sentence. */
+static const char *
+refusal_sentence (const char *code)
+{
+  static const Sentence sentences[] = {
+    { "invalid", N_("The server could not accept what this computer sent.") },
+    { "unauthorized", N_("The server did not accept the user name or password. Sign in again in Preferences.") },
+    { "forbidden", N_("The server refused: this account may not sync this office’s data.") },
+    { "not_found", N_("The server does not know this address or record. Check the server address in Preferences.") },
+    { "method", N_("The server does not take this request; it may run another version of Kefu.") },
+    { "exists", N_("The server already has this.") },
+    { "epoch", N_("The server was restored; this office downloads its data again.") },
+    { "horizon", N_("This computer was away from the server for too long; it downloads the office’s data again.") },
+    { "too_large", N_("A change is too large for the server to accept.") },
+    { "encoding", N_("The server could not read the compressed data this computer sent.") },
+    { "rate_limited", N_("Too many failed sign-ins. Wait a few minutes and try again.") },
+  };
+
+  return find_sentence (sentences, G_N_ELEMENTS (sentences), code);
+}
+
+/* Returns: (transfer none): why the server rejected one pushed change, in
+ * the user's words (docs/SYNC.md, "Push"), for a known reason. */
+static const char *
+reason_sentence (const char *reason)
+{
+  static const Sentence sentences[] = {
+    { "forbidden scope", N_("It belongs to an office this account may not change.") },
+    { "forbidden role", N_("This account’s role may not make this change.") },
+    { "stale", N_("Someone changed the record on the server first; open it again and repeat the change.") },
+    { "not found", N_("The server does not have the record it changes.") },
+    { "insert-only", N_("Records of this kind cannot be changed once written.") },
+    { "parent not found", N_("It names a record the server does not have or this account may not see.") },
+    { "branch_id cannot change", N_("A record cannot move to another office.") },
+    { "exists", N_("The server already has it.") },
+  };
+
+  const char *sentence = find_sentence (sentences, G_N_ELEMENTS (sentences), reason);
+
+  return sentence ? sentence : _("The server gave a reason this version of Kefu does not know.");
+}
+
+/* The sentence for an HTTP refusal; the status, code and the server's
+ * message go to @w->detail. */
 static void
-set_http_error (GError     **error,
+set_http_error (Worker      *w,
+                GError     **error,
                 guint        status,
                 const char  *code,
                 const char  *message)
 {
-  switch (status)
-    {
-    case 401:
-      g_set_error (error, KEFU_SYNC_CLIENT_ERROR, KEFU_SYNC_CLIENT_ERROR_AUTH,
-                   _("The server did not accept the user name or password. Sign in again in Preferences."));
-      return;
-    case 403:
-      g_set_error (error, KEFU_SYNC_CLIENT_ERROR, KEFU_SYNC_CLIENT_ERROR_FORBIDDEN,
-                   _("The server refused: this account may not sync this office’s data (%s)."),
-                   message ? message : "403");
-      return;
-    case 410:
-      g_set_error (error, KEFU_SYNC_CLIENT_ERROR, KEFU_SYNC_CLIENT_ERROR_RESYNC,
-                   _("The server was restored; this office downloads its data again."));
-      return;
-    case 429:
-      g_set_error (error, KEFU_SYNC_CLIENT_ERROR, KEFU_SYNC_CLIENT_ERROR_RATE_LIMITED,
-                   _("Too many failed sign-ins. Wait a few minutes and try again."));
-      return;
-    default:
-      break;
-    }
-  if (status >= 500)
-    g_set_error (error, KEFU_SYNC_CLIENT_ERROR, KEFU_SYNC_CLIENT_ERROR_SERVER,
+  static const struct { guint status; KefuSyncClientError error; } errors[] = {
+    { 401, KEFU_SYNC_CLIENT_ERROR_AUTH },
+    { 403, KEFU_SYNC_CLIENT_ERROR_FORBIDDEN },
+    { 410, KEFU_SYNC_CLIENT_ERROR_RESYNC },
+    { 429, KEFU_SYNC_CLIENT_ERROR_RATE_LIMITED },
+  };
+  KefuSyncClientError kind = status >= 500 ? KEFU_SYNC_CLIENT_ERROR_SERVER : KEFU_SYNC_CLIENT_ERROR_PROTOCOL;
+  const char *sentence = refusal_sentence (code);
+
+  g_free (w->detail);
+  w->detail = g_strdup_printf ("HTTP %u %s: %s", status, code ? code : "", message ? message : "");
+  g_debug ("The server refused: %s", w->detail);
+  for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
+    if (errors[i].status == status)
+      kind = errors[i].error;
+  if (status == 401)
+    sentence = refusal_sentence ("unauthorized");
+  else if (status == 429)
+    sentence = refusal_sentence ("rate_limited");
+  else if (status == 410 && sentence == NULL)
+    sentence = refusal_sentence ("epoch");
+
+  if (sentence != NULL && status < 500)
+    g_set_error_literal (error, KEFU_SYNC_CLIENT_ERROR, kind, sentence);
+  else if (status >= 500)
+    g_set_error (error, KEFU_SYNC_CLIENT_ERROR, kind,
                  _("The server had a problem (error %u). Kefu will try again."), status);
   else
-    g_set_error (error, KEFU_SYNC_CLIENT_ERROR, KEFU_SYNC_CLIENT_ERROR_PROTOCOL,
-                 _("The server refused a request (%u %s): %s"), status,
-                 code ? code : "", message ? message : "");
+    g_set_error (error, KEFU_SYNC_CLIENT_ERROR, kind,
+                 _("The server refused a request (error %u)."), status);
 }
 
 /* Sends one request; returns the body of a 2xx answer. On 410 the new
@@ -351,7 +423,7 @@ http (Worker        *w,
         }
       if (status == 401)
         g_clear_pointer (&w->token, g_free);
-      set_http_error (error, status, code, message);
+      set_http_error (w, error, status, code, message);
       return NULL;
     }
   return g_steal_pointer (&reply);
@@ -420,6 +492,88 @@ worker_resync (Worker  *w,
   return TRUE;
 }
 
+/* The level of the server's org unit @id ("branch", "city"…; NULL when
+ * the row has none), read through the rows endpoint. */
+static gboolean
+unit_level (Worker        *w,
+            const char    *id,
+            char         **level,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autofree char *path = g_strconcat ("rows/org_unit/", id, NULL);
+  g_autoptr(GBytes) body = http (w, "GET", path, NULL, TRUE, cancellable, error);
+  g_autoptr(JsonObject) row = NULL;
+  JsonNode *fields;
+  GError *cause = NULL;
+
+  if (body == NULL)
+    return FALSE;
+  row = kefu_sync_parse_object (DATA (body), SIZE (body), &cause);
+  if (row == NULL)
+    return protocol_error (error, cause);
+  fields = json_object_get_member (row, "fields");
+  *level = fields != NULL && JSON_NODE_HOLDS_OBJECT (fields)
+           ? g_strdup (json_object_get_string_member_with_default (json_node_get_object (fields), "level", NULL))
+           : NULL;
+  return TRUE;
+}
+
+/* The first sign-in of this database: the office and the first-run
+ * administrator become the server's branch and staff record (docs/SYNC.md,
+ * "First sign-in of an office set up offline"), the device registers, and
+ * the sign-in is stored. */
+static gboolean
+settle_first_sign_in (Worker              *w,
+                      KefuSyncLoginReply  *reply,
+                      GCancellable        *cancellable,
+                      GError             **error)
+{
+  GError *cause = NULL;
+  g_autofree char *device = kefu_sync_local_push_device (w->db);
+  g_autofree char *office = kefu_db_get_meta (w->db, "office_id");
+  g_autofree char *level = NULL;
+  gboolean office_known = FALSE;
+  gboolean may_write_org;
+
+  /* The office set up on this device becomes the user's unit on the
+   * server (a branch's computer its branch, one at headquarters
+   * headquarters), unless it already is a server row. */
+  if (office != NULL)
+    {
+      sqlite3_stmt *stmt = kefu_db_prepare (w->db, "SELECT 1 FROM sync_row WHERE entity = 'org_unit' AND row_id = ?", NULL);
+
+      if (stmt)
+        {
+          sqlite3_bind_text (stmt, 1, office, -1, SQLITE_STATIC);
+          office_known = sqlite3_step (stmt) == SQLITE_ROW;
+          sqlite3_reset (stmt);
+        }
+    }
+  if (reply->org_unit_id != NULL && !unit_level (w, reply->org_unit_id, &level, cancellable, error))
+    return FALSE;
+  /* Only headquarters' admins write organisation data (docs/SYNC.md). */
+  may_write_org = g_strcmp0 (reply->role, "admin") == 0 && g_strcmp0 (level, "headquarters") == 0;
+  if (!kefu_db_begin (w->db, &cause))
+    return local_error (error, cause);
+  if ((!office_known && reply->org_unit_id != NULL &&
+       !kefu_sync_local_adopt_office (w->db, reply->org_unit_id, &cause)) ||
+      !kefu_sync_local_adopt_identity (w->db, reply->staff_id, may_write_org, &cause) ||
+      !kefu_db_commit (w->db, &cause))
+    {
+      kefu_db_rollback (w->db);
+      return local_error (error, cause);
+    }
+  if (!kefu_sync_local_set_device_code (w->db, device, &cause) ||
+      !kefu_sync_local_register_device (w->db, device, &cause) ||
+      !kefu_sync_local_set (w->db, "server_url", w->url, &cause) ||
+      !kefu_sync_local_set (w->db, "username", w->username, &cause) ||
+      !kefu_sync_local_set (w->db, "user_id", reply->user_id, &cause) ||
+      !kefu_sync_local_set (w->db, "role", reply->role, &cause))
+    return local_error (error, cause);
+  return TRUE;
+}
+
 static gboolean
 worker_login (Worker        *w,
               gboolean       first,
@@ -451,6 +605,7 @@ worker_login (Worker        *w,
     return protocol_error (error, cause);
 
   kefu_set_str (&w->token, reply->token);
+  w->unlinked = reply->staff_id == NULL;
   stored_epoch = kefu_sync_local_get (w->db, "epoch");
   kefu_set_str (&w->epoch, reply->epoch);
   if (stored_epoch != NULL && g_strcmp0 (stored_epoch, reply->epoch) != 0 &&
@@ -459,37 +614,27 @@ worker_login (Worker        *w,
   if (stored_epoch == NULL && !kefu_sync_local_set (w->db, "epoch", reply->epoch, &cause))
     return local_error (error, cause);
 
-  if (first)
+  /* Not signed in until the first sign-in is settled: the next run
+   * does it again from the login. */
+  if (first && !settle_first_sign_in (w, reply, cancellable, error))
     {
-      g_autofree char *device = kefu_sync_local_push_device (w->db);
-      g_autofree char *office = kefu_db_get_meta (w->db, "office_id");
-      gboolean office_known = FALSE;
-
-      /* The office set up on this device becomes the user's office on
-       * the server, unless it already is a server row. */
-      if (office != NULL)
-        {
-          sqlite3_stmt *stmt = kefu_db_prepare (w->db, "SELECT 1 FROM sync_row WHERE entity = 'org_unit' AND row_id = ?", NULL);
-
-          if (stmt)
-            {
-              sqlite3_bind_text (stmt, 1, office, -1, SQLITE_STATIC);
-              office_known = sqlite3_step (stmt) == SQLITE_ROW;
-              sqlite3_reset (stmt);
-            }
-        }
-      if (!office_known && reply->org_unit_id &&
-          !kefu_sync_local_adopt_office (w->db, reply->org_unit_id, &cause))
-        return local_error (error, cause);
-      if (!kefu_sync_local_set_device_code (w->db, device, &cause) ||
-          !kefu_sync_local_register_device (w->db, device, &cause) ||
-          !kefu_sync_local_set (w->db, "server_url", w->url, &cause) ||
-          !kefu_sync_local_set (w->db, "username", w->username, &cause) ||
-          !kefu_sync_local_set (w->db, "user_id", reply->user_id, &cause) ||
-          !kefu_sync_local_set (w->db, "role", reply->role, &cause))
-        return local_error (error, cause);
+      g_clear_pointer (&w->token, g_free);
+      return FALSE;
     }
   return TRUE;
+}
+
+/* Counts an entry the server refused in this run; the last one's
+ * sentence (translated) and the server's words (the detail) are shown. */
+static void
+refused (Worker      *w,
+         const char  *sentence,
+         const char  *detail)
+{
+  w->refused++;
+  kefu_set_str (&w->refused_sentence, sentence);
+  if (detail != w->detail)
+    kefu_set_str (&w->detail, detail);
 }
 
 static gboolean
@@ -569,6 +714,7 @@ worker_push (Worker        *w,
           if (op == NULL)
             {
               /* A local entry that cannot be sent (damaged fields). */
+              refused (w, refusal_sentence ("invalid"), "unreadable local change");
               if (!kefu_sync_local_drop (w->db, o->op_id, "unreadable local change", &cause))
                 return local_error (error, cause);
               break;
@@ -592,7 +738,8 @@ worker_push (Worker        *w,
 
               g_warning ("The server refused entry %s (%s %s): %s", op->op_id, op->entity,
                          op->row_id, http_error->message);
-              if (!kefu_sync_local_drop (w->db, op->op_id, http_error->message, &cause))
+              refused (w, http_error->message, w->detail);
+              if (!kefu_sync_local_drop (w->db, op->op_id, w->detail, &cause))
                 return local_error (error, cause);
               g_clear_error (&http_error);
               continue;
@@ -619,7 +766,8 @@ worker_push (Worker        *w,
                       g_propagate_error (error, http_error);
                       return FALSE;
                     }
-                  if (!kefu_sync_local_drop (w->db, op->op_id, http_error->message, &cause))
+                  refused (w, http_error->message, w->detail);
+              if (!kefu_sync_local_drop (w->db, op->op_id, w->detail, &cause))
                     return local_error (error, cause);
                   g_clear_error (&http_error);
                   continue;
@@ -646,6 +794,8 @@ worker_push (Worker        *w,
                                   : r->status == KEFU_SYNC_RESULT_CONFLICT ? KEFU_OUTBOX_CONFLICT
                                   : KEFU_OUTBOX_REJECTED;
 
+          if (result == KEFU_OUTBOX_REJECTED)
+            refused (w, reason_sentence (r->reason), r->reason);
           if (!kefu_sync_local_ack (w->db, r->op_id, result, r->reason, &cause))
             {
               kefu_db_rollback (w->db);
@@ -802,6 +952,7 @@ worker_snapshot (Worker        *w,
           g_autoptr(GPtrArray) cursors = cursors_from_json (first_cursors);
 
           if (!apply_page (w, NULL, cursors, error) ||
+              !kefu_sync_local_sweep_unseen (w->db, &cause) ||
               !kefu_sync_local_set (w->db, "snapshot_done", "1", &cause) ||
               !kefu_sync_local_set (w->db, "snapshot_next", NULL, &cause) ||
               !kefu_sync_local_set (w->db, "snapshot_cursors", NULL, &cause))
@@ -1013,6 +1164,9 @@ worker_run (Worker        *w,
   if (!worker_open (w, error))
     return FALSE;
   w->pulled = 0;
+  w->refused = 0;
+  g_clear_pointer (&w->refused_sentence, g_free);
+  g_clear_pointer (&w->detail, g_free);
   for (int attempt = 0; attempt < 3; attempt++)
     {
       GError *e = NULL;
@@ -1062,6 +1216,8 @@ worker_free (Worker *w)
   g_free (w->password);
   g_free (w->token);
   g_free (w->epoch);
+  g_free (w->refused_sentence);
+  g_free (w->detail);
   g_main_context_unref (w->main_context);
   g_weak_ref_clear (&w->owner);
   g_free (w);
@@ -1165,8 +1321,23 @@ finish_run (KefuSyncClient *self,
       self->worker->pulled = 0;
       g_signal_emit (self, signals[PULLED], 0, n);
     }
+  kefu_set_str (&self->last_error_detail, error != NULL || self->worker->refused > 0 ? self->worker->detail : NULL);
   if (self->url == NULL)
     set_state (self, KEFU_SYNC_STATE_SIGNED_OUT, NULL);
+  else if (error == NULL && self->worker->refused > 0)
+    {
+      guint n = self->worker->refused;
+      g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                               "The server refused %u change. %s",
+                                                               "The server refused %u changes. The last: %s", n),
+                                                  n, self->worker->refused_sentence);
+
+      set_state (self, KEFU_SYNC_STATE_SYNCED, message);
+    }
+  else if (error == NULL && self->worker->unlinked)
+    set_state (self, KEFU_SYNC_STATE_SYNCED,
+               _("This server account is not linked to a staff record, so other offices do not see who did the work "
+                 "here. Ask an administrator to link it."));
   else if (error == NULL)
     set_state (self, KEFU_SYNC_STATE_SYNCED, NULL);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -1307,6 +1478,7 @@ kefu_sync_client_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_mutex_clear (&self->lock);
   g_free (self->last_error);
+  g_free (self->last_error_detail);
   g_free (self->url);
   g_free (self->username);
 
@@ -1464,6 +1636,16 @@ kefu_sync_client_get_last_error (KefuSyncClient *self)
 {
   g_return_val_if_fail (KEFU_IS_SYNC_CLIENT (self), NULL);
   return self->last_error;
+}
+
+/* The server's own words (English, technical) behind the last error or
+ * refusal, or NULL. Transfer none. */
+const char *
+kefu_sync_client_get_last_error_detail (KefuSyncClient *self)
+{
+  g_return_val_if_fail (KEFU_IS_SYNC_CLIENT (self), NULL);
+
+  return self->last_error_detail;
 }
 
 gint64

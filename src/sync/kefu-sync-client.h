@@ -66,6 +66,8 @@ gint64          kefu_sync_client_get_pending      (KefuSyncClient      *self);
 double          kefu_sync_client_get_progress     (KefuSyncClient      *self);
 /* A sentence for the user, or NULL. */
 const char     *kefu_sync_client_get_last_error   (KefuSyncClient      *self);
+/* The server's own words behind it (technical, English), or NULL. */
+const char     *kefu_sync_client_get_last_error_detail (KefuSyncClient *self);
 gint64          kefu_sync_client_get_open_conflicts (KefuSyncClient    *self);
 /* The server and user name last signed in with (stored in the database),
  * NULL when signed out. Transfer none. */

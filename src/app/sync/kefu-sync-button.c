@@ -66,8 +66,17 @@ update (KefuSyncButton *self)
                                              "%d changes to send", pending), (int) pending);
       else
         text = g_strdup (_("Synced"));
-      detail = g_strdup (_("This computer and the server agree."));
-      icon = "emblem-ok-symbolic";
+      if (error != NULL)
+        {
+          /* Synced, but the server refused some changes. */
+          detail = g_strdup (error);
+          gtk_widget_add_css_class (button, "warning");
+        }
+      else
+        {
+          detail = g_strdup (_("This computer and the server agree."));
+          icon = "emblem-ok-symbolic";
+        }
       break;
     case KEFU_SYNC_STATE_OFFLINE:
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Offline · %d change waiting",
@@ -87,6 +96,18 @@ update (KefuSyncButton *self)
       text = g_strdup (_("Not Syncing"));
       detail = g_strdup (_("Sign in to a server in Preferences to sync."));
       break;
+    }
+
+  /* The server's own words (English) are for whoever looks into a
+   * problem, below the sentence. */
+  if (error != NULL && kefu_sync_client_get_last_error_detail (self->client) != NULL)
+    {
+      char *sentence = g_steal_pointer (&detail);
+
+      detail = g_strdup_printf ("%s\n\n%s %s", sentence,
+                                /* Translators: the server's own (English) message follows */
+                                _("Technical detail:"), kefu_sync_client_get_last_error_detail (self->client));
+      g_free (sentence);
     }
 
   /* The header bar is shared with the view switcher: the button says the
