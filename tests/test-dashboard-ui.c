@@ -302,6 +302,45 @@ test_report_pdf (Fixture       *f,
   }
 }
 
+/* Early in the month "This month" says how few business days it has had
+ * and offers last month in one click; in mid-month it says nothing. */
+static void
+test_early_month (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *expected = NULL;
+  const char *hint;
+  gint64 from, to;
+
+  kefu_window_show_view (f->window, "dashboard");
+  wait_for_stats (f->view);
+  /* Wednesday 2 December 2026: Tuesday and Wednesday are business days. */
+  kefu_cases_set_clock (f->t->db, kefu_local_time_ms (2026, 12, 2, 10, 0));
+  kefu_dashboard_view_reload (f->view);
+  wait_for_stats (f->view);
+  wait_for_draw (GTK_WIDGET (f->window));
+  hint = kefu_dashboard_view_get_early_hint (f->view);
+  g_assert_nonnull (hint);
+  expected = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Only %u business day of this month so far — compare with last month.",
+                                           "Only %u business days of this month so far — compare with last month.", 2), 2);
+  g_assert_cmpstr (hint, ==, expected);
+  save_png (GTK_WIDGET (f->window), "dashboard-early-month", f->lang);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "dashboard.last-month", NULL));
+  wait_for_stats (f->view);
+  kefu_period_range (KEFU_PERIOD_LAST_MONTH, kefu_cases_get_now (f->t->db), &from, &to);
+  g_assert_cmpint (kefu_dashboard_view_get_stats (f->view)->from, ==, from);
+  g_assert_cmpint (kefu_dashboard_view_get_stats (f->view)->to, ==, to);
+  g_assert_null (kefu_dashboard_view_get_early_hint (f->view));
+
+  /* Mid-month, This month stands on its own. */
+  kefu_cases_set_clock (f->t->db, kefu_local_time_ms (2026, 12, 15, 10, 0));
+  kefu_dashboard_view_set_period (f->view, KEFU_PERIOD_THIS_MONTH);
+  wait_for_stats (f->view);
+  g_assert_null (kefu_dashboard_view_get_early_hint (f->view));
+  kefu_cases_set_clock (f->t->db, 0);
+}
+
 static void
 test_agent_has_no_dashboard (Fixture       *f,
                              gconstpointer  data)
@@ -421,6 +460,7 @@ main (int    argc,
   g_test_add ("/dashboard-ui/report-pdf", Fixture, NULL, fixture_set_up, test_report_pdf, fixture_tear_down);
   g_test_add ("/dashboard-ui/assessment", Fixture, NULL, fixture_set_up, test_assessment, fixture_tear_down);
   g_test_add ("/dashboard-ui/headless-report", Fixture, NULL, fixture_set_up, test_headless_report, fixture_tear_down);
+  g_test_add ("/dashboard-ui/early-month", Fixture, NULL, fixture_set_up, test_early_month, fixture_tear_down);
   g_test_add ("/dashboard-ui/agent-has-no-dashboard", Fixture, NULL, fixture_set_up, test_agent_has_no_dashboard, fixture_tear_down);
   return kefu_test_ui_run ();
 }

@@ -458,6 +458,44 @@ test_sample_assessment (Fixture       *f,
   gtk_window_destroy (sheet);
 }
 
+/* Whether a button under @root that runs @action is on screen. */
+static gboolean
+action_shown (GtkWidget  *root,
+              const char *action)
+{
+  if (GTK_IS_ACTIONABLE (root) && gtk_widget_get_mapped (root) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    if (action_shown (c, action))
+      return TRUE;
+  return FALSE;
+}
+
+/* New Round… and Customer Ratings are for those who lead: an agent or a
+ * trainer does not see them greyed out, and a user switch in the same
+ * window brings them back for a supervisor. */
+static void
+test_assessment_lead_controls (Fixture       *f,
+                               gconstpointer  data)
+{
+  static const struct { const char *role; gboolean lead; } users[] = {
+    { "admin", TRUE }, { "agent", FALSE }, { "supervisor", TRUE }, { "trainer", FALSE },
+  };
+  GtkWidget *view = kefu_window_get_assessment_view (f->window);
+
+  for (guint u = 0; u < G_N_ELEMENTS (users); u++)
+    {
+      if (u > 0)
+        switch_to (f, users[u].role);
+      g_assert_true (press_alt (f, 6));
+      g_assert_cmpstr (visible_view (f), ==, "assessment");
+      wait_for_draw (GTK_WIDGET (f->window));
+      g_assert_true (action_shown (view, "assessment.new-round") == users[u].lead);
+      g_assert_true (action_shown (view, "assessment.derive") == users[u].lead);
+    }
+}
+
 /* The administrator leaves Training on Courses and a supervisor signs
  * in: they see My Training, not a builder page without its tab. */
 static void
@@ -523,6 +561,8 @@ main (int   argc,
   g_test_add ("/views-ui/shortcuts/alt-number", Fixture, NULL, fixture_set_up, test_view_shortcuts, fixture_tear_down);
   g_test_add ("/views-ui/shortcuts/window", Fixture, NULL, fixture_set_up, test_shortcuts_window, fixture_tear_down);
   g_test_add ("/views-ui/assessment/sample-round", Fixture, NULL, fixture_set_up, test_sample_assessment, fixture_tear_down);
+  g_test_add ("/views-ui/assessment/lead-controls", Fixture, NULL, fixture_set_up, test_assessment_lead_controls,
+              fixture_tear_down);
   g_test_add ("/views-ui/training/section-after-switch", Fixture, NULL, fixture_set_up, test_training_section_after_switch,
               fixture_tear_down);
   g_test_add ("/views-ui/mnemonics/admin", Fixture, NULL, fixture_set_up, test_mnemonics_admin, fixture_tear_down);

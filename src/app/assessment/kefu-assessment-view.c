@@ -21,6 +21,8 @@ struct _KefuAssessmentView
 
   /* template children */
   GtkWidget    *box;
+  GtkWidget    *derive_button;
+  GtkWidget    *new_round_button;
   GtkListBox   *people_list;
   GtkDropDown  *round_dropdown;
   GtkStack     *stack;
@@ -160,6 +162,26 @@ fill_people (KefuAssessmentView *self)
     }
 }
 
+static gboolean
+may_lead (KefuAssessmentView *self)
+{
+  return kefu_window_may (GTK_WIDGET (self), "reassign");
+}
+
+/* Starting rounds and deriving customer ratings are for those who lead:
+ * the other roles never see the buttons (a user switch shows or hides
+ * them); without a round, Customer Ratings waits greyed out. */
+static void
+update_controls (KefuAssessmentView *self)
+{
+  gboolean lead = may_lead (self);
+
+  gtk_widget_set_visible (self->new_round_button, lead);
+  gtk_widget_set_visible (self->derive_button, lead);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "assessment.new-round", lead);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "assessment.derive", lead && current_round (self) != NULL);
+}
+
 static void
 fill_rounds (KefuAssessmentView *self)
 {
@@ -174,12 +196,7 @@ fill_rounds (KefuAssessmentView *self)
   gtk_drop_down_set_selected (self->round_dropdown, 0);
   self->updating = FALSE;
   fill_people (self);
-}
-
-static gboolean
-may_lead (KefuAssessmentView *self)
-{
-  return kefu_window_may (GTK_WIDGET (self), "reassign");
+  update_controls (self);
 }
 
 /* --- the rating dialog ----------------------------------------------- */
@@ -614,6 +631,8 @@ kefu_assessment_view_class_init (KefuAssessmentViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/kefu/Kefu/assessment/kefu-assessment-view.ui");
   gtk_widget_class_bind_template_child (widget_class, KefuAssessmentView, box);
+  gtk_widget_class_bind_template_child (widget_class, KefuAssessmentView, derive_button);
+  gtk_widget_class_bind_template_child (widget_class, KefuAssessmentView, new_round_button);
   gtk_widget_class_bind_template_child (widget_class, KefuAssessmentView, people_list);
   gtk_widget_class_bind_template_child (widget_class, KefuAssessmentView, round_dropdown);
   gtk_widget_class_bind_template_child (widget_class, KefuAssessmentView, stack);
@@ -647,8 +666,6 @@ kefu_assessment_view_reload (KefuAssessmentView *self)
 {
   g_return_if_fail (KEFU_IS_ASSESSMENT_VIEW (self));
   fill_rounds (self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "assessment.new-round", may_lead (self));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "assessment.derive", may_lead (self) && current_round (self) != NULL);
 }
 
 const char *

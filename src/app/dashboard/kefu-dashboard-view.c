@@ -14,6 +14,8 @@
 #include "kefu-window.h"
 
 #define DAY_MS G_GINT64_CONSTANT (86400000)
+/* "This month" with fewer business days than this so far says so. */
+#define EARLY_BUSINESS_DAYS 5
 
 /* The figures shown as tiles, in this order. */
 static const char *tile_keys[] = {
@@ -46,6 +48,8 @@ struct _KefuDashboardView
 
   /* template children */
   GtkFlowBox        *charts_box;
+  GtkWidget         *early_box;
+  GtkLabel          *early_label;
   GtkFlowBox        *figures_box;
   GtkEntry          *from_entry;
   GtkBox            *people_box;
@@ -221,18 +225,51 @@ period_range (KefuDashboardView *self,
   kefu_period_range (kind, now, from, to);
 }
 
+/* Early in the month "This month" has few figures: a line says so and
+ * offers last month, whose figures are complete. */
+static void
+update_early_hint (KefuDashboardView *self,
+                   KefuCalendar      *cal,
+                   gint64             now)
+{
+  g_autofree char *text = NULL;
+  GDate today, day;
+  guint n = 0;
+
+  if (gtk_drop_down_get_selected (self->period_dropdown) != KEFU_PERIOD_THIS_MONTH)
+    {
+      gtk_widget_set_visible (self->early_box, FALSE);
+      return;
+    }
+  kefu_local_date (now, &today);
+  for (GDateDay d = 1; d <= g_date_get_day (&today); d++)
+    {
+      g_date_clear (&day, 1);
+      g_date_set_dmy (&day, d, g_date_get_month (&today), g_date_get_year (&today));
+      n += kefu_calendar_is_workday (cal, &day);
+    }
+  if (n == 0)
+    text = g_strdup (_("No business day of this month yet — compare with last month."));
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Only %u business day of this month so far — compare with last month.",
+                                         "Only %u business days of this month so far — compare with last month.", n), n);
+  gtk_label_set_label (self->early_label, text);
+  gtk_widget_set_visible (self->early_box, n < EARLY_BUSINESS_DAYS);
+}
+
 static void
 compute (KefuDashboardView *self)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
+  KefuCalendar *cal;
   Job *job;
 
   if (self->db == NULL || self->updating)
     return;
   /* The calendar is imported on first use on this connection, so that
    * the worker only reads it. */
-  if (kefu_calendar_get_for_db (self->db, &error) == NULL)
+  if ((cal = kefu_calendar_get_for_db (self->db, &error)) == NULL)
     {
       kefu_toast_error (GTK_WIDGET (self), error);
       return;
@@ -248,6 +285,7 @@ compute (KefuDashboardView *self)
   job->now = kefu_cases_get_now (self->db);
   job->generation = ++self->generation;
   period_range (self, job->now, &job->from, &job->to);
+  update_early_hint (self, cal, job->now);
 
   gtk_spinner_start (self->spinner);
   task = g_task_new (self, self->cancellable, stats_done_cb, NULL);
@@ -321,6 +359,8 @@ on_period_changed_cb (KefuDashboardView *self)
   gboolean custom = gtk_drop_down_get_selected (self->period_dropdown) == KEFU_PERIOD_CUSTOM;
 
   gtk_widget_set_visible (GTK_WIDGET (self->range_box), custom);
+  if (custom)
+    gtk_widget_set_visible (self->early_box, FALSE);
   if (custom && self->from >= self->to)
     {
       gtk_widget_grab_focus (GTK_WIDGET (self->from_entry));
@@ -353,6 +393,14 @@ report_action (GtkWidget  *widget,
   KefuDashboardView *self = KEFU_DASHBOARD_VIEW (widget);
 
   kefu_report_dialog_present (widget, self->db, kefu_dashboard_view_get_scope (self));
+}
+
+static void
+last_month_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  kefu_dashboard_view_set_period (KEFU_DASHBOARD_VIEW (widget), KEFU_PERIOD_LAST_MONTH);
 }
 
 /* --- GObject --------------------------------------------------------- */
@@ -406,6 +454,8 @@ kefu_dashboard_view_class_init (KefuDashboardViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/kefu/Kefu/dashboard/kefu-dashboard-view.ui");
   gtk_widget_class_bind_template_child (widget_class, KefuDashboardView, charts_box);
+  gtk_widget_class_bind_template_child (widget_class, KefuDashboardView, early_box);
+  gtk_widget_class_bind_template_child (widget_class, KefuDashboardView, early_label);
   gtk_widget_class_bind_template_child (widget_class, KefuDashboardView, figures_box);
   gtk_widget_class_bind_template_child (widget_class, KefuDashboardView, from_entry);
   gtk_widget_class_bind_template_child (widget_class, KefuDashboardView, people_box);
@@ -419,6 +469,7 @@ kefu_dashboard_view_class_init (KefuDashboardViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_range_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_scope_changed_cb);
   gtk_widget_class_install_action (widget_class, "dashboard.report", NULL, report_action);
+  gtk_widget_class_install_action (widget_class, "dashboard.last-month", NULL, last_month_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -594,6 +645,13 @@ kefu_dashboard_view_activate_figure (KefuDashboardView *self,
       figure->cases->len == 0)
     return;
   g_signal_emit (self, signals[SHOW_CASES], 0, figure->label, figure->cases);
+}
+
+const char *
+kefu_dashboard_view_get_early_hint (KefuDashboardView *self)
+{
+  g_return_val_if_fail (KEFU_IS_DASHBOARD_VIEW (self), NULL);
+  return gtk_widget_get_mapped (self->early_box) ? gtk_label_get_label (self->early_label) : NULL;
 }
 
 KefuChartCard *

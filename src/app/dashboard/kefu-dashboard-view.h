@@ -37,6 +37,9 @@ KefuStats         *kefu_dashboard_view_get_stats    (KefuDashboardView *self);
 /* Emits ::show-cases for a figure, as a click on it would. */
 void               kefu_dashboard_view_activate_figure (KefuDashboardView *self,
                                                         const char        *key);
+/* The line on screen that says "This month" has only a few business days
+ * so far (with a button to last month); NULL when none is shown. */
+const char        *kefu_dashboard_view_get_early_hint (KefuDashboardView *self);
 /* The card of a chart: "sla", "channels", "complaints", "complaints-trend",
  * "satisfaction", "nps", "ageing", "people". Returns: (transfer none) */
 KefuChartCard     *kefu_dashboard_view_get_card     (KefuDashboardView *self,
