@@ -1289,6 +1289,21 @@ test_sample (Fixture       *f,
   g_assert_nonnull (strstr (((KefuKbHit *) hits->pdata[0])->title_markup, "<b>保价</b>"));
 }
 
+/* The setup page's sample office: every article in Chinese, still all
+ * distinct (the benchmark's mixed set alternates the languages). */
+static void
+test_sample_one_language (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kefu_kb_generate_sample_in (f->db, 7, 240, "zh", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_rows (f, "SELECT count(DISTINCT title) FROM kb_article"), ==, 240);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM kb_article WHERE title GLOB '*[一-龥]*'"), ==, 240);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM kb_article WHERE body GLOB '*[A-Za-z][a-z][a-z][a-z] [a-z]*'"), ==, 0);
+}
+
 static void
 test_sample_deterministic (void)
 {
@@ -1333,6 +1348,7 @@ main (int   argc,
   ADD ("/kb/import/csv-and-folder-all-or-nothing", test_import);
   ADD ("/kb/images/by-content-hash", test_image);
   ADD ("/kb/sample/published-distinct", test_sample);
+  ADD ("/kb/sample/one-language", test_sample_one_language);
   g_test_add_func ("/kb/sample/deterministic", test_sample_deterministic);
 #undef ADD
 

@@ -83,7 +83,9 @@ generate_thread (GTask        *task,
       !kefu_sample_generate (db, &opts, sample_progress_cb, self, &error) ||
       !kefu_sample_generate_cases (db, opts.seed, opts.n_customers * 3 / 2,
                                    sample_cases_progress_cb, self, &error) ||
-      !kefu_kb_generate_sample (db, opts.seed, KEFU_KB_SAMPLE_ARTICLES, &error) ||
+      /* Like its customers, cases and courses, the sample office's
+       * knowledge base is written in Chinese. */
+      !kefu_kb_generate_sample_in (db, opts.seed, KEFU_KB_SAMPLE_ARTICLES, "zh", &error) ||
       !kefu_sample_generate_training (db, opts.seed, &error) ||
       !kefu_sample_generate_assessment (db, opts.seed, &error))
     g_task_return_error (task, g_steal_pointer (&error));

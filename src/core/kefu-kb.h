@@ -366,6 +366,13 @@ gboolean       kefu_kb_generate_sample    (KefuDb         *db,
                                            guint32         seed,
                                            guint           n,
                                            GError        **error);
+/* The same in one language, "zh" or "en" (the setup page's sample office
+ * writes Chinese, as its customers, cases and courses are). */
+gboolean       kefu_kb_generate_sample_in (KefuDb         *db,
+                                           guint32         seed,
+                                           guint           n,
+                                           const char     *language,
+                                           GError        **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KefuKbArticle, kefu_kb_article_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KefuKbVersion, kefu_kb_version_free)

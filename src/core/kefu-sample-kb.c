@@ -247,10 +247,26 @@ kefu_kb_generate_sample (KefuDb      *db,
                          guint        n,
                          GError     **error)
 {
+  return kefu_kb_generate_sample_in (db, seed, n, NULL, error);
+}
+
+/**
+ * kefu_kb_generate_sample_in:
+ * @language: (nullable): "zh" or "en" for articles in that language
+ *   only; %NULL for both, alternating (the benchmark's 10,000 articles)
+ */
+gboolean
+kefu_kb_generate_sample_in (KefuDb      *db,
+                            guint32      seed,
+                            guint        n,
+                            const char  *language,
+                            GError     **error)
+{
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   g_autoptr(GHashTable) categories = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   const guint n_topics = G_N_ELEMENTS (topics);
   const guint n_items = G_N_ELEMENTS (items_zh);
+  const guint n_languages = language == NULL ? 2 : 1;
   gint64 base = kefu_cases_get_now (db) - G_GINT64_CONSTANT (400) * 24 * 3600 * 1000;
 
   g_return_val_if_fail (KEFU_IS_DB (db), FALSE);
@@ -263,13 +279,13 @@ kefu_kb_generate_sample (KefuDb      *db,
     return FALSE;
   for (guint i = 0; i < n; i++)
     {
-      /* Topic fastest, then language, then the kind of shipment, then
-       * the region: the first 2 × topics × items are all distinct
-       * without a region. */
+      /* Topic fastest, then language (when both), then the kind of
+       * shipment, then the region: the first languages × topics × items
+       * are all distinct without a region. */
       const Topic *topic = &topics[i % n_topics];
-      gboolean zh = (i / n_topics) % 2 == 0;
-      guint item = (i / (n_topics * 2)) % n_items;
-      guint round = i / (n_topics * 2 * n_items);
+      gboolean zh = language == NULL ? (i / n_topics) % 2 == 0 : g_str_equal (language, "zh");
+      guint item = (i / (n_topics * n_languages)) % n_items;
+      guint round = i / (n_topics * n_languages * n_items);
       g_autoptr(KefuKbArticle) a = kefu_kb_article_new ();
       g_autofree char *days = g_strdup_printf ("%d", g_rand_int_range (rand, 2, 8));
       g_autofree char *amount = g_strdup_printf ("%d", 100 * g_rand_int_range (rand, 3, 51));
