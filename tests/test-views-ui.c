@@ -496,6 +496,95 @@ test_assessment_lead_controls (Fixture       *f,
     }
 }
 
+/* The first menu button under @root. */
+static GtkMenuButton *
+find_menu_button (GtkWidget *root)
+{
+  if (GTK_IS_MENU_BUTTON (root))
+    return GTK_MENU_BUTTON (root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkMenuButton *found = find_menu_button (c);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* @text as a popover menu shows it: without the underscore of its
+ * Alt+letter. */
+static char *
+elide_mnemonic (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p; p++)
+    if (*p != '_')
+      g_string_append_c (out, *p);
+  return g_string_free (out, FALSE);
+}
+
+/* Whether an item of a popover menu reading @text is on screen. */
+static gboolean
+menu_item_shown (GtkWidget  *root,
+                 const char *text)
+{
+  if (gtk_widget_get_mapped (root) && g_strcmp0 (G_OBJECT_TYPE_NAME (root), "GtkModelButton") == 0)
+    {
+      g_autofree char *label = NULL;
+      g_autofree char *want = elide_mnemonic (text);
+
+      g_object_get (root, "text", &label, NULL);
+      if (g_strcmp0 (label, want) == 0)
+        return TRUE;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    if (menu_item_shown (c, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Customers' More Actions menu and New Customer button hold only what the
+ * role may do: an agent has no Reassign or Segment Rules, a trainer
+ * creates no customer; nothing is left greyed out. */
+static void
+test_customers_controls_by_role (Fixture       *f,
+                                 gconstpointer  data)
+{
+  static const struct { const char *role; gboolean manage; gboolean edit; } users[] = {
+    { "admin", TRUE, TRUE }, { "agent", FALSE, TRUE }, { "trainer", FALSE, FALSE }, { "supervisor", TRUE, TRUE },
+  };
+  GtkWidget *view = kefu_window_get_customers_view (f->window);
+
+  for (guint u = 0; u < G_N_ELEMENTS (users); u++)
+    {
+      GtkMenuButton *more;
+      GtkWidget *popover;
+
+      if (u > 0)
+        switch_to (f, users[u].role);
+      g_assert_true (press_alt (f, 2));
+      g_assert_cmpstr (visible_view (f), ==, "customers");
+      wait_for_draw (GTK_WIDGET (f->window));
+      g_assert_true (action_shown (view, "customers.new") == users[u].edit);
+      more = find_menu_button (view);
+      g_assert_nonnull (more);
+      gtk_menu_button_popup (more);
+      popover = GTK_WIDGET (gtk_menu_button_get_popover (more));
+      wait_for_draw (popover);
+      /* Export is for everyone: the menu is really open. */
+      g_assert_true (menu_item_shown (popover, _("_Export List as CSV…")));
+      g_assert_true (menu_item_shown (popover, _("_Reassign Customers…")) == users[u].manage);
+      g_assert_true (menu_item_shown (popover, _("_Segment Rules…")) == (u == 0));
+      g_assert_true (menu_item_shown (popover, _("Find _Duplicates…")) == users[u].manage);
+      g_assert_true (menu_item_shown (popover, _("_Import from CSV…")) == users[u].manage);
+      if (u == 1)
+        save_png (popover, "customers-menu-agent", f->lang);
+      gtk_menu_button_popdown (more);
+    }
+}
+
 /* The administrator leaves Training on Courses and a supervisor signs
  * in: they see My Training, not a builder page without its tab. */
 static void
@@ -562,6 +651,8 @@ main (int   argc,
   g_test_add ("/views-ui/shortcuts/window", Fixture, NULL, fixture_set_up, test_shortcuts_window, fixture_tear_down);
   g_test_add ("/views-ui/assessment/sample-round", Fixture, NULL, fixture_set_up, test_sample_assessment, fixture_tear_down);
   g_test_add ("/views-ui/assessment/lead-controls", Fixture, NULL, fixture_set_up, test_assessment_lead_controls,
+              fixture_tear_down);
+  g_test_add ("/views-ui/customers/controls-by-role", Fixture, NULL, fixture_set_up, test_customers_controls_by_role,
               fixture_tear_down);
   g_test_add ("/views-ui/training/section-after-switch", Fixture, NULL, fixture_set_up, test_training_section_after_switch,
               fixture_tear_down);

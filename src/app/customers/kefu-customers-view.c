@@ -29,6 +29,7 @@ struct _KefuCustomersView
   GtkListView        *list_view;
   GtkDropDown        *manager_dropdown;
   GtkWidget          *menu_button;
+  GtkWidget          *new_button;
   GtkWidget          *paned;
   GtkSearchEntry     *search_entry;
   GtkDropDown        *segment_dropdown;
@@ -137,9 +138,12 @@ fill_managers (KefuCustomersView *self)
   self->updating_filters = FALSE;
 }
 
+/* What a role may never do is not shown (the menu items are hidden when
+ * their action is disabled), not greyed out. */
 static void
 update_actions (KefuCustomersView *self)
 {
+  gtk_widget_set_visible (self->new_button, kefu_window_may (GTK_WIDGET (self), "edit"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "customers.new", kefu_window_may (GTK_WIDGET (self), "edit"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "customers.import", kefu_window_may (GTK_WIDGET (self), "import"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "customers.duplicates", kefu_window_may (GTK_WIDGET (self), "merge"));
@@ -479,6 +483,7 @@ kefu_customers_view_class_init (KefuCustomersViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KefuCustomersView, list_view);
   gtk_widget_class_bind_template_child (widget_class, KefuCustomersView, manager_dropdown);
   gtk_widget_class_bind_template_child (widget_class, KefuCustomersView, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, KefuCustomersView, new_button);
   gtk_widget_class_bind_template_child (widget_class, KefuCustomersView, paned);
   gtk_widget_class_bind_template_child (widget_class, KefuCustomersView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, KefuCustomersView, segment_dropdown);
