@@ -533,8 +533,10 @@ test_first_run_identity (void)
                          " + (SELECT count(*) FROM kcase WHERE owner_id = '%s' OR assignee_id = '%s'"
                          "    OR updated_by = '%s' OR branch_id = '%s')"
                          " + (SELECT count(*) FROM case_event WHERE actor_id = '%s' OR updated_by = '%s')"
+                         " + (SELECT count(*) FROM case_event WHERE old_value = '%s' OR new_value = '%s')"
                          " + (SELECT count(*) FROM audit_log WHERE actor_id = '%s' OR instr (changes, '%s') > 0)",
-                         old_id, old_office, old_id, old_id, old_id, old_office, old_id, old_id, old_id, old_id);
+                         old_id, old_office, old_id, old_id, old_id, old_office, old_id, old_id, old_id, old_id,
+                         old_id, old_id);
   g_assert_cmpint (kefu_test_count (office->db, sql), ==, 0);
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("SELECT count(*) FROM kcase WHERE owner_id = '%s' AND branch_id = '%s'", lead, b1);

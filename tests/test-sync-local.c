@@ -561,6 +561,40 @@ test_conflict_other_customer_value_checked (void)
   g_assert_cmpuint (search_count (t->db, "东吴"), ==, 1);
 }
 
+/* The first sign-in rewrites the placeholder's id everywhere on this
+ * computer, the timeline's "assigned to" values included, so that the
+ * case page names the person before anything comes back from the
+ * server. */
+static void
+test_adopt_identity_rewrites_timeline (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autoptr(KefuStaff) me = kefu_org_get_current_user (t->db);
+  g_autoptr(KefuCase) c = kefu_case_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *customer = create (t->db, "鲁肃", "13500006666");
+  g_autofree char *server_id = kefu_uuid7_new ();
+  g_autofree char *old_id = g_strdup (me->id);
+  g_autofree char *sql = NULL;
+
+  c->customer_id = g_strdup (customer);
+  c->kind = g_strdup ("complaint");
+  c->channel = g_strdup ("phone");
+  c->subject = g_strdup ("快件丢失");
+  g_assert_true (kefu_cases_create (t->db, c, &error));
+  g_assert_true (kefu_cases_assign (t->db, c->id, NULL, old_id, NULL, &error));
+  g_assert_no_error (error);
+  sql = g_strdup_printf ("SELECT count(*) FROM case_event WHERE old_value = '%s' OR new_value = '%s'", old_id, old_id);
+  g_assert_cmpint (kefu_test_count (t->db, sql), >=, 1);
+
+  g_assert_true (kefu_sync_local_adopt_identity (t->db, server_id, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kefu_test_count (t->db, sql), ==, 0);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM case_event WHERE field = 'assignee_id' AND new_value = '%s'", server_id);
+  g_assert_cmpint (kefu_test_count (t->db, sql), >=, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -575,6 +609,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/local/restart-pull-sweeps-unseen", test_restart_pull_sweeps_unseen);
   g_test_add_func ("/sync/local/conflict-other-value-checked", test_conflict_other_value_checked);
   g_test_add_func ("/sync/local/conflict-other-customer-value-checked", test_conflict_other_customer_value_checked);
+  g_test_add_func ("/sync/local/adopt-identity-rewrites-timeline", test_adopt_identity_rewrites_timeline);
 
   return g_test_run ();
 }

@@ -1249,6 +1249,10 @@ rewrite_id (KefuDb      *db,
                                       " row_id = replace (row_id, ?2, ?1) WHERE acked_at IS NULL"));
   g_ptr_array_add (updates, g_strdup ("UPDATE audit_log SET changes = replace (changes, ?2, ?1)"
                                       " WHERE instr (changes, ?2) > 0"));
+  /* A timeline event of a changed field keeps the old and new ids as
+   * values ("assignee_id" from one person to another). */
+  g_ptr_array_add (updates, g_strdup ("UPDATE case_event SET old_value = ?1 WHERE old_value = ?2"));
+  g_ptr_array_add (updates, g_strdup ("UPDATE case_event SET new_value = ?1 WHERE new_value = ?2"));
   if (!kefu_db_exec (db, "PRAGMA defer_foreign_keys = ON", error))
     return FALSE;
   for (guint i = 0; i < updates->len; i++)
