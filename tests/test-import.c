@@ -1094,6 +1094,49 @@ test_large_import_builds_indexes_once (void)
   g_assert_cmpint (kefu_test_count (t->db, "SELECT count(*) FROM audit_log WHERE op = 'import'"), ==, 1);
 }
 
+/* A caller that frees the writer without finishing and still commits
+ * (misuse, but it must not break the database): the indexes, the
+ * trigger and the counts are back, the rows searchable. */
+static void
+test_writer_freed_unfinished (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (TRUE);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) kefu_customer_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *schema = schema_of (t->db);
+  g_autofree char *after = NULL;
+  KefuCustomerWriter *writer;
+  const guint n = 20000;
+
+  for (guint i = 0; i < n; i++)
+    {
+      KefuCustomer *c = kefu_customer_new ();
+
+      c->name = g_strdup_printf ("散客%05u", i);
+      kefu_customer_add_contact (c, "phone", "mobile", "13900000000");
+      g_ptr_array_add (batch, c);
+    }
+  g_assert_true (kefu_db_begin (t->db, &error));
+  writer = kefu_customer_writer_new (t->db, n, &error);
+  g_assert_nonnull (writer);
+  g_assert_true (kefu_customer_writer_add (writer, batch, NULL, &error));
+  g_assert_no_error (error);
+  kefu_customer_writer_free (writer);
+  g_assert_true (kefu_db_commit (t->db, &error));
+  g_assert_no_error (error);
+
+  after = schema_of (t->db);
+  g_assert_cmpstr (after, ==, schema);
+  g_assert_cmpint (kefu_test_count (t->db, "SELECT sum (n) FROM customer_segment_count"), ==, n);
+  {
+    KefuCustomerQuery q = { .text = (char *) "散客19999" };
+    guint hits = 0;
+
+    g_assert_true (kefu_customers_count (t->db, &q, &hits, NULL));
+    g_assert_cmpuint (hits, ==, 1);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1123,6 +1166,7 @@ main (int   argc,
   g_test_add_func ("/import/all-or-nothing", test_all_or_nothing);
   g_test_add_func ("/import/progress-and-cancel", test_import_progress_and_cancel);
   g_test_add_func ("/import/large-builds-indexes-once", test_large_import_builds_indexes_once);
+  g_test_add_func ("/import/writer-freed-unfinished", test_writer_freed_unfinished);
   g_test_add_func ("/export/csv-round-trip", test_export_csv_round_trip);
   g_test_add_func ("/export/csv-query", test_export_csv_query);
   g_test_add_func ("/export/failure-leaves-nothing", test_export_failure_leaves_nothing);

@@ -1530,11 +1530,42 @@ kefu_customer_writer_finish (KefuCustomerWriter  *self,
   return kefu_db_record_audit (self->db, "customer", id, "import", changes->str, note, error);
 }
 
+/* TRUE while defer_indexes()' drops stand: not finished, not rolled
+ * back (a rollback brings the trigger back with the indexes). */
+static gboolean
+indexes_dropped (KefuCustomerWriter *self)
+{
+  sqlite3_stmt *stmt = kefu_db_prepare (self->db,
+                                        "SELECT count(*) FROM sqlite_master"
+                                        " WHERE type = 'trigger' AND name = 'customer_count_insert'", NULL);
+  gboolean dropped = FALSE;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    dropped = sqlite3_column_int (stmt, 0) == 0;
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return dropped;
+}
+
 void
 kefu_customer_writer_free (KefuCustomerWriter *self)
 {
   if (self == NULL)
     return;
+  /* Freed without kefu_customer_writer_finish() while the indexes are
+   * still dropped (the caller has not rolled back): put back what the
+   * rows written so far need, so that a commit cannot leave the schema
+   * without its indexes or the counts wrong. Only the audit summary is
+   * missing then. */
+  if (self->deferred != NULL && kefu_db_in_transaction (self->db) && indexes_dropped (self))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!flush_fts (self->db, &self->run, &error) ||
+          !number_counter_store (self->db, &self->run.counter, &error) ||
+          !restore_indexes (self, &error))
+        g_warning ("Could not restore the customer indexes: %s", error->message);
+    }
   g_clear_pointer (&self->run.rules, g_ptr_array_unref);
   g_clear_pointer (&self->run.pending_fts, g_array_unref);
   g_clear_pointer (&self->deferred, g_ptr_array_unref);
