@@ -346,6 +346,19 @@ test_is_blank (void)
   g_assert_false (kefu_text_is_blank ("\xe3\x80\x80\xe5\xae\xa2"));
 }
 
+/* No two indexes of the schema cover the same columns of the same table
+ * with the same condition: each costs every write once more. */
+static void
+test_no_twin_indexes (void)
+{
+  g_autoptr(KefuTestDb) t = kefu_test_db_new (FALSE);
+
+  g_assert_cmpint (kefu_test_count (t->db,
+                                    "SELECT count(*) FROM (SELECT substr (sql, instr (sql, ' ON ')) AS body"
+                                    " FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                                    " GROUP BY body HAVING count(*) > 1)"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -355,6 +368,7 @@ main (int   argc,
   g_test_add_func ("/db/open/private-wal-file", test_open_creates_private_wal_file);
   g_test_add_func ("/db/migrate/from-each-version", test_migrate_from_each_version);
   g_test_add_func ("/db/migrate/refuses-newer-schema", test_refuses_newer_schema);
+  g_test_add_func ("/db/schema/no-twin-indexes", test_no_twin_indexes);
   g_test_add_func ("/db/open/not-a-database", test_not_a_database);
   g_test_add_func ("/db/transactions/nested", test_nested_transactions);
   g_test_add_func ("/db/write/stale-version-refused", test_versioned_write);

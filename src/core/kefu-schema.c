@@ -607,6 +607,12 @@ static const char migration_12[] =
   "  resolved_at INTEGER);"
   "CREATE INDEX kb_report_open ON kb_report (article_id) WHERE resolved_at IS NULL AND deleted = 0;";
 
+/* Migrations 7 (org_unit_parent) and 9 (org_unit_by_parent) each made
+ * the same index on org_unit (parent_id), written in parallel branches:
+ * every unit write paid for two. */
+static const char migration_13[] =
+  "DROP INDEX IF EXISTS org_unit_by_parent;";
+
 static const KefuMigration migrations[] = {
   { 1, "domain schema", migration_1 },
   { 2, "default segmentation rules and case categories", migration_2 },
@@ -619,6 +625,7 @@ static const KefuMigration migrations[] = {
   { 9, "training: quiz settings, question kinds, attempt results", migration_9 },
   { 10, "dashboards, monthly report notes, staff assessment", migration_10 },
   { 12, "knowledge base: pending revisions of published articles, problem reports", migration_12 },
+  { 13, "one index on org_unit.parent_id", migration_13 },
 };
 
 const KefuMigration *

@@ -782,8 +782,12 @@ kefu_training_update_course (KefuDb      *db,
   kefu_db_bind_stamp (db, stmt, 9, cs, g_get_real_time () / 1000);
   sqlite3_bind_text (stmt, 12, c->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 13, c->version);
-  if (!kefu_db_step_done (db, stmt, error) || !kefu_db_record_change (db, cs, error) || !kefu_db_commit (db, error))
+  /* The course was read before the transaction: a pull may have written
+   * it since, and then the guarded UPDATE changes nothing. */
+  if (!kefu_db_step_versioned (db, stmt, cs, error, _("Someone else changed this course in the meantime.")))
     goto fail;
+  if (!kefu_db_commit (db, error))
+    return FALSE;
   c->version++;
   return TRUE;
 
