@@ -533,6 +533,7 @@ measure_floor (const char *src_path,
   g_autofree char *path = NULL;
   g_autoptr(KefuDb) db = NULL;
   g_autoptr(GPtrArray) create = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) drop = g_ptr_array_new_with_free_func (sqlite3_free);
   sqlite3_stmt *stmt;
   sqlite3 *h;
   char *sql;
@@ -554,16 +555,15 @@ measure_floor (const char *src_path,
 
   t0 = now_s ();
   exec_or_die (h, "BEGIN IMMEDIATE");
-  stmt = prepare_or_die (h, "SELECT type, name, sql FROM sqlite_master"
-                            " WHERE (type = 'index' AND tbl_name IN ('customer', 'customer_contact')"
-                            "        AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' AND name <> 'contact_by_customer')"
-                            "    OR (type = 'trigger' AND name = 'customer_count_insert')");
+  stmt = prepare_or_die (h, KEFU_CUSTOMER_DEFERRED_SCHEMA_SQL);
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (create, g_strdup ((const char *) sqlite3_column_text (stmt, 2)));
+    {
+      g_ptr_array_add (create, g_strdup ((const char *) sqlite3_column_text (stmt, 2)));
+      g_ptr_array_add (drop, sqlite3_mprintf ("DROP %s \"%w\"", sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1)));
+    }
   sqlite3_finalize (stmt);
-  exec_or_die (h, "DROP INDEX customer_by_name; DROP INDEX customer_by_contact; DROP INDEX customer_by_value;"
-                  " DROP INDEX customer_by_segment; DROP INDEX customer_by_manager; DROP INDEX contact_by_normalized;"
-                  " DROP TRIGGER customer_count_insert;");
+  for (guint i = 0; i < drop->len; i++)
+    exec_or_die (h, g_ptr_array_index (drop, i));
   f->customers_s = timed_exec (h, "INSERT INTO customer SELECT * FROM src.customer ORDER BY rowid");
   f->contacts_s = timed_exec (h, "INSERT INTO customer_contact SELECT * FROM src.customer_contact ORDER BY rowid");
   f->outbox_s = timed_exec (h, "INSERT INTO outbox (op_id, entity, row_id, op, fields, base_version, hlc, created_at)"

@@ -306,6 +306,20 @@ get_customer (KefuDb      *db,
   return g_steal_pointer (&c);
 }
 
+/* The fields of a new contact, one by one or in a bulk write. */
+static void
+record_new_contact (KefuChangeSet     *cs,
+                    const char        *customer_id,
+                    const KefuContact *contact,
+                    guint              position)
+{
+  kefu_change_set_text (cs, "customer_id", NULL, customer_id);
+  kefu_change_set_text (cs, "kind", NULL, contact->kind);
+  kefu_change_set_text (cs, "label", NULL, contact->label);
+  kefu_change_set_text (cs, "value", NULL, contact->value);
+  kefu_change_set_int (cs, "position", FALSE, 0, position);
+}
+
 static gboolean
 insert_contact (KefuDb        *db,
                 const char    *customer_id,
@@ -321,11 +335,7 @@ insert_contact (KefuDb        *db,
     contact->id = kefu_uuid7_new ();
 
   cs = kefu_change_set_new ("customer_contact", contact->id, KEFU_CHANGE_INSERT, 0);
-  kefu_change_set_text (cs, "customer_id", NULL, customer_id);
-  kefu_change_set_text (cs, "kind", NULL, contact->kind);
-  kefu_change_set_text (cs, "label", NULL, contact->label);
-  kefu_change_set_text (cs, "value", NULL, contact->value);
-  kefu_change_set_int (cs, "position", FALSE, 0, position);
+  record_new_contact (cs, customer_id, contact, position);
 
   stmt = kefu_db_prepare (db,
                           "INSERT INTO customer_contact (id, hlc, updated_by, updated_at, customer_id, kind, label, value, normalized, position)"
@@ -1127,13 +1137,7 @@ defer_indexes (KefuCustomerWriter  *self,
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt;
 
-  stmt = kefu_db_prepare (self->db,
-                          "SELECT type, name, sql FROM sqlite_master"
-                          " WHERE ((type = 'index' AND tbl_name IN ('customer', 'customer_contact')"
-                          "         AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
-                          "         AND name <> 'contact_by_customer')"
-                          "     OR (type = 'trigger' AND name = 'customer_count_insert'))",
-                          error);
+  stmt = kefu_db_prepare (self->db, KEFU_CUSTOMER_DEFERRED_SCHEMA_SQL, error);
   if (stmt == NULL)
     return FALSE;
   self->deferred = g_ptr_array_new_with_free_func (g_free);
@@ -1279,6 +1283,52 @@ contact_batch_sql (KefuCustomerWriter *self,
   return self->contact_sql[n];
 }
 
+/* Contacts waiting for their multi-row INSERT. */
+typedef struct
+{
+  KefuContact   *contact[CONTACTS_PER_INSERT];
+  const char    *owner[CONTACTS_PER_INSERT];
+  char          *normalized[CONTACTS_PER_INSERT];
+  guint          position[CONTACTS_PER_INSERT];
+  KefuChangeSet *cs[CONTACTS_PER_INSERT];
+  guint          n;
+} PendingContacts;
+
+static gboolean
+flush_contacts (KefuCustomerWriter  *self,
+                PendingContacts     *p,
+                gint64               now,
+                GError             **error)
+{
+  const char *actor = kefu_db_get_actor (self->db);
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  if (p->n == 0)
+    return TRUE;
+  stmt = kefu_db_prepare (self->db, contact_batch_sql (self, p->n), error);
+  for (guint j = 0; stmt != NULL && j < p->n; j++)
+    {
+      int b = (int) j * CONTACT_INSERT_N;
+
+      sqlite3_bind_text (stmt, b + 1, p->contact[j]->id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, b + 2, kefu_change_set_stamp (p->cs[j], self->db), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, b + 3, actor, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, b + 4, now);
+      sqlite3_bind_text (stmt, b + 5, p->owner[j], -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, b + 6, p->contact[j]->kind, -1, SQLITE_STATIC);
+      bind_text_or_null (stmt, b + 7, p->contact[j]->label);
+      sqlite3_bind_text (stmt, b + 8, p->contact[j]->value, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, b + 9, p->normalized[j], -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, b + 10, (int) p->position[j]);
+    }
+  ok = stmt != NULL && kefu_db_step_done (self->db, stmt, error);
+  for (guint j = 0; j < p->n; j++)
+    g_free (p->normalized[j]);
+  p->n = 0;
+  return ok;
+}
+
 /* The contacts of a batch of new customers, a hundred rows to a
  * statement; each gets its change set appended to @sets (after its
  * customer's, as a write one by one would order them). */
@@ -1291,73 +1341,32 @@ insert_contacts_bulk (KefuCustomerWriter  *self,
                       gint64               now,
                       GError             **error)
 {
-  const char *actor = kefu_db_get_actor (self->db);
-  KefuContact *pending[CONTACTS_PER_INSERT];
-  const char *owner[CONTACTS_PER_INSERT];
-  char *normalized[CONTACTS_PER_INSERT];
-  guint position[CONTACTS_PER_INSERT];
-  KefuChangeSet *pending_cs[CONTACTS_PER_INSERT];
-  guint n_pending = 0;
-  gboolean ok = TRUE;
+  PendingContacts p = { .n = 0 };
 
-  for (guint i = 0; ok && i <= n; i++)
+  for (guint i = 0; i < n; i++)
     {
-      guint n_contacts = i < n ? customers[i]->contacts->len : 0;
-
-      if (i < n)
-        g_ptr_array_add (sets, g_steal_pointer (&customer_sets[i]));
-      for (guint k = 0; ok && k <= n_contacts; k++)
+      g_ptr_array_add (sets, g_steal_pointer (&customer_sets[i]));
+      for (guint k = 0; k < customers[i]->contacts->len; k++)
         {
-          gboolean last = (i == n && k == n_contacts);
+          KefuContact *contact = g_ptr_array_index (customers[i]->contacts, k);
+          KefuChangeSet *cs;
 
-          if (n_pending == CONTACTS_PER_INSERT || (last && n_pending > 0))
-            {
-              sqlite3_stmt *stmt = kefu_db_prepare (self->db, contact_batch_sql (self, n_pending), error);
-
-              for (guint j = 0; stmt != NULL && j < n_pending; j++)
-                {
-                  int b = (int) j * CONTACT_INSERT_N;
-
-                  sqlite3_bind_text (stmt, b + 1, pending[j]->id, -1, SQLITE_STATIC);
-                  sqlite3_bind_text (stmt, b + 2, kefu_change_set_stamp (pending_cs[j], self->db), -1, SQLITE_STATIC);
-                  sqlite3_bind_text (stmt, b + 3, actor, -1, SQLITE_STATIC);
-                  sqlite3_bind_int64 (stmt, b + 4, now);
-                  sqlite3_bind_text (stmt, b + 5, owner[j], -1, SQLITE_STATIC);
-                  sqlite3_bind_text (stmt, b + 6, pending[j]->kind, -1, SQLITE_STATIC);
-                  bind_text_or_null (stmt, b + 7, pending[j]->label);
-                  sqlite3_bind_text (stmt, b + 8, pending[j]->value, -1, SQLITE_STATIC);
-                  sqlite3_bind_text (stmt, b + 9, normalized[j], -1, SQLITE_STATIC);
-                  sqlite3_bind_int (stmt, b + 10, (int) position[j]);
-                }
-              ok = stmt != NULL && kefu_db_step_done (self->db, stmt, error);
-              for (guint j = 0; j < n_pending; j++)
-                g_free (normalized[j]);
-              n_pending = 0;
-            }
-          if (ok && k < n_contacts)
-            {
-              KefuContact *contact = g_ptr_array_index (customers[i]->contacts, k);
-              KefuChangeSet *cs;
-
-              if (contact->id == NULL)
-                contact->id = kefu_uuid7_new ();
-              cs = kefu_change_set_new_bulk ("customer_contact", contact->id);
-              kefu_change_set_text (cs, "customer_id", NULL, customers[i]->id);
-              kefu_change_set_text (cs, "kind", NULL, contact->kind);
-              kefu_change_set_text (cs, "label", NULL, contact->label);
-              kefu_change_set_text (cs, "value", NULL, contact->value);
-              kefu_change_set_int (cs, "position", FALSE, 0, k);
-              g_ptr_array_add (sets, cs);
-              pending[n_pending] = contact;
-              owner[n_pending] = customers[i]->id;
-              normalized[n_pending] = normalize_contact (contact->kind, contact->value);
-              position[n_pending] = k;
-              pending_cs[n_pending] = cs;
-              n_pending++;
-            }
+          if (p.n == CONTACTS_PER_INSERT && !flush_contacts (self, &p, now, error))
+            return FALSE;
+          if (contact->id == NULL)
+            contact->id = kefu_uuid7_new ();
+          cs = kefu_change_set_new_bulk ("customer_contact", contact->id);
+          record_new_contact (cs, customers[i]->id, contact, k);
+          g_ptr_array_add (sets, cs);
+          p.contact[p.n] = contact;
+          p.owner[p.n] = customers[i]->id;
+          p.normalized[p.n] = normalize_contact (contact->kind, contact->value);
+          p.position[p.n] = k;
+          p.cs[p.n] = cs;
+          p.n++;
         }
     }
-  return ok;
+  return flush_contacts (self, &p, now, error);
 }
 
 /* Up to ROWS_PER_INSERT customers: their rows in one statement, their

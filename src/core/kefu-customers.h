@@ -150,6 +150,17 @@ gboolean       kefu_customers_create_many   (KefuDb        *db,
  * summarised audit entry per write (see kefu-customers.c). */
 typedef struct _KefuCustomerWriter KefuCustomerWriter;
 
+/* What a large bulk write drops and builds again at the end (type, name,
+ * CREATE statement): the non-unique indexes of customer and
+ * customer_contact but contact_by_customer, and the segment-count
+ * trigger. The benchmark's floor defers the same. */
+#define KEFU_CUSTOMER_DEFERRED_SCHEMA_SQL \
+  "SELECT type, name, sql FROM sqlite_master" \
+  " WHERE ((type = 'index' AND tbl_name IN ('customer', 'customer_contact')" \
+  "         AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'" \
+  "         AND name <> 'contact_by_customer')" \
+  "     OR (type = 'trigger' AND name = 'customer_count_insert'))"
+
 KefuCustomerWriter *kefu_customer_writer_new    (KefuDb              *db,
                                                  guint                n_expected,
                                                  GError             **error);
